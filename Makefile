@@ -1,0 +1,45 @@
+# The README's commands. `make site` and `make test` work on a fresh machine
+# with Python 3.11 and npm: they create .venv/ and install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site offline test lint serve generate deps golden clean
+
+site: deps ## generate pages from corpus/ and build site/ (strict)
+	$(BIN)/readinglist build
+
+offline: deps ## build site/ for use from disk (file://), search included
+	$(BIN)/readinglist build --offline
+
+serve: deps ## live preview on http://127.0.0.1:8000
+	$(BIN)/readinglist serve
+
+generate: deps
+	$(BIN)/readinglist generate
+
+test: deps ## lint, tag report and the whole test suite
+	$(BIN)/ruff check generator tests
+	$(BIN)/python -m pytest
+
+lint: deps
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+
+golden: deps ## regenerate tests/golden/ from tests/fixtures/ (review the diff!)
+	$(BIN)/python -m tests.update_golden
+
+deps: $(STAMP) node_modules/.package-lock.json
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+clean:
+	rm -rf site artifacts docs/papers docs/tags docs/index.md docs/papers.json docs/.readinglist-manifest.json

@@ -1,0 +1,129 @@
+"""The pipeline, top to bottom: read -> parse -> deduplicate -> tag -> render -> write."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.corpus import Merge, deduplicate
+from generator.errors import GeneratorError
+from generator.models import Catalogue, Entry, Problem
+from generator.parse import parse_listing
+from generator.render import render_site
+from generator.slugs import assign_slugs
+from generator.sources import read_listings, read_text_asset, read_yaml
+from generator.tagging import tag_papers
+from generator.taxonomy import load_taxonomy
+from generator.writer import WriteReport, write_plan
+
+SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
+SHIM_TARGET = "assets/javascripts/iframe-worker.js"
+
+
+@dataclass(frozen=True)
+class Options:
+    sources: Path = Path("corpus/sources")
+    docs: Path = Path("docs")
+    tags: Path = Path("corpus/tags.yml")
+    directory_urls: bool = True
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    catalogue: Catalogue
+    files: int
+    entries: int
+    skipped: int
+    merges: tuple[Merge, ...]
+    problems: tuple[Problem, ...]
+    report: WriteReport | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.kind in ("warning", "skip"))
+
+    def summary(self) -> str:
+        cat = self.catalogue
+        untagged = sum(1 for p in cat.papers if not cat.matches[p.key])
+        lines = [
+            f"read {self.files} listing files: {self.entries + self.skipped} entries "
+            f"({self.entries} read, {self.skipped} skipped)",
+            f"{len(cat.papers)} papers, {len(self.merges)} duplicates merged; "
+            f"{len(cat.tags)} tags, {untagged} untagged papers; {len(self.warnings)} warnings",
+        ]
+        if self.report is not None:
+            r = self.report
+            lines.append(f"docs: {len(r.written)} files written, {r.unchanged} unchanged, {len(r.removed)} removed")
+        return "\n".join(lines)
+
+
+def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
+    files, problems = read_listings(options.sources)
+    entries: list[Entry] = []
+    skipped = 0
+    for source in files:
+        found, issues = parse_listing(source.name, source.text)
+        entries.extend(found)
+        problems.extend(issues)
+        skipped += sum(1 for i in issues if i.kind == "skip")
+    return entries, problems, len(files), skipped
+
+
+def make_catalogue(options: Options) -> Result:
+    """Everything up to the site plan, with no writes."""
+    entries, problems, nfiles, skipped = parse_all(options)
+    papers, merges, dedup_problems = deduplicate(entries)
+    problems.extend(dedup_problems)
+    tags = load_taxonomy(read_yaml(options.tags), str(options.tags))
+    slugs = assign_slugs([(p.key, p.title) for p in papers])
+    dates: dict[str, str | None] = {}
+    for entry in entries:
+        dates.setdefault(entry.provenance.source, entry.provenance.date)
+    sources = tuple(sorted({e.provenance.source for e in entries} | set(dates)))
+    cat = Catalogue(tuple(papers), slugs, tag_papers(tags, papers), tags, sources, dates)
+    return Result(cat, nfiles, len(entries), skipped, tuple(merges), tuple(problems))
+
+
+def generate(options: Options) -> Result:
+    """Read the listings and write the generated pages into docs/."""
+    result = make_catalogue(options)
+    if options.strict and result.warnings:
+        first = result.warnings[0]
+        raise GeneratorError(f"{first.message} (--strict turns warnings into errors)", first.path, first.line)
+    plan = render_site(result.catalogue, options.directory_urls)
+    notes: list[str] = []
+    shim = read_text_asset(SHIM_SOURCE)
+    if shim is not None:
+        plan[SHIM_TARGET] = shim
+    else:
+        notes.append(f"{SHIM_SOURCE} is missing (run `make deps`): the offline build will not search from file://")
+    report = write_plan(options.docs, plan)
+    return Result(
+        result.catalogue,
+        result.files,
+        result.entries,
+        result.skipped,
+        result.merges,
+        result.problems,
+        report,
+        tuple(notes),
+    )
+
+
+def mkdocs(command: str, *args: str, offline: bool = False, config: Path = Path("mkdocs.yml")) -> int:
+    """Run MkDocs in a child process; the offline plugin is switched on through the environment."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", READINGLIST_OFFLINE="true" if offline else "false")
+    return subprocess.call([sys.executable, "-m", "mkdocs", command, "-f", str(config), *args], env=env)
+
+
+def require_shim(offline: bool) -> None:
+    if offline and read_text_asset(SHIM_SOURCE) is None:
+        raise GeneratorError(
+            "the offline build needs the iframe-worker shim for search from file://; run `make deps` (npm ci)",
+            str(SHIM_SOURCE),
+        )

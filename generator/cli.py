@@ -1,0 +1,82 @@
+"""Command line: `readinglist generate | build | serve`. Errors become `error: ...` and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.build import Options, generate, mkdocs, require_shim
+from generator.errors import GeneratorError
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sources", type=Path, default=Path("corpus/sources"), help="folder of raw listing files (*.txt)"
+    )
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="MkDocs docs folder to write pages into")
+    parser.add_argument("--tags", type=Path, default=Path("corpus/tags.yml"), help="tag taxonomy YAML file")
+    parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="readinglist", description="Turn raw paper listings into a searchable, tag-browsable static site."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    gen = sub.add_parser("generate", help="write the paper, tag and home pages into docs/")
+    add_input_options(gen)
+    gen.add_argument("--offline", action="store_true", help="write papers.json URLs for the offline (file://) build")
+
+    bld = sub.add_parser("build", help="generate, then build the site with MkDocs (strict)")
+    add_input_options(bld)
+    bld.add_argument("--site", type=Path, default=Path("site"), help="output folder for the built site")
+    bld.add_argument(
+        "--offline", action="store_true", help="build a site that works from disk (file://), search included"
+    )
+    bld.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration file")
+
+    srv = sub.add_parser("serve", help="generate, then serve the site on 127.0.0.1 with live reload")
+    add_input_options(srv)
+    srv.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    srv.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration file")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    offline = getattr(args, "offline", False)
+    if args.command == "build":
+        require_shim(offline)
+    options = Options(args.sources, args.docs, args.tags, directory_urls=not offline, strict=args.strict)
+    result = generate(options)
+    for problem in result.problems:
+        if problem.kind != "info":
+            print(f"warning: {problem}", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(result.summary())
+    if args.command == "build":
+        code = mkdocs("build", "--strict", "--site-dir", str(args.site), offline=offline, config=args.config)
+        if code == 0:
+            where = (args.site / "index.html").resolve()
+            print(f"site: {args.site}/" + (f" (open file://{where})" if offline else ""))
+        return 1 if code else 0
+    if args.command == "serve":
+        return mkdocs("serve", "--dev-addr", f"127.0.0.1:{args.port}", "--dirty", config=args.config)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return run(args)
+    except GeneratorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Make untrusted text safe to place in Markdown, HTML and front matter.
+
+Titles and abstracts come from web pages. Every character that Markdown, HTML
+or one of the enabled Markdown extensions could read as syntax becomes a
+character reference, so it renders literally and never becomes markup, a link
+or script. Character references work in any Python-Markdown configuration,
+unlike backslash escapes, which depend on the extensions enabled.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Inline syntax of Markdown, raw HTML and the extensions (attr_list, tables,
+# tilde/caret/mark, arithmatex, footnotes, abbreviations).
+INLINE = {c: f"&#{ord(c)};" for c in "\\`*_{}[]#|~^=$!:"}
+INLINE.update({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+INLINE_TABLE = str.maketrans(INLINE)
+# Block syntax only matters at the start of a line: lists, quotes, definitions.
+BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+*>:=%])")
+
+
+def markdown_text(text: str) -> str:
+    """Untrusted single-line text -> Markdown that renders exactly that text."""
+    escaped = text.translate(INLINE_TABLE)
+    return BLOCK_START.sub(_escape_block_start, escaped, count=1)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    if match.group(1) is not None:
+        return match.group(1) + f"&#{ord(match.group(2))};"
+    return f"&#{ord(match.group(3))};"
+
+
+def html_text(text: str) -> str:
+    """Untrusted text -> HTML text (for values the theme prints unescaped)."""
+    return html.escape(text, quote=True)

@@ -1,0 +1,87 @@
+"""Values that flow through the pipeline: frozen, comparable, hashable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one entry was read: source file name, 1-based line of its title, listing date."""
+
+    source: str
+    line: int
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One title + abstract pair as it stands in a listing."""
+
+    title: str
+    abstract: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A non-fatal finding (a skipped line, a suspicious entry), named by path and line."""
+
+    path: str
+    line: int
+    message: str
+    kind: str = "warning"  # "warning"; "skip": a warning that dropped an entry; "info"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One deduplicated paper with every place it was listed."""
+
+    key: str
+    title: str
+    abstract: str
+    provenance: tuple[Provenance, ...]
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A taxonomy entry: how to recognise a topic and how to present it."""
+
+    slug: str
+    name: str
+    description: str
+    group: str
+    phrases: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TagMatch:
+    """Why a tag was given: the phrase that matched and where."""
+
+    tag: str
+    phrase: str
+    field: str  # "title" or "abstract"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A raw listing read from disk, already decoded."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything the renderer needs: papers in listing order, their slugs and tags."""
+
+    papers: tuple[Paper, ...]
+    slugs: dict[str, str]  # paper key -> slug
+    matches: dict[str, tuple[TagMatch, ...]]  # paper key -> tag matches, strongest first
+    tags: tuple[Tag, ...]
+    sources: tuple[str, ...]  # listing file names read
+    dates: dict[str, str | None]  # listing file name -> listing date

@@ -1,0 +1,66 @@
+"""Validate the tag taxonomy (corpus/tags.yml, already loaded) into Tag values."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from generator.errors import GeneratorError
+from generator.models import Tag
+from generator.slugs import base_slug
+
+TAG_KEYS = {"name", "slug", "group", "description", "phrases", "exclude"}
+REGEX_PREFIX = "re:"
+RESERVED_SLUGS = {"index"}  # tags/index.md is the tag index
+
+
+def load_taxonomy(data: Any, path: str) -> tuple[Tag, ...]:
+    """Raw YAML data -> tags. Errors name the file and the tag."""
+    if not isinstance(data, dict) or set(data) != {"tags"} or not isinstance(data["tags"], list):
+        raise GeneratorError("expected a mapping with one key, 'tags', holding a list of tags", path)
+    tags: list[Tag] = []
+    seen: dict[tuple[str, str], str] = {}
+    for index, item in enumerate(data["tags"], start=1):
+        label = f"tag #{index}"
+        if not isinstance(item, dict):
+            raise GeneratorError(f"{label}: expected a mapping with name, group, description, phrases", path)
+        name = item.get("name")
+        if isinstance(name, str) and name.strip():
+            label = f"tag {name!r}"
+        unknown = sorted(set(item) - TAG_KEYS)
+        if unknown:
+            raise GeneratorError(
+                f"{label}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(TAG_KEYS))}", path
+            )
+        for key in ("name", "group", "description"):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                raise GeneratorError(f"{label}: '{key}' must be a non-empty string", path)
+        phrases = _phrase_list(item.get("phrases"), label, "phrases", path)
+        if not phrases:
+            raise GeneratorError(f"{label}: 'phrases' must list at least one phrase", path)
+        exclude = _phrase_list(item.get("exclude", []), label, "exclude", path)
+        slug = item.get("slug") or base_slug(name)
+        if not isinstance(slug, str) or slug != base_slug(slug):
+            raise GeneratorError(f"{label}: slug {slug!r} must be lowercase ASCII words joined by '-'", path)
+        if slug in RESERVED_SLUGS:
+            raise GeneratorError(f"{label}: slug {slug!r} is reserved; set another 'slug'", path)
+        for key in (("slug", slug), ("name", name.casefold())):
+            if key in seen:
+                raise GeneratorError(f"{label}: duplicate of tag {seen[key]!r} (same {key[0]})", path)
+            seen[key] = name
+        tags.append(
+            Tag(slug, name.strip(), " ".join(item["description"].split()), item["group"].strip(), phrases, exclude)
+        )
+    return tuple(tags)
+
+
+def _phrase_list(value: Any, label: str, key: str, path: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
+        raise GeneratorError(f"{label}: '{key}' must be a list of non-empty strings", path)
+    for phrase in value:
+        if phrase.startswith(REGEX_PREFIX):
+            try:
+                re.compile(phrase[len(REGEX_PREFIX) :].strip())
+            except re.error as exc:
+                raise GeneratorError(f"{label}: malformed regex {phrase!r} in '{key}': {exc}", path) from exc
+    return tuple(" ".join(p.split()) for p in value)
