@@ -44,7 +44,7 @@ def render_paper(cat: Catalogue, paper: Paper) -> str:
         parts.append("*No tag matched this paper.*\n")
     why = "; ".join(
         f"{markdown_text(t.name)}: “{markdown_text(m.phrase)}” in the {m.field}"
-        for t, m in zip(tags, cat.matches[paper.key])
+        for t, m in zip(tags, cat.matches[paper.key], strict=True)
     )
     if why:
         parts.append(f"<small>Why these tags: {why}.</small>\n")

@@ -55,7 +55,7 @@ def match_tag(compiled: CompiledTag, title: str, abstract: str) -> tuple[int, Ta
         return 0, None
     score = 0
     best: TagMatch | None = None
-    for phrase, pattern in compiled.phrases:
+    for _phrase, pattern in compiled.phrases:
         in_title = pattern.search(title)
         hits = len(pattern.findall(abstract))
         score += TITLE_WEIGHT * bool(in_title) + ABSTRACT_WEIGHT * hits
