@@ -1,0 +1,65 @@
+"""Build a complete site from any sources folder into a scratch project folder.
+
+Used by the smoke, hostile-text and browser tests: copies the project's
+mkdocs.yml and hand-written docs into `work`, generates pages there and runs
+`mkdocs build --strict`, all without touching the repository's own docs/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.build import Options, Result, generate
+
+ROOT = Path(__file__).resolve().parents[1]
+HAND_WRITTEN = ("about.md", "stylesheets")
+
+
+def prepare(work: Path) -> Path:
+    """A scratch project: mkdocs.yml, hand-written docs, and the npm shim."""
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
+    docs = work / "docs"
+    docs.mkdir(exist_ok=True)
+    for name in HAND_WRITTEN:
+        source = ROOT / "docs" / name
+        if source.is_dir():
+            shutil.copytree(source, docs / name, dirs_exist_ok=True)
+        elif source.exists():
+            shutil.copy(source, docs / name)
+    modules = work / "node_modules"
+    if not modules.exists() and (ROOT / "node_modules").exists():
+        modules.symlink_to(ROOT / "node_modules")
+    return docs
+
+
+def build_site(
+    work: Path,
+    sources: Path = ROOT / "corpus" / "sources",
+    tags: Path = ROOT / "corpus" / "tags.yml",
+    offline: bool = False,
+) -> tuple[Path, Result]:
+    """Generate and build; returns (site folder, generator result). Raises on a failed build."""
+    docs = prepare(work)
+    cwd = os.getcwd()
+    os.chdir(work)  # the generator finds node_modules/ relative to the project
+    try:
+        result = generate(Options(sources=sources, docs=docs, tags=tags, directory_urls=not offline))
+    finally:
+        os.chdir(cwd)
+    site = work / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", READINGLIST_OFFLINE="true" if offline else "false")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(work / "mkdocs.yml"), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if proc.returncode != 0:
+        raise AssertionError(f"mkdocs build failed:\n{proc.stderr[-5000:]}")
+    (work / "mkdocs-build.log").write_text(proc.stderr, encoding="utf-8")
+    return site, result
