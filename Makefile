@@ -42,4 +42,4 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 clean:
-	rm -rf site artifacts docs/papers docs/tags docs/index.md docs/papers.json docs/.readinglist-manifest.json
+	rm -rf site artifacts docs/papers docs/tags docs/index.md docs/papers.json docs/papers.bib docs/papers.csv docs/feed.xml docs/reading docs/.readinglist-manifest.json

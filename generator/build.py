@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,7 +12,9 @@ from pathlib import Path
 from generator.corpus import Merge, deduplicate
 from generator.errors import GeneratorError
 from generator.models import Catalogue, Entry, Problem
+from generator.notes import load_notes
 from generator.parse import parse_listing
+from generator.related import paper_text, related_papers
 from generator.render import render_site
 from generator.slugs import assign_slugs
 from generator.sources import read_listings, read_text_asset, read_yaml
@@ -30,6 +33,14 @@ class Options:
     tags: Path = Path("corpus/tags.yml")
     directory_urls: bool = True
     strict: bool = False
+    notes: Path | None = None  # the reader's notes.yml; default: beside the sources folder, if present
+
+    @property
+    def notes_path(self) -> tuple[Path, bool]:
+        """(path, required): an explicit --notes must exist, the default may not."""
+        if self.notes is not None:
+            return self.notes, True
+        return self.sources.parent / "notes.yml", False
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,20 @@ def make_catalogue(options: Options) -> Result:
     for entry in entries:
         dates.setdefault(entry.provenance.source, entry.provenance.date)
     sources = tuple(sorted({e.provenance.source for e in entries} | set(dates)))
-    cat = Catalogue(tuple(papers), slugs, tag_papers(tags, papers), tags, sources, dates)
+    related = related_papers([(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers])
+    by_slug = {slugs[p.key]: p.key for p in papers}
+    notes_path, required = options.notes_path
+    notes = load_notes(read_yaml(notes_path, required=required), str(notes_path), list(by_slug))
+    cat = Catalogue(
+        tuple(papers),
+        slugs,
+        tag_papers(tags, papers),
+        tags,
+        sources,
+        dates,
+        {p.key: tuple(by_slug[s] for s in related[slugs[p.key]]) for p in papers},
+        {by_slug[slug]: note for slug, note in notes.items()},
+    )
     return Result(cat, nfiles, len(entries), skipped, tuple(merges), tuple(problems))
 
 
@@ -95,7 +119,7 @@ def generate(options: Options) -> Result:
     if options.strict and result.warnings:
         first = result.warnings[0]
         raise GeneratorError(f"{first.message} (--strict turns warnings into errors)", first.path, first.line)
-    plan = render_site(result.catalogue, options.directory_urls)
+    plan = render_site(result.catalogue, options.directory_urls, os.environ.get("SITE_URL") or None, feed_stamp())
     notes: list[str] = []
     shim = read_text_asset(SHIM_SOURCE)
     if shim is not None:
@@ -113,6 +137,17 @@ def generate(options: Options) -> Result:
         report,
         tuple(notes),
     )
+
+
+def feed_stamp() -> dt.datetime | None:
+    """The feed's `updated` time: SOURCE_DATE_EPOCH (reproducible builds) when set."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise GeneratorError(f"SOURCE_DATE_EPOCH must be a Unix time in seconds, not {value!r}") from exc
 
 
 def mkdocs(command: str, *args: str, offline: bool = False, config: Path = Path("mkdocs.yml")) -> int:

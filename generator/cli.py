@@ -17,6 +17,12 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="MkDocs docs folder to write pages into")
     parser.add_argument("--tags", type=Path, default=Path("corpus/tags.yml"), help="tag taxonomy YAML file")
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    parser.add_argument(
+        "--notes",
+        type=Path,
+        default=None,
+        help="reading-list notes YAML (default: notes.yml beside the sources folder)",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -48,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
     offline = getattr(args, "offline", False)
     if args.command == "build":
         require_shim(offline)
-    options = Options(args.sources, args.docs, args.tags, directory_urls=not offline, strict=args.strict)
+    options = Options(
+        args.sources, args.docs, args.tags, directory_urls=not offline, strict=args.strict, notes=args.notes
+    )
     result = generate(options)
     for problem in result.problems:
         if problem.kind != "info":

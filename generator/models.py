@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -85,3 +85,18 @@ class Catalogue:
     tags: tuple[Tag, ...]
     sources: tuple[str, ...]  # listing file names read
     dates: dict[str, str | None]  # listing file name -> listing date
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # paper key -> related paper keys
+    notes: dict[str, Note] = field(default_factory=dict)  # paper key -> the reader's note
+
+
+@dataclass(frozen=True)
+class Note:
+    """The reader's own state for one paper, from corpus/notes.yml."""
+
+    slug: str
+    status: str  # "to-read", "reading" or "read"
+    priority: int = 3  # 1 (first) .. 5 (some day)
+    rating: int | None = None  # 1 .. 5
+    added: str | None = None  # ISO date
+    note: str = ""  # the reader's Markdown
+    tags: tuple[str, ...] = ()

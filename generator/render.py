@@ -6,13 +6,15 @@ holds what they share, the home page and papers.json, and assembles the plan.
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from collections import Counter
 
+from generator import exports
 from generator.escape import markdown_text
 from generator.models import Catalogue
-from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter, paper_url
+from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter
 from generator.render_paper import render_paper
+from generator.render_reading import render_reading
 from generator.render_tags import papers_by_tag, render_tag, render_tag_index
 
 
@@ -44,29 +46,29 @@ def render_home(cat: Catalogue) -> str:
 
 def papers_json(cat: Catalogue, directory_urls: bool) -> str:
     """Machine-readable export of every paper; fields documented in the README."""
-    records = [
-        {
-            "slug": cat.slugs[p.key],
-            "url": paper_url(cat.slugs[p.key], directory_urls),
-            "title": p.title,
-            "abstract": p.abstract,
-            "tags": [m.tag for m in cat.matches[p.key]],
-            "tag_matches": [{"tag": m.tag, "phrase": m.phrase, "field": m.field} for m in cat.matches[p.key]],
-            "provenance": [{"source": v.source, "line": v.line, "date": v.date} for v in p.provenance],
-        }
-        for p in cat.papers
-    ]
-    return json.dumps({"papers": records}, ensure_ascii=False, indent=1) + "\n"
+    return exports.papers_json(cat, cat.papers, directory_urls)
 
 
-def render_site(cat: Catalogue, directory_urls: bool = True) -> dict[str, str]:
-    """The complete generated part of docs/: {posix relative path: text}."""
+def render_site(
+    cat: Catalogue, directory_urls: bool = True, site_url: str | None = None, updated: dt.datetime | None = None
+) -> dict[str, str]:
+    """The complete generated part of docs/: {posix relative path: text}.
+
+    `site_url` makes the feed's links absolute; `updated` stamps the feed
+    (default: the Unix epoch, so that the same input gives the same bytes).
+    """
     plan: dict[str, str] = {"index.md": render_home(cat)}
     grouped = papers_by_tag(cat)
     plan[f"{TAGS_DIR}/index.md"] = render_tag_index(cat, grouped)
     for tag in cat.tags:
         plan[f"{TAGS_DIR}/{tag.slug}.md"] = render_tag(cat, tag, grouped[tag.slug])
+        for name, text in exports.export_files(cat, grouped[tag.slug], directory_urls).items():
+            plan[f"{TAGS_DIR}/{tag.slug}/{name}"] = text
+    titles = {p.key: p.title for p in cat.papers}
     for paper in cat.papers:
-        plan[f"{PAPERS_DIR}/{cat.slugs[paper.key]}.md"] = render_paper(cat, paper)
-    plan["papers.json"] = papers_json(cat, directory_urls)
+        plan[f"{PAPERS_DIR}/{cat.slugs[paper.key]}.md"] = render_paper(cat, paper, titles)
+    plan.update(render_reading(cat))
+    plan.update(exports.export_files(cat, cat.papers, directory_urls))
+    stamp = updated or dt.datetime.fromtimestamp(0, dt.UTC)
+    plan[exports.FEED_NAME] = exports.atom_feed(cat, directory_urls, site_url, stamp)
     return plan

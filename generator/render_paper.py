@@ -1,10 +1,23 @@
-"""One page per paper: title, abstract, tag chips with the reason for each tag, provenance."""
+"""One page per paper: title, the reader's note, clean abstract, tags, links, related papers, BibTeX, provenance.
+
+What is not worth searching (links, related papers, BibTeX, provenance) sits
+under headings marked `data-search-exclude`, which Material's search honours:
+the search index stays lean.
+"""
 
 from __future__ import annotations
 
 from generator.escape import html_text, markdown_text
-from generator.models import Catalogue, Paper, Tag
+from generator.exports import bib_entry
+from generator.links import abstract_links, lookup_links, safe_href
+from generator.models import Catalogue, Note, Paper, Tag
+from generator.notes import note_markdown
 from generator.pages import TAGS_DIR, front_matter
+from generator.textclean import clean_markdown
+
+NO_SEARCH = "{ data-search-exclude }"
+STATUS_LABELS = {"to-read": "To read", "reading": "Reading", "read": "Read"}
+ADMONITION = {"to-read": "note", "reading": "tip", "read": "success"}
 
 
 def paper_tags(cat: Catalogue, paper: Paper) -> list[Tag]:
@@ -17,10 +30,45 @@ def provenance_line(source: str, line: int, date: str | None) -> str:
     return f"{where} (listing of {markdown_text(date)})" if date else where
 
 
-def render_paper(cat: Catalogue, paper: Paper) -> str:
+def stars(rating: int) -> str:
+    return "★" * rating + "☆" * (5 - rating)
+
+
+def note_admonition(note: Note) -> str:
+    """The reader's state as an admonition; the note body is the reader's Markdown, disarmed."""
+    facts = [f"**{STATUS_LABELS[note.status]}**", f"priority {note.priority}"]
+    if note.rating is not None:
+        facts.append(f"rated {stars(note.rating)}")
+    if note.added:
+        facts.append(f"added {note.added}")
+    if note.tags:
+        facts.append("your tags: " + ", ".join(f"`{markdown_text(t)}`" for t in note.tags))
+    body = [" · ".join(facts)]
+    if note.note:
+        body += ["", note_markdown(note.note)]
+    indented = "\n".join(("    " + line) if line.strip() else "" for line in "\n".join(body).splitlines())
+    return f'!!! {ADMONITION[note.status]} "My reading list"\n\n{indented}\n'
+
+
+def link_lines(paper: Paper) -> str:
+    lines = []
+    for link in abstract_links(paper.abstract):
+        shown = link.url.split("://", 1)[-1].rstrip("/")
+        lines.append(f"**{link.label}:** [{markdown_text(shown)}]({safe_href(link.url)})")
+    lookups = " · ".join(f"[{name}]({url})" for name, url in lookup_links(paper.title))
+    lines.append(f"**Look up:** {lookups}")
+    return "\n\n".join(lines) + "\n"
+
+
+def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = None) -> str:
+    """The page's Markdown; `titles` (paper key -> title) saves rebuilding it for every page."""
     tags = paper_tags(cat, paper)
     meta = {"title": html_text(paper.title), "tags": [html_text(t.name) for t in tags]}
-    parts = [front_matter(meta), f"# {markdown_text(paper.title)}\n", f"{markdown_text(paper.abstract)}\n"]
+    parts = [front_matter(meta), f"# {markdown_text(paper.title)}\n"]
+    note = cat.notes.get(paper.key)
+    if note is not None:
+        parts.append(note_admonition(note))
+    parts.append(f"{clean_markdown(paper.abstract)}\n")
     if tags:
         chips = " ".join(f"[{markdown_text(t.name)}](../{TAGS_DIR}/{t.slug}.md){{ .md-tag }}" for t in tags)
         parts.append(f'<div class="rl-tags" markdown>\n**Tags:** {chips}\n</div>\n')
@@ -32,6 +80,23 @@ def render_paper(cat: Catalogue, paper: Paper) -> str:
     )
     if why:
         parts.append(f"<small>Why these tags: {why}.</small>\n")
+    parts.append(f"## Links {NO_SEARCH}\n\n{link_lines(paper)}")
+    related = cat.related.get(paper.key, ())
+    if related:
+        titles = titles if titles is not None else {p.key: p.title for p in cat.papers}
+        items = "\n".join(f"- [{markdown_text(titles[k])}]({cat.slugs[k]}.md)" for k in related)
+        parts.append(f"## Related papers {NO_SEARCH}\n\n{items}\n")
+    bib = bib_entry(cat, paper)
+    fence = "`" * max(3, _longest_backtick_run(bib) + 1)
+    parts.append(f"## Cite {NO_SEARCH}\n\n{fence}bibtex\n{bib}{fence}\n")
     listed = "\n".join(f"- {provenance_line(p.source, p.line, p.date)}" for p in paper.provenance)
-    parts.append(f"## Listed in\n\n{listed}\n")
+    parts.append(f"## Listed in {NO_SEARCH}\n\n{listed}\n")
     return "\n".join(parts)
+
+
+def _longest_backtick_run(text: str) -> int:
+    longest = run = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return longest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.escape import html_text, markdown_text
+from generator.exports import export_links_markdown
 from generator.models import Catalogue, Paper, Tag
 from generator.pages import PAPERS_DIR, count_label, front_matter, sort_by_title
 
@@ -25,6 +26,7 @@ def render_tag(cat: Catalogue, tag: Tag, papers: list[Paper]) -> str:
     ]
     items = [f"- [{markdown_text(p.title)}](../{PAPERS_DIR}/{cat.slugs[p.key]}.md)" for p in sort_by_title(papers)]
     lines.append("\n".join(items) + "\n" if items else "*No paper has this tag yet.*\n")
+    lines.append(export_links_markdown(tag.slug))  # tags/<slug>/papers.{json,bib,csv}
     return "\n".join(lines)
 
 

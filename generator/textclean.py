@@ -25,13 +25,87 @@ from generator.links import find_urls
 # Macro names whose backslash often went missing. Inside a maths-looking token
 # any of them is restored, even glued to its neighbours (`nepsilon`, `Ain`);
 # the longest name wins, so `min` is \min and not m + \in.
-MATH_MACROS = (
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi rho "
-    "sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega "
-    "mathcal mathfrak mathsf mathbb mathrm mathbf sqrt frac infty leq geq neq times cdot circ in subset "
-    "subseteq ll gg rightarrow leftarrow ldots cdots widetilde tilde propto dagger top star sum prod "
-    "min max log exp left right approx ell partial nabla"
-).split()
+MATH_MACROS = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "varepsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "vartheta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "pi",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "varphi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Pi",
+    "Sigma",
+    "Upsilon",
+    "Phi",
+    "Psi",
+    "Omega",
+    "mathcal",
+    "mathfrak",
+    "mathsf",
+    "mathbb",
+    "mathrm",
+    "mathbf",
+    "sqrt",
+    "frac",
+    "infty",
+    "leq",
+    "geq",
+    "neq",
+    "times",
+    "cdot",
+    "circ",
+    "in",
+    "subset",
+    "subseteq",
+    "ll",
+    "gg",
+    "rightarrow",
+    "leftarrow",
+    "ldots",
+    "cdots",
+    "widetilde",
+    "tilde",
+    "propto",
+    "dagger",
+    "top",
+    "star",
+    "sum",
+    "prod",
+    "min",
+    "max",
+    "log",
+    "exp",
+    "left",
+    "right",
+    "approx",
+    "ell",
+    "partial",
+    "nabla",
+]
 # Outside maths tokens only names that are not English words are restored.
 WORD_MACROS = set(MATH_MACROS) - {"in", "top", "sum", "prod", "min", "max", "log", "exp", "star", "left", "right"}
 WORD_MACROS -= {"times", "subset", "approx", "partial", "mu", "nu", "xi", "pi", "eta", "chi", "Pi", "Xi"}
@@ -47,7 +121,9 @@ _MACRO_ALT = "|".join(sorted(MATH_MACROS, key=len, reverse=True))
 _END = rf"(?!(?!(?:{_MACRO_ALT}))[a-z])"
 GLUED_MACRO = re.compile(rf"(?<![\\A-Za-z])({_MACRO_ALT}){_END}|(?<=[A-Za-z0-9])({_MACRO_ALT}){_END}")
 # snake_case names (aux_zipf_loss) are code, not subscripts.
-IDENTIFIER = re.compile(r"(?<![\w\\])[A-Za-z][A-Za-z0-9]+(?:_[A-Za-z0-9]+)*_(?!(?:" + _MACRO_ALT + r")\b)[a-z][A-Za-z0-9]+\b")
+IDENTIFIER = re.compile(
+    r"(?<![\w\\])[A-Za-z][A-Za-z0-9]+(?:_[A-Za-z0-9]+)*_(?!(?:" + _MACRO_ALT + r")\b)[a-z][A-Za-z0-9]+\b"
+)
 SINGLE_QUOTES = re.compile(r"(?<!`)`([^`'\n]{1,80})'(?![A-Za-z'])")
 WORD_MACRO = re.compile(rf"(?<![\\\w])({'|'.join(sorted(WORD_MACROS, key=len, reverse=True))})(?![A-Za-z])")
 # A token is maths when it has sub/superscripts or relations, or braces with a

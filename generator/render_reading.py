@@ -1,0 +1,77 @@
+"""The reader's pages: the reading queue (to-read and reading, by priority) and what has been read."""
+
+from __future__ import annotations
+
+from generator.escape import markdown_text
+from generator.exports import FEED_NAME, export_links_markdown
+from generator.models import Catalogue, Note
+from generator.notes import by_priority
+from generator.pages import PAPERS_DIR, count_label, front_matter
+from generator.render_paper import STATUS_LABELS, stars
+
+READING_DIR = "reading"
+HOW_TO = (
+    "Add papers by their slug to `corpus/notes.yml` (status, priority, rating, added, note, tags); "
+    "the generator reads that file and never writes it. See the README, section *Reading list*."
+)
+
+
+def _rows(cat: Catalogue, notes: list[Note], columns: tuple[str, ...]) -> str:
+    key_of = {slug: key for key, slug in cat.slugs.items()}
+    titles = {p.key: p.title for p in cat.papers}
+    header = "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
+    lines = []
+    for note in notes:
+        title = titles[key_of[note.slug]]
+        cells = {
+            "Paper": f"[{markdown_text(title)}](../{PAPERS_DIR}/{note.slug}.md)",
+            "Status": STATUS_LABELS[note.status],
+            "Priority": str(note.priority),
+            "Rating": stars(note.rating) if note.rating else "",
+            "Added": note.added or "",
+            "Your tags": ", ".join(markdown_text(t) for t in note.tags),
+        }
+        lines.append("| " + " | ".join(cells[c] for c in columns) + " |")
+    return header + "\n".join(lines) + "\n"
+
+
+def render_queue(cat: Catalogue) -> str:
+    notes = by_priority([n for n in cat.notes.values() if n.status in ("to-read", "reading")])
+    parts = [front_matter({"title": "Reading queue"}), "# Reading queue\n"]
+    if notes:
+        parts.append(
+            f"{count_label(len(notes), 'paper')} to read: the one you are reading first, "
+            "then by priority (1 first), then the oldest added.\n"
+        )
+        parts.append(_rows(cat, notes, ("Paper", "Status", "Priority", "Added", "Your tags")))
+    else:
+        parts.append("*The queue is empty.*\n")
+    parts.append(HOW_TO + "\n")
+    parts.append("## Exports { data-search-exclude }\n")
+    parts.append(export_links_markdown("..").replace("these papers", "the whole list"))
+    parts.append(f"Newest papers as an Atom feed: [{FEED_NAME}](../{FEED_NAME}).\n")
+    return "\n".join(parts)
+
+
+def render_read(cat: Catalogue) -> str:
+    notes = sorted(
+        (n for n in cat.notes.values() if n.status == "read"),
+        key=lambda n: (-(n.rating or 0), "" if n.added is None else _desc(n.added), n.slug),
+    )
+    parts = [front_matter({"title": "Read"}), "# Read\n"]
+    if notes:
+        parts.append(f"{count_label(len(notes), 'paper')} read, best rated first, then the most recently added.\n")
+        parts.append(_rows(cat, notes, ("Paper", "Rating", "Added", "Your tags")))
+    else:
+        parts.append("*Nothing marked as read yet.*\n")
+    parts.append(HOW_TO + "\n")
+    return "\n".join(parts)
+
+
+def _desc(date: str) -> str:
+    """An ISO date turned so that sorting ascending puts the newest first."""
+    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date)
+
+
+def render_reading(cat: Catalogue) -> dict[str, str]:
+    return {f"{READING_DIR}/queue.md": render_queue(cat), f"{READING_DIR}/read.md": render_read(cat)}
