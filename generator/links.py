@@ -62,8 +62,13 @@ def find_urls(text: str) -> list[UrlSpan]:
         urls, words = clean_token(text[match.start() : end])
         # Keep the sentence's punctuation outside the span.
         token_end = end
-        while token_end > match.start() and text[token_end - 1] in TRAILING and not words:
-            token_end -= 1
+        while not words and token_end > match.start():
+            tail = text[token_end - 1]
+            piece = text[match.start() : token_end]
+            if tail in TRAILING or (tail == ")" and piece.count(")") > piece.count("(")):
+                token_end -= 1
+            else:
+                break
         if urls:
             spans.append(UrlSpan(match.start(), token_end, urls, words))
     return spans

@@ -1,0 +1,112 @@
+"""notes.yml validation: types, keys, unknown slugs (with a suggestion), and disarmed Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.errors import GeneratorError
+from generator.models import Note
+from generator.notes import by_priority, load_notes, note_markdown
+from generator.render_paper import note_admonition
+
+SLUGS = ["attention-is-all-you-need", "deep-residual-learning", "adam-a-method-for-stochastic-optimization"]
+PATH = "corpus/notes.yml"
+
+
+def test_valid_notes_load_with_defaults():
+    data = {
+        "attention-is-all-you-need": {
+            "status": "reading",
+            "priority": 1,
+            "rating": 5,
+            "added": dt.date(2026, 11, 2),
+            "tags": ["transformers", "to-reproduce"],
+            "note": "Read *section 3* again.\n",
+        },
+        "deep-residual-learning": None,
+        "adam-a-method-for-stochastic-optimization": {"status": "read", "added": "2026-01-05", "tags": "optim"},
+    }
+    notes = load_notes(data, PATH, SLUGS)
+    assert notes["attention-is-all-you-need"] == Note(
+        "attention-is-all-you-need",
+        "reading",
+        1,
+        5,
+        "2026-11-02",
+        "Read *section 3* again.",
+        ("transformers", "to-reproduce"),
+    )
+    assert notes["deep-residual-learning"] == Note("deep-residual-learning", "to-read")
+    assert notes["adam-a-method-for-stochastic-optimization"].tags == ("optim",)
+    assert load_notes(None, PATH, SLUGS) == {}
+
+
+def test_unknown_slug_suggests_the_closest():
+    with pytest.raises(GeneratorError) as err:
+        load_notes({"attention-is-all-you-needed": {}}, PATH, SLUGS)
+    message = str(err.value)
+    assert message.startswith("corpus/notes.yml: ")
+    assert "'attention-is-all-you-needed' is not the slug of any paper" in message
+    assert "did you mean 'attention-is-all-you-need'?" in message
+
+
+def test_unknown_slug_with_nothing_close():
+    with pytest.raises(GeneratorError, match="slugs are the file names"):
+        load_notes({"zzz": {}}, PATH, SLUGS)
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("just text", "expected a mapping"),
+        ({"stat": "read"}, "unknown key(s) stat"),
+        ({"status": "done"}, "status must be one of to-read, reading, read, not 'done'"),
+        ({"priority": 0}, "priority must be a whole number from 1 to 5"),
+        ({"priority": "high"}, "priority must be a whole number from 1 to 5"),
+        ({"rating": 6}, "rating must be a whole number from 1 to 5"),
+        ({"rating": True}, "rating must be a whole number from 1 to 5"),
+        ({"added": "yesterday"}, "added must be a date written YYYY-MM-DD"),
+        ({"added": 20261102}, "added must be a date written YYYY-MM-DD"),
+        ({"note": ["a", "b"]}, "note must be text"),
+        ({"note": "[x](javascript:alert(1))"}, "note links may use http, https or mailto, not 'javascript'"),
+        ({"note": "[x]: data:text/html,hi"}, "not 'data'"),
+        ({"tags": [1, 2]}, "tags must be a list of short words"),
+        ({"tags": ["<script>"]}, "tags must be a list of short words"),
+    ],
+)
+def test_invalid_entries_name_file_and_slug(item, message):
+    with pytest.raises(GeneratorError) as err:
+        load_notes({"deep-residual-learning": item}, PATH, SLUGS)
+    text = str(err.value)
+    assert text.startswith("corpus/notes.yml: deep-residual-learning")
+    assert message in text
+
+
+def test_top_level_must_be_a_mapping():
+    with pytest.raises(GeneratorError, match="expected a mapping of paper slug"):
+        load_notes(["a"], PATH, SLUGS)
+
+
+def test_note_markdown_cannot_inject_html_or_attributes():
+    md = note_markdown('<script>alert(1)</script> & <img src=x onerror=alert(1)>\n\nText{: onclick="x()" }')
+    assert "<" not in md and ">" not in md and "{" not in md
+    assert "&lt;script&gt;" in md and "&amp;" in md
+
+
+def test_admonition_indents_the_note_and_shows_the_state():
+    note = Note("s", "read", 2, 4, "2026-01-01", "line one\n\n- item", ("x",))
+    text = note_admonition(note)
+    assert text.startswith('!!! success "My reading list"\n\n    **Read** · priority 2 · rated ★★★★☆')
+    assert "\n    line one\n\n    - item" in text
+
+
+def test_queue_order():
+    notes = [
+        Note("c", "to-read", 1, added="2026-02-01"),
+        Note("b", "to-read", 1, added="2026-01-01"),
+        Note("a", "to-read", 3),
+        Note("d", "reading", 5),
+    ]
+    assert [n.slug for n in by_priority(notes)] == ["d", "b", "c", "a"]
