@@ -22,7 +22,7 @@ import scipy.sparse as sp
 TOP = 5
 # Below this cosine two papers share only a word or two of vocabulary; showing
 # fewer related papers is more honest than showing unrelated ones.
-MIN_SCORE = 0.08
+MIN_SCORE = 0.05
 # Each paper keeps only its most distinctive terms: less noise from words it
 # merely mentions, and a much cheaper similarity product.
 TERMS_PER_PAPER = 40
