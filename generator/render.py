@@ -36,7 +36,10 @@ def render_home(cat: Catalogue) -> str:
             "Titles, abstracts and tag names are searched.\n"
             "- **Browse by topic:** open [Tags](tags/index.md) to see every tag with its number of papers, "
             "then a tag to see its papers.\n"
-            "- Each paper page shows the abstract, its tags and the listings it came from.\n",
+            "- Each paper page shows your note, the abstract, its tags, code links, related papers, "
+            "a BibTeX entry to copy and the listings it came from.\n"
+            "- **Your reading list:** [Reading queue](reading/queue.md) and [Read](reading/read.md). "
+            "**Downloads:** [JSON](papers.json), [BibTeX](papers.bib), [CSV](papers.csv), [Atom feed](feed.xml).\n",
             "## Listings\n",
             "| Listing | Date | Entries kept |\n|---|---|---|\n" + rows + "\n",
             f"{count_label(untagged, 'paper')} matched no tag. See [About](about.md) for how the list is made.\n",
