@@ -12,7 +12,6 @@ import io
 import json
 
 from feedgen.feed import FeedGenerator
-from pylatexenc.latexencode import unicode_to_latex
 
 from generator.links import abstract_links
 from generator.models import Catalogue, Paper
@@ -73,10 +72,28 @@ def papers_json(cat: Catalogue, papers: list[Paper] | tuple[Paper, ...], directo
     return json.dumps({"papers": records}, ensure_ascii=False, indent=1) + "\n"
 
 
+# papers.bib is UTF-8 (biber, bibtexparser and modern BibTeX read it); only the
+# characters that are syntax in a field value are escaped. Braces become
+# \textbrace... commands so that a value's braces always balance.
+BIB_ESCAPES = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "%": r"\%",
+        "&": r"\&",
+        "#": r"\#",
+        "$": r"\$",
+        "_": r"\_",
+        "^": r"\textasciicircum{}",
+        "~": r"\textasciitilde{}",
+    }
+)
+
+
 def bib_value(text: str) -> str:
-    """Unicode text -> a BibTeX field value: LaTeX-encoded, with braces that always balance."""
-    latex = unicode_to_latex(" ".join(text.split()), non_ascii_only=False, unknown_char_warning=False)
-    return latex.replace(r"\{", r"\textbraceleft{}").replace(r"\}", r"\textbraceright{}")
+    """Unicode text -> a BibTeX field value (UTF-8) whose braces always balance."""
+    return " ".join(text.split()).translate(BIB_ESCAPES)
 
 
 def listing_label(paper: Paper) -> str:
