@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+from functools import lru_cache
 
 from feedgen.feed import FeedGenerator
 
@@ -68,8 +69,9 @@ def paper_record(cat: Catalogue, paper: Paper, directory_urls: bool) -> dict:
 
 
 def papers_json(cat: Catalogue, papers: list[Paper] | tuple[Paper, ...], directory_urls: bool) -> str:
-    records = [paper_record(cat, p, directory_urls) for p in papers]
-    return json.dumps({"papers": records}, ensure_ascii=False, indent=1) + "\n"
+    """{"papers": [...]}, one paper per line: diffable, and written by json's fast C encoder."""
+    lines = [json.dumps(paper_record(cat, p, directory_urls), ensure_ascii=False) for p in papers]
+    return '{"papers": [\n' + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
 
 
 # papers.bib is UTF-8 (biber, bibtexparser and modern BibTeX read it); only the
@@ -102,6 +104,11 @@ def listing_label(paper: Paper) -> str:
 
 def bib_entry(cat: Catalogue, paper: Paper) -> str:
     """A @misc entry keyed by the paper's slug (stable across regenerations)."""
+    return _bib_entry(cat.slugs[paper.key], paper)
+
+
+@lru_cache(maxsize=65536)  # the same entry goes to the paper page, papers.bib and each tag's papers.bib
+def _bib_entry(slug: str, paper: Paper) -> str:
     fields = [
         ("title", "{" + bib_value(paper.title) + "}"),  # inner braces keep the title's capitals
         ("author", "Unknown"),
@@ -118,7 +125,7 @@ def bib_entry(cat: Catalogue, paper: Paper) -> str:
     if code:
         fields.append(("url", bib_value(code[0])))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{cat.slugs[paper.key]},\n{body}\n}}\n"
+    return f"@misc{{{slug},\n{body}\n}}\n"
 
 
 def papers_bib(cat: Catalogue, papers: list[Paper] | tuple[Paper, ...]) -> str:

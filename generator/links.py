@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 # A URL starts at a scheme, or at a bare well-known code host, and runs to the next space.
@@ -53,6 +54,9 @@ class UrlSpan:
 def find_urls(text: str) -> list[UrlSpan]:
     """Every URL token in `text`, with its clean form(s)."""
     spans: list[UrlSpan] = []
+    lowered = text.lower()
+    if "http" not in lowered and "www." not in lowered and "github.com" not in lowered and "gitlab.com" not in lowered:
+        return spans  # most abstracts: skip the regex scan
     for match in URL_START.finditer(text):
         if spans and match.start() < spans[-1].end:
             continue  # a URL inside the braces of the previous one
@@ -123,6 +127,7 @@ def link_kind(url: str) -> str:
     return "code" if host in CODE_HOSTS else "project"
 
 
+@lru_cache(maxsize=65536)
 def abstract_links(text: str) -> tuple[Link, ...]:
     """The distinct code/project links of one abstract, in order of appearance."""
     seen: list[str] = []

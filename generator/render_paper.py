@@ -7,6 +7,8 @@ the search index stays lean.
 
 from __future__ import annotations
 
+import re
+
 from generator.escape import html_text, markdown_text
 from generator.exports import bib_entry
 from generator.links import abstract_links, lookup_links, safe_href
@@ -95,8 +97,4 @@ def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = N
 
 
 def _longest_backtick_run(text: str) -> int:
-    longest = run = 0
-    for char in text:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    return longest
+    return max(map(len, re.findall(r"`+", text)), default=0)
