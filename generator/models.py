@@ -56,6 +56,8 @@ class Tag:
     group: str
     phrases: tuple[str, ...]
     exclude: tuple[str, ...] = ()
+    strong: tuple[str, ...] = ()  # one mention in the abstract is enough
+    title_only: tuple[str, ...] = ()  # count only in the title
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ class TagMatch:
 
     tag: str
     phrase: str
-    field: str  # "title" or "abstract"
+    field: str  # "title", "abstract" or "override"
+    score: int = 0  # strength of the evidence (title 3, strong abstract phrase 2, other mention 1)
 
 
 @dataclass(frozen=True)

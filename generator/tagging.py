@@ -1,10 +1,19 @@
 """Papers + taxonomy -> tags per paper, each with the phrase that matched and where.
 
-Phrases match case-insensitively on whole words; an all-capitals acronym
-("GAN", "RL") matches case-sensitively, so it cannot fire inside "organ" or
-"URL". Spaces and hyphens inside a phrase are interchangeable or may be absent
-("fine-tuning", "fine tuning", "finetuning"), and the last word may take a
-plural ending. A phrase written as "re: ..." is a regular expression.
+Matching. Phrases match case-insensitively on whole words; an all-capitals
+acronym ("GAN", "RL") matches case-sensitively, so it cannot fire inside
+"organ" or "URL" (nor on "rl" in running text). Spaces and hyphens inside a
+phrase are interchangeable or may be absent ("fine-tuning", "fine tuning",
+"finetuning"); the last word may take a plural ending ("-s", "-es", "-y" ->
+"-ies"); "-ize" also finds "-ise". A phrase written as "re: ..." is a regular
+expression, used as is (but still whole-word).
+
+Evidence. `exclude` phrases are blanked out first, so "anisotropic diffusion"
+never counts as "diffusion". A match in the title is worth TITLE_WEIGHT; in the
+abstract, a `strong` phrase is worth 2 per mention, an ordinary phrase 1 and a
+`title_only` phrase nothing. Overlapping matches count once (the longest). A
+tag is given when its score reaches MIN_SCORE: a title match, one strong
+mention or two ordinary ones. A paper keeps at most MAX_TAGS, strongest first.
 """
 
 from __future__ import annotations
@@ -15,69 +24,120 @@ from dataclasses import dataclass
 from generator.models import Paper, Tag, TagMatch
 from generator.taxonomy import REGEX_PREFIX
 
-TITLE_WEIGHT = 3
+TITLE_WEIGHT = 3  # a strong phrase in the title
+WEAK_TITLE_WEIGHT = 2  # an ordinary or title-only phrase in the title
+STRONG_WEIGHT = 2  # per mention in the abstract
 ABSTRACT_WEIGHT = 1
-# A tag needs a title match, or at least this many abstract mentions.
-MIN_SCORE = 2
+MIN_SCORE = 3
 MAX_TAGS = 6
+
+KIND_STRONG, KIND_PLAIN, KIND_TITLE = "strong", "plain", "title_only"
+
+
+def _word_pattern(word: str, last: bool, acronym: bool) -> str:
+    body = re.escape(word)
+    if not acronym:
+        # -ize / -ise spelling, wherever it occurs in the word (optimizer, quantization).
+        body = re.sub(r"iz(?=e|a|i)", "i[sz]", body)
+    if not last or not word[-1:].isalpha():
+        return body
+    if not acronym and word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return body[:-1] + "(?:y|ies)"
+    return body + "(?:s|es)?"
 
 
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
     """Compile one taxonomy phrase to a whole-word pattern."""
     if phrase.startswith(REGEX_PREFIX):
         return re.compile(rf"(?<!\w)(?:{phrase[len(REGEX_PREFIX) :].strip()})(?!\w)", re.IGNORECASE)
-    words = re.split(r"[\s-]+", phrase)
-    body = r"[\s-]?".join(re.escape(w) for w in words)
-    if words[-1][-1:].isalpha():
-        body += r"(?:s|es)?"
-    acronym = phrase.isupper() and len(phrase.replace(" ", "")) <= 8
-    return re.compile(rf"(?<![\w-]){body}(?![\w])", 0 if acronym else re.IGNORECASE)
+    words = [w for w in re.split(r"[\s-]+", phrase) if w]
+    acronym = phrase.replace("-", "").replace(" ", "").isupper() and len(phrase.replace(" ", "")) <= 8
+    body = r"[\s-]?".join(_word_pattern(w, i == len(words) - 1, acronym) for i, w in enumerate(words))
+    # Never inside a word, nor glued to a hyphenated prefix ("URL", "organ", "non-RL").
+    return re.compile(rf"(?<![\w-]){body}(?!\w)", 0 if acronym else re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Rule:
+    phrase: str
+    pattern: re.Pattern[str]
+    kind: str
 
 
 @dataclass(frozen=True)
 class CompiledTag:
     tag: Tag
-    phrases: tuple[tuple[str, re.Pattern[str]], ...]
+    rules: tuple[Rule, ...]
     exclude: tuple[re.Pattern[str], ...]
 
 
+def compile_tag(tag: Tag) -> CompiledTag:
+    rules = [Rule(p, phrase_pattern(p), KIND_STRONG) for p in tag.strong]
+    rules += [Rule(p, phrase_pattern(p), KIND_PLAIN) for p in tag.phrases]
+    rules += [Rule(p, phrase_pattern(p), KIND_TITLE) for p in tag.title_only]
+    return CompiledTag(tag, tuple(rules), tuple(phrase_pattern(p) for p in tag.exclude))
+
+
 def compile_taxonomy(tags: tuple[Tag, ...]) -> tuple[CompiledTag, ...]:
-    return tuple(
-        CompiledTag(t, tuple((p, phrase_pattern(p)) for p in t.phrases), tuple(phrase_pattern(p) for p in t.exclude))
-        for t in tags
-    )
+    return tuple(compile_tag(t) for t in tags)
 
 
-def match_tag(compiled: CompiledTag, title: str, abstract: str) -> tuple[int, TagMatch | None]:
-    """Score one tag on one paper; return (score, the best explaining match)."""
-    text = f"{title}\n{abstract}"
-    if any(p.search(text) for p in compiled.exclude):
-        return 0, None
-    score = 0
-    best: TagMatch | None = None
-    for _phrase, pattern in compiled.phrases:
-        in_title = pattern.search(title)
-        hits = len(pattern.findall(abstract))
-        score += TITLE_WEIGHT * bool(in_title) + ABSTRACT_WEIGHT * hits
-        if in_title and (best is None or best.field != "title"):
-            best = TagMatch(compiled.tag.slug, in_title.group(0), "title")
-        elif hits and best is None:
-            best = TagMatch(compiled.tag.slug, pattern.search(abstract).group(0), "abstract")
-    return score, best
+def _blank(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
+    for pattern in patterns:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def _matches(rules: tuple[Rule, ...], text: str) -> list[tuple[re.Match[str], Rule]]:
+    """Every rule match in `text`, overlapping matches resolved to the longest (then earliest rule)."""
+    found = [(m, r) for r in rules for m in r.pattern.finditer(text)]
+    found.sort(key=lambda f: (f[0].start(), -(f[0].end() - f[0].start())))
+    kept: list[tuple[re.Match[str], Rule]] = []
+    end = -1
+    for match, rule in found:
+        if match.start() >= end:
+            kept.append((match, rule))
+            end = match.end()
+    return kept
+
+
+def match_tag(compiled: CompiledTag, title: str, abstract: str) -> TagMatch | None:
+    """Score one tag on one paper: the explaining match with its score, or None below MIN_SCORE."""
+    title = _blank(title, compiled.exclude)
+    abstract = _blank(abstract, compiled.exclude)
+    in_title = _matches(compiled.rules, title)
+    in_abstract = [(m, r) for m, r in _matches(compiled.rules, abstract) if r.kind != KIND_TITLE]
+    title_score = 0
+    if in_title:
+        title_score = TITLE_WEIGHT if any(r.kind == KIND_STRONG for _, r in in_title) else WEAK_TITLE_WEIGHT
+    score = title_score + sum(STRONG_WEIGHT if r.kind == KIND_STRONG else ABSTRACT_WEIGHT for _, r in in_abstract)
+    if score < MIN_SCORE:
+        return None
+    if in_title:
+        match = max(in_title, key=lambda f: (f[1].kind == KIND_STRONG, len(f[0].group(0))))[0]
+        return TagMatch(compiled.tag.slug, match.group(0), "title", score)
+    # The phrase that carried most weight in the abstract explains the tag.
+    weight: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for m, r in in_abstract:
+        weight[r.phrase] = weight.get(r.phrase, 0) + (STRONG_WEIGHT if r.kind == KIND_STRONG else ABSTRACT_WEIGHT)
+        first.setdefault(r.phrase, m.group(0))
+    best = max(weight, key=lambda p: weight[p])
+    return TagMatch(compiled.tag.slug, first[best], "abstract", score)
 
 
 def tag_paper(compiled: tuple[CompiledTag, ...], paper: Paper) -> tuple[TagMatch, ...]:
     """The tags of one paper, strongest first (ties in taxonomy order), at most MAX_TAGS."""
     scored = []
     for order, c in enumerate(compiled):
-        score, match = match_tag(c, paper.title, paper.abstract)
-        if match is not None and (score >= MIN_SCORE or match.field == "title"):
-            scored.append((-score, order, match))
+        match = match_tag(c, paper.title, paper.abstract)
+        if match is not None:
+            scored.append((-match.score, order, match))
     scored.sort(key=lambda s: (s[0], s[1]))
     return tuple(m for _, _, m in scored[:MAX_TAGS])
 
 
-def tag_papers(tags: tuple[Tag, ...], papers: list[Paper]) -> dict[str, tuple[TagMatch, ...]]:
+def tag_papers(tags: tuple[Tag, ...], papers: list[Paper] | tuple[Paper, ...]) -> dict[str, tuple[TagMatch, ...]]:
     """{paper key: its tag matches}."""
     compiled = compile_taxonomy(tags)
     return {p.key: tag_paper(compiled, p) for p in papers}
