@@ -25,12 +25,13 @@ from generator.models import Paper, Tag, TagMatch
 from generator.taxonomy import REGEX_PREFIX
 
 TITLE_WEIGHT = 3  # a strong phrase in the title
-WEAK_TITLE_WEIGHT = 2  # an ordinary or title-only phrase in the title
+WEAK_TITLE_WEIGHT = 1  # an ordinary or title-only phrase in the title
 STRONG_WEIGHT = 2  # per mention in the abstract
 ABSTRACT_WEIGHT = 1
 MIN_SCORE = 3
 MAX_TAGS = 6
 
+ACRONYM_GAP = re.compile(r"\s*\(")
 KIND_STRONG, KIND_PLAIN, KIND_TITLE = "strong", "plain", "title_only"
 
 
@@ -95,9 +96,12 @@ def _matches(rules: tuple[Rule, ...], text: str) -> list[tuple[re.Match[str], Ru
     kept: list[tuple[re.Match[str], Rule]] = []
     end = -1
     for match, rule in found:
-        if match.start() >= end:
+        if match.start() < end:
+            continue
+        # "neural tangent kernel (NTK)" defines an acronym: one mention, not two.
+        if not (kept and ACRONYM_GAP.fullmatch(text, end, match.start()) and text.startswith(")", match.end())):
             kept.append((match, rule))
-            end = match.end()
+        end = match.end()
     return kept
 
 
