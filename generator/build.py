@@ -11,6 +11,7 @@ from pathlib import Path
 from generator.corpus import Merge, deduplicate
 from generator.errors import GeneratorError
 from generator.models import Catalogue, Entry, Problem
+from generator.overrides import apply_overrides, parse_overrides
 from generator.parse import parse_listing
 from generator.render import render_site
 from generator.slugs import assign_slugs
@@ -30,6 +31,11 @@ class Options:
     tags: Path = Path("corpus/tags.yml")
     directory_urls: bool = True
     strict: bool = False
+    overrides: Path | None = None  # None: overrides.yml next to the tags file (optional)
+
+    @property
+    def overrides_path(self) -> Path:
+        return self.overrides if self.overrides is not None else self.tags.parent / "overrides.yml"
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,11 @@ def make_catalogue(options: Options) -> Result:
     for entry in entries:
         dates.setdefault(entry.provenance.source, entry.provenance.date)
     sources = tuple(sorted({e.provenance.source for e in entries} | set(dates)))
-    cat = Catalogue(tuple(papers), slugs, tag_papers(tags, papers), tags, sources, dates)
+    where = str(options.overrides_path)
+    overrides = parse_overrides(read_text_asset(options.overrides_path), where)
+    matches, override_problems = apply_overrides(tag_papers(tags, papers), slugs, tags, overrides, where)
+    problems.extend(override_problems)
+    cat = Catalogue(tuple(papers), slugs, matches, tags, sources, dates)
     return Result(cat, nfiles, len(entries), skipped, tuple(merges), tuple(problems))
 
 
