@@ -58,25 +58,35 @@ def phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){body}(?!\w)", 0 if acronym else re.IGNORECASE)
 
 
+def required_literal(phrase: str) -> str:
+    """Lowercase text every match of `phrase` contains: a cheap test that skips most regex searches."""
+    if phrase.startswith(REGEX_PREFIX):
+        return ""
+    word = re.split(r"[\s-]+", phrase.strip())[0].lower()
+    word = word.split("iz")[0]  # -ize / -ise
+    return word[:-1] if word.endswith("y") else word
+
+
 @dataclass(frozen=True)
 class Rule:
     phrase: str
     pattern: re.Pattern[str]
     kind: str
+    literal: str = ""
 
 
 @dataclass(frozen=True)
 class CompiledTag:
     tag: Tag
     rules: tuple[Rule, ...]
-    exclude: tuple[re.Pattern[str], ...]
+    exclude: tuple[tuple[str, re.Pattern[str]], ...]  # (required literal, pattern)
 
 
 def compile_tag(tag: Tag) -> CompiledTag:
-    rules = [Rule(p, phrase_pattern(p), KIND_STRONG) for p in tag.strong]
-    rules += [Rule(p, phrase_pattern(p), KIND_PLAIN) for p in tag.phrases]
-    rules += [Rule(p, phrase_pattern(p), KIND_TITLE) for p in tag.title_only]
-    return CompiledTag(tag, tuple(rules), tuple(phrase_pattern(p) for p in tag.exclude))
+    rules = [Rule(p, phrase_pattern(p), KIND_STRONG, required_literal(p)) for p in tag.strong]
+    rules += [Rule(p, phrase_pattern(p), KIND_PLAIN, required_literal(p)) for p in tag.phrases]
+    rules += [Rule(p, phrase_pattern(p), KIND_TITLE, required_literal(p)) for p in tag.title_only]
+    return CompiledTag(tag, tuple(rules), tuple((required_literal(p), phrase_pattern(p)) for p in tag.exclude))
 
 
 def compile_taxonomy(tags: tuple[Tag, ...]) -> tuple[CompiledTag, ...]:
@@ -91,7 +101,19 @@ def _blank(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
 
 def _matches(rules: tuple[Rule, ...], text: str) -> list[tuple[re.Match[str], Rule]]:
     """Every rule match in `text`, overlapping matches resolved to the longest (then earliest rule)."""
-    found = [(m, r) for r in rules for m in r.pattern.finditer(text)]
+    found = []
+    lowered = text.lower()
+    for rule in rules:
+        if not rule.literal or len(lowered) != len(text):
+            found.extend((m, rule) for m in rule.pattern.finditer(text))
+            continue
+        # Try the pattern only where its first word starts: much faster than a regex scan.
+        at = lowered.find(rule.literal)
+        while at >= 0:
+            match = rule.pattern.match(text, at)
+            if match:
+                found.append((match, rule))
+            at = lowered.find(rule.literal, at + 1)
     found.sort(key=lambda f: (f[0].start(), -(f[0].end() - f[0].start())))
     kept: list[tuple[re.Match[str], Rule]] = []
     end = -1
@@ -105,12 +127,20 @@ def _matches(rules: tuple[Rule, ...], text: str) -> list[tuple[re.Match[str], Ru
     return kept
 
 
-def match_tag(compiled: CompiledTag, title: str, abstract: str) -> TagMatch | None:
-    """Score one tag on one paper: the explaining match with its score, or None below MIN_SCORE."""
-    title = _blank(title, compiled.exclude)
-    abstract = _blank(abstract, compiled.exclude)
-    in_title = _matches(compiled.rules, title)
-    in_abstract = [(m, r) for m, r in _matches(compiled.rules, abstract) if r.kind != KIND_TITLE]
+def match_tag(compiled: CompiledTag, title: str, abstract: str, lowered: str | None = None) -> TagMatch | None:
+    """Score one tag on one paper: the explaining match with its score, or None below MIN_SCORE.
+
+    `lowered` is title + abstract in lowercase, shared across tags to skip phrases that cannot match.
+    """
+    lowered = f"{title}\n{abstract}".lower() if lowered is None else lowered
+    rules = tuple(r for r in compiled.rules if r.literal in lowered)
+    if not rules:
+        return None
+    exclude = tuple(pattern for literal, pattern in compiled.exclude if literal in lowered)
+    title = _blank(title, exclude)
+    abstract = _blank(abstract, exclude)
+    in_title = _matches(rules, title)
+    in_abstract = [(m, r) for m, r in _matches(rules, abstract) if r.kind != KIND_TITLE]
     title_score = 0
     if in_title:
         title_score = TITLE_WEIGHT if any(r.kind == KIND_STRONG for _, r in in_title) else WEAK_TITLE_WEIGHT
@@ -133,8 +163,9 @@ def match_tag(compiled: CompiledTag, title: str, abstract: str) -> TagMatch | No
 def tag_paper(compiled: tuple[CompiledTag, ...], paper: Paper) -> tuple[TagMatch, ...]:
     """The tags of one paper, strongest first (ties in taxonomy order), at most MAX_TAGS."""
     scored = []
+    lowered = f"{paper.title}\n{paper.abstract}".lower()
     for order, c in enumerate(compiled):
-        match = match_tag(c, paper.title, paper.abstract)
+        match = match_tag(c, paper.title, paper.abstract, lowered)
         if match is not None:
             scored.append((-match.score, order, match))
     scored.sort(key=lambda s: (s[0], s[1]))
