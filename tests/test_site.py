@@ -25,3 +25,47 @@ def test_every_title_once_in_papers_json(real_site):
     assert len(titles) == 368
     for paper in result.catalogue.papers:
         assert titles.count(paper.title) == 1
+
+
+HOSTILE_TITLE = "A <script>alert(1)</script> *Bold* [link](javascript:alert(2)) | pipe `code` # Title"
+HOSTILE_ABSTRACT_START = "<img src=x onerror=alert(3)> Abstract with **markup**, a {{ jinja }} and {% block %} tag"
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    from tests.sitebuild import ROOT, build_site
+
+    work = tmp_path_factory.mktemp("fixture")
+    site, _ = build_site(
+        work, sources=ROOT / "tests" / "fixtures" / "corpus", tags=ROOT / "tests" / "fixtures" / "tags.yml"
+    )
+    return site
+
+
+def test_hostile_text_renders_literally_in_built_html(fixture_site):
+    from bs4 import BeautifulSoup
+
+    slug = "a-script-alert-1-script-bold-link-javascript-alert-2-pipe-code-title"
+    soup = BeautifulSoup((fixture_site / "papers" / slug / "index.html").read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article")
+    assert article.h1.get_text() == HOSTILE_TITLE
+    assert soup.title.get_text().startswith(HOSTILE_TITLE)
+    assert article.find("p").get_text().startswith(HOSTILE_ABSTRACT_START)
+    # Nothing from the input became an element, attribute or link.
+    assert not soup.find("img") and not soup.find(attrs={"onerror": True})
+    assert not any("alert" in (s.string or "") for s in soup.find_all("script"))
+    assert not soup.find("a", href=lambda h: h and h.startswith("javascript"))
+    assert article.h1.find(True) is None and article.find("p").find(True) is None  # no child elements
+
+
+def test_c_family_papers_have_three_pages(fixture_site):
+    pages = {p.name for p in (fixture_site / "papers").iterdir()}
+    assert {"c-for-machine-learning", "c-for-machine-learning-0baa74", "c-for-machine-learning-4371e8"} <= pages
+
+
+def test_every_tag_page_and_link_resolves(real_site):
+    site, result, _ = real_site
+    index = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    for tag in result.catalogue.tags:
+        assert (site / "tags" / tag.slug / "index.html").is_file()
+        assert f'href="{tag.slug}/"' in index
