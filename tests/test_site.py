@@ -69,3 +69,68 @@ def test_every_tag_page_and_link_resolves(real_site):
     for tag in result.catalogue.tags:
         assert (site / "tags" / tag.slug / "index.html").is_file()
         assert f'href="{tag.slug}/"' in index
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_site_and_repo_urls_come_from_the_environment(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.sitebuild import ROOT, prepare
+
+    prepare(tmp_path)
+    env = dict(os.environ, SITE_URL="https://example.org/list/", REPO_URL="https://example.org/repo")
+    fixture = ROOT / "tests" / "fixtures"
+    args = ["--sources", str(fixture / "corpus"), "--tags", str(fixture / "tags.yml")]
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "build", *args], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.org/list/">' in home
+    assert 'href="https://example.org/repo"' in home
+
+
+def test_serve_answers_on_localhost(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.sitebuild import ROOT, prepare
+
+    prepare(tmp_path)
+    port = free_port()
+    fixture = ROOT / "tests" / "fixtures"
+    args = ["--sources", str(fixture / "corpus"), "--tags", str(fixture / "tags.yml"), "--port", str(port)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", *args],
+        cwd=tmp_path,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/tags/", timeout=2) as response:
+                    body = response.read().decode("utf-8")
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read().decode()
+                assert time.monotonic() < deadline, "serve did not answer within 60 s"
+                time.sleep(0.5)
+        assert "Quantization" in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
