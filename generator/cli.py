@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"site: {args.site}/" + (f" (open file://{where})" if offline else ""))
         return 1 if code else 0
     if args.command == "serve":
-        return mkdocs("serve", "--dev-addr", f"127.0.0.1:{args.port}", "--dirty", config=args.config)
+        # Live preview: rebuild only changed pages, and keep serving through warnings.
+        return mkdocs("serve", "--dev-addr", f"127.0.0.1:{args.port}", "--dirty", "--no-strict", config=args.config)
     return 0
 
 
