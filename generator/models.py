@@ -56,8 +56,8 @@ class Tag:
     group: str
     phrases: tuple[str, ...]
     exclude: tuple[str, ...] = ()
-    strong: tuple[str, ...] = ()  # one mention in the abstract is enough
-    title_only: tuple[str, ...] = ()  # count only in the title
+    weak: tuple[str, ...] = ()  # common words: supporting evidence only
+    title_only: tuple[str, ...] = ()  # weak evidence, counted only in the title
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class TagMatch:
     tag: str
     phrase: str
     field: str  # "title", "abstract" or "override"
-    score: int = 0  # strength of the evidence (title 3, strong abstract phrase 2, other mention 1)
+    score: int = 0  # strength of the evidence (see generator/tagging.py); 0 for overrides
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ def candidate_phrases(
     known = {
         " ".join(WORD.findall(p.lower()))
         for t in cat.tags
-        for p in (*t.phrases, *t.strong, *t.title_only)
+        for p in (*t.phrases, *t.weak, *t.title_only)
         if not p.startswith("re:")
     }
     known_words = {w for k in known for w in k.split()}

@@ -9,11 +9,18 @@ phrase are interchangeable or may be absent ("fine-tuning", "fine tuning",
 expression, used as is (but still whole-word).
 
 Evidence. `exclude` phrases are blanked out first, so "anisotropic diffusion"
-never counts as "diffusion". A match in the title is worth TITLE_WEIGHT; in the
-abstract, a `strong` phrase is worth 2 per mention, an ordinary phrase 1 and a
-`title_only` phrase nothing. Overlapping matches count once (the longest). A
-tag is given when its score reaches MIN_SCORE: a title match, one strong
-mention or two ordinary ones. A paper keeps at most MAX_TAGS, strongest first.
+never counts as "diffusion". Overlapping matches count once (the longest), and
+so does a phrase followed by its acronym in parentheses ("neural tangent
+kernel (NTK)"). Scores:
+
+- one of the tag's `phrases` in the title: TITLE_WEIGHT (the tag is given);
+- only `weak` or `title_only` phrases in the title: WEAK_TITLE_WEIGHT;
+- each mention in the abstract: PHRASE_WEIGHT for `phrases`, WEAK_WEIGHT for
+  `weak`; `title_only` phrases count nothing there.
+
+A tag is given at MIN_SCORE: a real phrase in the title, two mentions of real
+phrases in the abstract (a passing mention is not enough), one plus support,
+or three weak mentions. A paper keeps at most MAX_TAGS, strongest first.
 """
 
 from __future__ import annotations
@@ -24,15 +31,15 @@ from dataclasses import dataclass
 from generator.models import Paper, Tag, TagMatch
 from generator.taxonomy import REGEX_PREFIX
 
-TITLE_WEIGHT = 3  # a strong phrase in the title
-WEAK_TITLE_WEIGHT = 1  # an ordinary or title-only phrase in the title
-STRONG_WEIGHT = 2  # per mention in the abstract
-ABSTRACT_WEIGHT = 1
+TITLE_WEIGHT = 3
+WEAK_TITLE_WEIGHT = 1
+PHRASE_WEIGHT = 2
+WEAK_WEIGHT = 1
 MIN_SCORE = 3
 MAX_TAGS = 6
 
 ACRONYM_GAP = re.compile(r"\s*\(")
-KIND_STRONG, KIND_PLAIN, KIND_TITLE = "strong", "plain", "title_only"
+KIND_PHRASE, KIND_WEAK, KIND_TITLE = "phrases", "weak", "title_only"
 
 
 def _word_pattern(word: str, last: bool, acronym: bool) -> str:
@@ -83,8 +90,8 @@ class CompiledTag:
 
 
 def compile_tag(tag: Tag) -> CompiledTag:
-    rules = [Rule(p, phrase_pattern(p), KIND_STRONG, required_literal(p)) for p in tag.strong]
-    rules += [Rule(p, phrase_pattern(p), KIND_PLAIN, required_literal(p)) for p in tag.phrases]
+    rules = [Rule(p, phrase_pattern(p), KIND_PHRASE, required_literal(p)) for p in tag.phrases]
+    rules += [Rule(p, phrase_pattern(p), KIND_WEAK, required_literal(p)) for p in tag.weak]
     rules += [Rule(p, phrase_pattern(p), KIND_TITLE, required_literal(p)) for p in tag.title_only]
     return CompiledTag(tag, tuple(rules), tuple((required_literal(p), phrase_pattern(p)) for p in tag.exclude))
 
@@ -143,18 +150,18 @@ def match_tag(compiled: CompiledTag, title: str, abstract: str, lowered: str | N
     in_abstract = [(m, r) for m, r in _matches(rules, abstract) if r.kind != KIND_TITLE]
     title_score = 0
     if in_title:
-        title_score = TITLE_WEIGHT if any(r.kind == KIND_STRONG for _, r in in_title) else WEAK_TITLE_WEIGHT
-    score = title_score + sum(STRONG_WEIGHT if r.kind == KIND_STRONG else ABSTRACT_WEIGHT for _, r in in_abstract)
+        title_score = TITLE_WEIGHT if any(r.kind == KIND_PHRASE for _, r in in_title) else WEAK_TITLE_WEIGHT
+    score = title_score + sum(PHRASE_WEIGHT if r.kind == KIND_PHRASE else WEAK_WEIGHT for _, r in in_abstract)
     if score < MIN_SCORE:
         return None
     if in_title:
-        match = max(in_title, key=lambda f: (f[1].kind == KIND_STRONG, len(f[0].group(0))))[0]
+        match = max(in_title, key=lambda f: (f[1].kind == KIND_PHRASE, len(f[0].group(0))))[0]
         return TagMatch(compiled.tag.slug, match.group(0), "title", score)
     # The phrase that carried most weight in the abstract explains the tag.
     weight: dict[str, int] = {}
     first: dict[str, str] = {}
     for m, r in in_abstract:
-        weight[r.phrase] = weight.get(r.phrase, 0) + (STRONG_WEIGHT if r.kind == KIND_STRONG else ABSTRACT_WEIGHT)
+        weight[r.phrase] = weight.get(r.phrase, 0) + (PHRASE_WEIGHT if r.kind == KIND_PHRASE else WEAK_WEIGHT)
         first.setdefault(r.phrase, m.group(0))
     best = max(weight, key=lambda p: weight[p])
     return TagMatch(compiled.tag.slug, first[best], "abstract", score)

@@ -9,7 +9,7 @@ from generator.errors import GeneratorError
 from generator.models import Tag
 from generator.slugs import base_slug
 
-RULE_KEYS = ("strong", "phrases", "title_only")  # at least one phrase among these
+RULE_KEYS = ("phrases", "weak", "title_only")  # at least one phrase among these
 TAG_KEYS = {"name", "slug", "group", "description", "exclude", *RULE_KEYS}
 REGEX_PREFIX = "re:"
 # tags/index.md is the tag index, tags/filter.md the two-tag filter.
@@ -40,9 +40,7 @@ def load_taxonomy(data: Any, path: str) -> tuple[Tag, ...]:
                 raise GeneratorError(f"{label}: '{key}' must be a non-empty string", path)
         rules = {key: _phrase_list(item.get(key, []), label, key, path) for key in RULE_KEYS}
         if not any(rules.values()):
-            raise GeneratorError(
-                f"{label}: empty rule set; list at least one phrase under {', '.join(RULE_KEYS)}", path
-            )
+            raise GeneratorError(f"{label}: 'phrases' must list at least one phrase", path)
         exclude = _phrase_list(item.get("exclude", []), label, "exclude", path)
         slug = item.get("slug") or base_slug(name)
         if not isinstance(slug, str) or slug != base_slug(slug):
@@ -61,7 +59,7 @@ def load_taxonomy(data: Any, path: str) -> tuple[Tag, ...]:
                 item["group"].strip(),
                 rules["phrases"],
                 exclude,
-                rules["strong"],
+                rules["weak"],
                 rules["title_only"],
             )
         )
