@@ -87,8 +87,22 @@ def render_tag_index(cat: Catalogue, grouped: dict[str, list[Paper]]) -> str:
     lines.append(
         f"{count_label(len(cat.tags), 'tag')} over {count_label(len(cat.papers), 'paper')}; "
         f"{tagged} papers have at least one tag, and a paper can have several. "
-        f"Bars show each tag's number of papers. To see the papers two tags share, "
-        f"[combine two tags](#{FILTER_ANCHOR}).\n"
+        "Pick two tags to list the papers they share, or browse the tags by group below; "
+        "the bars show each tag's number of papers.\n"
+    )
+    lines.append("## Combine two tags\n")
+    lines.append("The papers that have both tags. This works offline too: the data is part of this page.\n")
+    lines.append(
+        "<noscript><p>The filter needs JavaScript. Without it, each tag page lists the tags "
+        "it most often goes with and the number of papers they share.</p></noscript>\n"
+    )
+    lines.append(
+        '<form id="rl-tag-filter" class="rl-filter" hidden>'
+        '<label>First tag <select name="a"></select></label> '
+        '<label>Second tag <select name="b"></select></label>'
+        "</form>\n"
+        '<p id="rl-tag-filter-count" class="rl-filter-count" aria-live="polite"></p>\n'
+        '<ul id="rl-tag-filter-results" class="rl-filter-results"></ul>\n'
     )
     groups: dict[str, list[Tag]] = {}
     for tag in cat.tags:
@@ -104,22 +118,6 @@ def render_tag_index(cat: Catalogue, grouped: dict[str, list[Paper]]) -> str:
             )
             rows.append(f"| {cell} | {n} | {_bar(n, largest)} |")
         lines.append('<div class="rl-tag-table" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n")
-    lines.append("## Combine two tags\n")
-    lines.append(
-        "Pick two tags to list the papers that have both. This works offline too: the data is part of this page.\n"
-    )
-    lines.append(
-        "<noscript><p>The filter needs JavaScript. Without it, each tag page lists the tags "
-        "it most often goes with and their shared papers count.</p></noscript>\n"
-    )
-    lines.append(
-        '<form id="rl-tag-filter" class="rl-filter" hidden>'
-        '<label>First tag <select name="a"></select></label> '
-        '<label>Second tag <select name="b"></select></label>'
-        "</form>\n"
-        '<p id="rl-tag-filter-count" class="rl-filter-count" aria-live="polite"></p>\n'
-        '<ul id="rl-tag-filter-results" class="rl-filter-results"></ul>\n'
-    )
     lines.append(f'<script type="application/json" id="rl-tag-data">{filter_data(cat)}</script>\n')
     return "\n".join(lines)
 
