@@ -182,3 +182,10 @@ def test_score_counts_right_wrong_and_missed_tags(real):
     assert score.true_positives == len(given & wanted)
     assert score.false_positives == len(given - wanted)
     assert score.false_negatives == len(wanted - given)
+
+
+def test_text_whose_lowercase_changes_length_still_matches():
+    """The fast path searches lowercased text; 'İ' lowercases to two characters, so it must fall back."""
+    c = compile_tag(tag(phrases=["quantization"]))
+    m = match_tag(c, "İstanbul Quantization Study", "İ quantization, İ quantization.")
+    assert m is not None and m.phrase == "Quantization" and m.field == "title"
