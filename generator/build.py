@@ -13,6 +13,7 @@ from generator.corpus import Merge, deduplicate
 from generator.errors import GeneratorError
 from generator.models import Catalogue, Entry, Problem
 from generator.notes import load_notes
+from generator.overrides import apply_overrides, parse_overrides
 from generator.parse import parse_listing
 from generator.related import paper_text, related_papers
 from generator.render import render_site
@@ -33,7 +34,12 @@ class Options:
     tags: Path = Path("corpus/tags.yml")
     directory_urls: bool = True
     strict: bool = False
+    overrides: Path | None = None  # None: overrides.yml next to the tags file (optional)
     notes: Path | None = None  # the reader's notes.yml; default: beside the sources folder, if present
+
+    @property
+    def overrides_path(self) -> Path:
+        return self.overrides if self.overrides is not None else self.tags.parent / "overrides.yml"
 
     @property
     def notes_path(self) -> tuple[Path, bool]:
@@ -96,6 +102,10 @@ def make_catalogue(options: Options) -> Result:
     for entry in entries:
         dates.setdefault(entry.provenance.source, entry.provenance.date)
     sources = tuple(sorted({e.provenance.source for e in entries} | set(dates)))
+    where = str(options.overrides_path)
+    overrides = parse_overrides(read_text_asset(options.overrides_path), where)
+    matches, override_problems = apply_overrides(tag_papers(tags, papers), slugs, tags, overrides, where)
+    problems.extend(override_problems)
     related = related_papers([(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers])
     by_slug = {slugs[p.key]: p.key for p in papers}
     notes_path, required = options.notes_path
@@ -103,7 +113,7 @@ def make_catalogue(options: Options) -> Result:
     cat = Catalogue(
         tuple(papers),
         slugs,
-        tag_papers(tags, papers),
+        matches,
         tags,
         sources,
         dates,

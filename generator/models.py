@@ -56,6 +56,8 @@ class Tag:
     group: str
     phrases: tuple[str, ...]
     exclude: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()  # common words: supporting evidence only
+    title_only: tuple[str, ...] = ()  # weak evidence, counted only in the title
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ class TagMatch:
 
     tag: str
     phrase: str
-    field: str  # "title" or "abstract"
+    field: str  # "title", "abstract" or "override"
+    score: int = 0  # strength of the evidence (see generator/tagging.py); 0 for overrides
 
 
 @dataclass(frozen=True)

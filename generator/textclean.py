@@ -134,7 +134,10 @@ REAL_MACRO = re.compile(r"\\[A-Za-z]")
 DIGIT_MACRO = re.compile(r"(?<=\d)(leq|geq|ll|gg|times|cdot)(?![A-Za-z])")
 SET_MEMBER = re.compile(r"\b([A-Za-z])in(?= (?:R\b|R\^|\\mathbb))")
 SCRIPT_GROUP = re.compile(r"([\^_])\{((?:[^{}]|\{\})*)\}")
-SCRIPT_ONE = re.compile(r"([\^_])(\\[A-Za-z]+|[A-Za-z0-9*+\-])")
+# A script needs a base right before it: "_under_" is not a subscript.
+SCRIPT_ONE = re.compile(r"(?<=[\w)}\]|'*])([\^_])(\\[A-Za-z]+|[A-Za-z0-9*+\-])")
+# Template syntax ({{ name }}, {% tag %}) is not LaTeX: it is kept as written.
+TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 TEXT_LATEX = re.compile(r"[\\{}~$&#%]|``|''")
 TRAILING_MACRO = re.compile(r"\\[A-Za-z]+\s*$")
 LATEX_HINT = re.compile(r"[\\{}^_~`$]|''")
@@ -297,7 +300,8 @@ def clean_runs(raw: str) -> tuple[Run, ...]:
         last = span.end
     pieces.append(raw[last:])
     # URLs and code identifiers go through untouched, behind placeholders.
-    source = IDENTIFIER.sub(lambda m: _hold(m.group(), urls), "".join(pieces))
+    source = TEMPLATE.sub(lambda m: _hold(m.group(), urls), "".join(pieces))
+    source = IDENTIFIER.sub(lambda m: _hold(m.group(), urls), source)
     source = SINGLE_QUOTES.sub("\u2018\\1\u2019", source)
     source = escape_text_specials(source)
     source = scripts_to_unicode(restore_backslashes(source))

@@ -19,6 +19,7 @@ from generator.render import render_site
 from tests.sitebuild import ROOT, build_site
 
 FIXTURE = ROOT / "tests" / "fixtures" / "notes"
+TAGS = FIXTURE / "tags.yml"
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE = "<b>Bold</b> & {Braces} claim 100% of #1 $5 deals_now"
 HOSTILE_SLUG = "b-bold-b-braces-claim-100-of-1-5-deals-now"
@@ -27,13 +28,13 @@ INPAINT = "denoising-diffusion-models-for-image-inpainting"
 
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory):
-    site, result = build_site(tmp_path_factory.mktemp("small"), sources=FIXTURE / "sources")
+    site, result = build_site(tmp_path_factory.mktemp("small"), sources=FIXTURE / "sources", tags=TAGS)
     return site, result
 
 
 @pytest.fixture(scope="module")
 def small_offline(tmp_path_factory):
-    site, result = build_site(tmp_path_factory.mktemp("offline"), sources=FIXTURE / "sources", offline=True)
+    site, result = build_site(tmp_path_factory.mktemp("offline"), sources=FIXTURE / "sources", tags=TAGS, offline=True)
     return site, result
 
 
@@ -171,7 +172,7 @@ def test_offline_build_links_resolve_to_files(small_offline):
             href = a["href"]
             if re.match(r"[a-z]+:", href) or href.startswith("#"):
                 continue
-            target = (page.parent / unquote(href.split("#")[0])).resolve()
+            target = (page.parent / unquote(href.split("#")[0].split("?")[0])).resolve()
             assert target.exists(), f"{page.name}: {href}"
     papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
     assert all(p["url"].endswith(".html") and (site / p["url"]).exists() for p in papers)
@@ -179,7 +180,7 @@ def test_offline_build_links_resolve_to_files(small_offline):
 
 
 def test_feed_is_byte_identical_for_the_same_input():
-    options = Options(sources=FIXTURE / "sources")
+    options = Options(sources=FIXTURE / "sources", tags=TAGS)
     cat = make_catalogue(options).catalogue
     first, second = render_site(cat), render_site(make_catalogue(options).catalogue)
     assert first == second

@@ -119,7 +119,8 @@ def test_cli_reports_a_bad_notes_file_and_leaves_docs_alone(tmp_path, capsys, ro
     notes.write_text("graph-contrastive-learning-with-meta-path:\n  status: read\n", encoding="utf-8")
     docs = tmp_path / "docs"
     sources = root / "tests" / "fixtures" / "notes" / "sources"
-    code = main(["generate", "--sources", str(sources), "--docs", str(docs), "--notes", str(notes)])
+    tags = str(sources.parent / "tags.yml")
+    code = main(["generate", "--sources", str(sources), "--tags", tags, "--docs", str(docs), "--notes", str(notes)])
     err = capsys.readouterr().err
     assert code == 1
     assert f"error: {notes}: 'graph-contrastive-learning-with-meta-path' is not the slug of any paper" in err
@@ -131,8 +132,10 @@ def test_cli_requires_an_explicit_notes_file_to_exist(tmp_path, capsys, root):
     from generator.cli import main
 
     sources = root / "tests" / "fixtures" / "notes" / "sources"
+    tags = str(sources.parent / "tags.yml")
+    docs = str(tmp_path / "d")
     code = main(
-        ["generate", "--sources", str(sources), "--docs", str(tmp_path / "d"), "--notes", str(tmp_path / "x.yml")]
+        ["generate", "--sources", str(sources), "--tags", tags, "--docs", docs, "--notes", str(tmp_path / "x.yml")]
     )
     assert code == 1
     assert "x.yml: file not found" in capsys.readouterr().err
