@@ -102,17 +102,20 @@ def listing_label(paper: Paper) -> str:
     return "; ".join(f"{v.source} ({v.date})" if v.date else v.source for v in paper.provenance)
 
 
-def bib_entry(cat: Catalogue, paper: Paper) -> str:
+def bib_entry(cat: Catalogue, paper: Paper, abstract: bool = True) -> str:
     """A @misc entry keyed by the paper's slug (stable across regenerations)."""
-    return _bib_entry(cat.slugs[paper.key], paper)
+    return _bib_entry(cat.slugs[paper.key], paper, abstract)
 
 
-@lru_cache(maxsize=65536)  # the same entry goes to the paper page, papers.bib and each tag's papers.bib
-def _bib_entry(slug: str, paper: Paper) -> str:
+@lru_cache(maxsize=65536)  # the same entry goes to papers.bib and each tag's papers.bib
+def _bib_entry(slug: str, paper: Paper, abstract: bool) -> str:
     fields = [
         ("title", "{" + bib_value(paper.title) + "}"),  # inner braces keep the title's capitals
         ("author", "Unknown"),
-        ("abstract", bib_value(clean_text(paper.abstract))),
+    ]
+    if abstract:
+        fields.append(("abstract", bib_value(clean_text(paper.abstract))))
+    fields += [
         (
             "note",
             bib_value(

@@ -88,7 +88,7 @@ def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = N
         titles = titles if titles is not None else {p.key: p.title for p in cat.papers}
         items = "\n".join(f"- [{markdown_text(titles[k])}]({cat.slugs[k]}.md)" for k in related)
         parts.append(f"## Related papers {NO_SEARCH}\n\n{items}\n")
-    bib = bib_entry(cat, paper)
+    bib = bib_entry(cat, paper, abstract=False)  # the abstract is just above; papers.bib has it
     fence = "`" * max(3, _longest_backtick_run(bib) + 1)
     parts.append(f"## Cite {NO_SEARCH}\n\n{fence}bibtex\n{bib}{fence}\n")
     listed = "\n".join(f"- {provenance_line(p.source, p.line, p.date)}" for p in paper.provenance)
