@@ -113,7 +113,7 @@ def parse_listing(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
             if pending is None:
                 shape = (
                     f"line of {len(line):,} characters (too long for a title, which has at most {MAX_TITLE_CHARS})"
-                    if len(line) > MAX_TITLE_CHARS
+                    if len(line) > MAX_TITLE_CHARS and not SENTENCES.search(line)
                     else "line"
                 )
                 problems.append(

@@ -17,6 +17,7 @@ LISTING_GLOB = "*.txt"
 BINARY_SAMPLE = 8192
 BINARY_SHARE = 0.10
 TEXT_CONTROLS = frozenset(b"\t\n\r\f")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -32,7 +33,7 @@ def decode_listing(name: str, data: bytes) -> tuple[str, list[Problem]]:
     """Bytes of a listing -> text. UTF-8 (with or without BOM) or UTF-16 with a BOM;
     anything else is decoded as Windows-1252 with a warning naming the first bad line."""
     problems: list[Problem] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(UTF16_BOMS):
         try:
             return data.decode("utf-16"), problems
         except UnicodeDecodeError:
@@ -95,7 +96,7 @@ def read_listings(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
                 f"cannot read listing: {exc.strerror}; fix its permissions or move it out of the sources folder",
                 shown,
             ) from exc
-        if looks_binary(data):
+        if looks_binary(data) and not data.startswith(UTF16_BOMS):
             problems.append(
                 Problem(
                     shown,
