@@ -303,3 +303,25 @@ def test_kill_9_half_way_is_repaired_by_the_next_run(tmp_path, capsys, monkeypat
     assert repaired.pop("about.md") == b"hand-written\n"
     assert repaired.pop("papers/my-reading-notes.md") == b"mine\n"
     assert repaired == contents(clean / "docs")
+
+
+def test_command_refuses_to_clobber_a_users_page_and_exits_1(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    listing(tmp_path / "src", CORPUS_A)
+    generate(tmp_path, capsys)
+    listing(tmp_path / "src", [*CORPUS_A, "protein folding"])
+    mine = tmp_path / "docs" / "papers" / "protein-folding-for-everyone.md"
+    mine.write_text("# My own page on protein folding\n", encoding="utf-8")
+    before = snapshot(tmp_path / "docs")
+    code = main(["generate", "--sources", "src", "--docs", "docs", "--tags", str(TAGS)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "error: docs: refusing to write: 1 file(s) in the way; nothing was written" in err
+    assert (
+        "docs/papers/protein-folding-for-everyone.md: is a hand-written file where the generator wants to "
+        "write a page; rename or move it" in err
+    )
+    assert snapshot(tmp_path / "docs") == before
+    mine.rename(mine.with_name("my-protein-notes.md"))
+    assert main(["generate", "--sources", "src", "--docs", "docs", "--tags", str(TAGS)]) == 0
+    assert mine.with_name("my-protein-notes.md").read_text(encoding="utf-8").startswith("# My own page")
