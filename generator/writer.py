@@ -23,7 +23,7 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.errors import GeneratorError
 
@@ -88,35 +88,44 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def read_current(target: Path) -> bytes | None:
+def read_current(name: str) -> bytes | None:
     """The bytes at a planned path, None if absent. Raises GeneratorError for a folder or link there."""
     try:
-        mode = target.lstat().st_mode
+        mode = os.lstat(name).st_mode
     except FileNotFoundError:
         return None
     if stat.S_ISLNK(mode):
-        raise GeneratorError("is a symbolic link where the generator wants to write a page; remove it", str(target))
+        raise GeneratorError("is a symbolic link where the generator wants to write a page; remove it", name)
     if not stat.S_ISREG(mode):
         raise GeneratorError(
-            "is a folder (or other non-file) where the generator wants to write a page; rename or move it",
-            str(target),
+            "is a folder (or other non-file) where the generator wants to write a page; rename or move it", name
         )
-    return target.read_bytes()
+    with open(name, "rb") as handle:
+        return handle.read()
 
 
 def check_plan_paths(plan: dict[str, bytes]) -> None:
     for rel in plan:
-        parts = PurePosixPath(rel).parts
-        if not parts or PurePosixPath(rel).is_absolute() or ".." in parts or rel == MANIFEST:
+        parts = rel.split("/")
+        if rel.startswith("/") or "" in parts or ".." in parts or rel == MANIFEST:
             raise GeneratorError(f"internal error: planned path {rel!r} is outside docs/")
 
 
-def check_parents(docs: Path, rel: str) -> None:
-    folder = docs
-    for part in PurePosixPath(rel).parts[:-1]:
-        folder = folder / part
-        if folder.exists() and not folder.is_dir():
-            raise GeneratorError("is a file where the generator needs a folder; rename or move it", str(folder))
+def check_parents(docs: Path, rel: str, seen: set[str]) -> None:
+    """Every folder on the way to a planned file is a folder or absent (each folder checked once)."""
+    folder = rel.rpartition("/")[0]
+    if folder in seen:
+        return
+    parents = folder.split("/") if folder else []
+    for depth in range(1, len(parents) + 1):
+        sub = "/".join(parents[:depth])
+        if sub in seen:
+            continue
+        seen.add(sub)
+        path = docs / sub
+        if path.exists() and not path.is_dir():
+            raise GeneratorError("is a file where the generator needs a folder; rename or move it", str(path))
+    seen.add(folder)
 
 
 def check_ownership(docs: Path, plan: dict[str, bytes], owned: Manifest) -> dict[str, bytes | None]:
@@ -124,10 +133,12 @@ def check_ownership(docs: Path, plan: dict[str, bytes], owned: Manifest) -> dict
     (or wrote and someone edited since). Returns the current bytes of every planned path."""
     current: dict[str, bytes | None] = {}
     refused: list[str] = []
+    folders: set[str] = set()
+    root = str(docs)
     for rel in sorted(plan):
-        target = docs / rel
+        target = os.path.join(root, rel)  # strings, not Paths: this loop runs once per page
         try:
-            check_parents(docs, rel)
+            check_parents(docs, rel, folders)
             data = read_current(target)
         except GeneratorError as exc:
             refused.append(str(exc))
@@ -191,7 +202,8 @@ def _write_plan(docs: Path, plan: dict[str, bytes]) -> WriteReport:
     for rel, digest in digests.items():
         legacy = rel in owned and not owned[rel]  # version-1 entry: any content is ours
         widened[rel] = frozenset() if legacy else owned.get(rel, frozenset()) | {digest}
-    write_manifest(docs, widened)
+    if widened != owned:
+        write_manifest(docs, widened)
 
     written: list[str] = []
     unchanged = 0
@@ -214,7 +226,9 @@ def _write_plan(docs: Path, plan: dict[str, bytes]) -> WriteReport:
         target.unlink()
         removed.append(rel)
         _prune_empty_dirs(docs, target.parent)
-    write_manifest(docs, {rel: frozenset({digest}) for rel, digest in digests.items()})
+    final = {rel: frozenset({digest}) for rel, digest in digests.items()}
+    if final != owned or not (docs / MANIFEST).exists():
+        write_manifest(docs, final)
     return WriteReport(tuple(written), unchanged, tuple(removed), tuple(kept))
 
 
