@@ -112,17 +112,13 @@ def check_plan_paths(plan: dict[str, bytes]) -> None:
 
 
 def check_parents(docs: Path, rel: str, seen: set[str]) -> None:
-    """Every folder on the way to a planned file is a folder or absent (each folder checked once)."""
+    """Every folder on the way to a planned file is a folder or absent (each good folder checked once)."""
     folder = rel.rpartition("/")[0]
     if folder in seen:
         return
     parents = folder.split("/") if folder else []
     for depth in range(1, len(parents) + 1):
-        sub = "/".join(parents[:depth])
-        if sub in seen:
-            continue
-        seen.add(sub)
-        path = docs / sub
+        path = docs / "/".join(parents[:depth])
         if path.exists() and not path.is_dir():
             raise GeneratorError("is a file where the generator needs a folder; rename or move it", str(path))
     seen.add(folder)
@@ -141,7 +137,8 @@ def check_ownership(docs: Path, plan: dict[str, bytes], owned: Manifest) -> dict
             check_parents(docs, rel, folders)
             data = read_current(target)
         except GeneratorError as exc:
-            refused.append(str(exc))
+            if str(exc) not in refused:  # a file in place of a folder stands in the way of every page in it
+                refused.append(str(exc))
             continue
         except OSError as exc:
             raise GeneratorError(f"cannot read: {exc.strerror}", str(target)) from exc
