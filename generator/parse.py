@@ -106,7 +106,13 @@ def parse_listing(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
             if glued != line:
                 line = fold(glued)
         if is_boilerplate(line):
-            problems.append(Problem(name, number, f"page boilerplate {line!r} inside the listing; skipped"))
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    f"page boilerplate {line!r} inside the listing; skipped. Delete the line to silence this",
+                )
+            )
             continue
 
         if looks_like_abstract(line, pending is not None):

@@ -83,11 +83,25 @@ def read_listings(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
                 shown,
             ) from exc
         if stat.S_ISDIR(mode):
-            problems.append(Problem(shown, 0, "is a folder, not a listing file; skipped", kind="file"))
+            problems.append(
+                Problem(
+                    shown,
+                    0,
+                    "is a folder, not a listing file; skipped. Rename it so that its name does not end in .txt",
+                    kind="file",
+                )
+            )
             continue
         if not stat.S_ISREG(mode):
             # A FIFO or device would block or never end: never open it.
-            problems.append(Problem(shown, 0, "is not a regular file (pipe, socket or device); skipped", kind="file"))
+            problems.append(
+                Problem(
+                    shown,
+                    0,
+                    "is not a regular file (pipe, socket or device); skipped. Move it out of the sources folder",
+                    kind="file",
+                )
+            )
             continue
         try:
             data = path.read_bytes()

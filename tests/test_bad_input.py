@@ -263,7 +263,7 @@ def test_directory_named_like_a_listing_is_skipped(project, capsys):
     (project / "sources" / "b.txt").mkdir()
     code, out, err = run(capsys)
     assert code == 0
-    assert "warning: sources/b.txt: is a folder, not a listing file; skipped" in err
+    assert "warning: sources/b.txt: is a folder, not a listing file; skipped. Rename it so that its name" in err
     assert run(capsys, "--strict")[0] == 1
 
 
@@ -273,7 +273,7 @@ def test_fifo_is_never_opened(project, capsys):
     os.mkfifo(project / "sources" / "b.txt")
     code, out, err = run(capsys)
     assert code == 0
-    assert "warning: sources/b.txt: is not a regular file (pipe, socket or device); skipped" in err
+    assert "warning: sources/b.txt: is not a regular file (pipe, socket or device); skipped. Move it out" in err
 
 
 def good_docs(project: Path, capsys) -> dict[str, tuple[bytes, int]]:
@@ -379,7 +379,9 @@ def test_conservation_on_damaged_fixture(project, capsys):
     assert (read, papers, merged, skipped) == (11, 5, 2, 4)
     assert read == papers + merged + skipped
     assert "4 skipped (3 title with no abstract, 1 abstract with no title)" in out
-    assert "damaged/000_damaged.txt:29: page boilerplate 'Subscribe' inside the listing; skipped" in err
+    assert (
+        "damaged/000_damaged.txt:29: page boilerplate 'Subscribe' inside the listing; skipped. Delete the line" in err
+    )
     accounted_lines(project / "damaged", make_catalogue(Options(sources=project / "damaged", tags=TAGS)))
 
 
