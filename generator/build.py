@@ -93,6 +93,9 @@ def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
 
 def strict_error(warnings: tuple[Problem, ...]) -> GeneratorError:
     """--strict: every warning is an error; list them all so one run shows everything to fix."""
+    if len(warnings) == 1:
+        w = warnings[0]
+        return GeneratorError(f"{w.message} (--strict turns warnings into errors)", w.path, w.line or None)
     listed = "\n".join(f"  {w}" for w in warnings)
     return GeneratorError(f"{len(warnings)} warnings, and --strict turns warnings into errors:\n{listed}")
 

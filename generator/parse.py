@@ -118,16 +118,16 @@ def parse_listing(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
         if looks_like_abstract(line, pending is not None):
             if pending is None:
                 shape = (
-                    f"line of {len(line):,} characters (too long for a title, which has at most {MAX_TITLE_CHARS})"
+                    f" (a line of {len(line):,} characters: too long for a title, which has at most {MAX_TITLE_CHARS})"
                     if len(line) > MAX_TITLE_CHARS and not SENTENCES.search(line)
-                    else "line"
+                    else ""
                 )
                 problems.append(
                     Problem(
                         name,
                         number,
-                        f"{NO_TITLE}: {shape} read as an abstract with no title before it; skipped. "
-                        "Add the title on the line above (or shorten it if this line is the title)",
+                        f"{NO_TITLE} before it{shape}; skipped. "
+                        "Add the title on the line above (or shorten this line if it is the title)",
                         kind="skip",
                         reason=NO_TITLE,
                     )

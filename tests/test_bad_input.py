@@ -20,9 +20,9 @@ import pytest
 from generator.build import Options, Result, make_catalogue
 from generator.cli import main
 from generator.parse import fold, is_boilerplate, split_lines
+from tests.isolated import tags_alone
 from tests.sitebuild import ROOT
 
-TAGS = ROOT / "corpus" / "tags.yml"
 DAMAGED = ROOT / "tests" / "fixtures" / "bad" / "damaged"
 SUMMARY = re.compile(r"(\d+) entries = (\d+) papers \+ (\d+) duplicates merged \+ (\d+) skipped")
 
@@ -49,7 +49,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(capsys: pytest.CaptureFixture[str], *extra: str, sources: str = "sources") -> tuple[int, str, str]:
-    code = main(["generate", "--sources", sources, "--docs", "docs", "--tags", str(TAGS), *extra])
+    code = main(["generate", "--sources", sources, "--docs", "docs", "--tags", str(tags_alone()), *extra])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -145,7 +145,7 @@ def test_mixed_line_endings_parse_with_right_line_numbers(project, capsys):
     (project / "sources" / "a.txt").write_bytes(text.encode())
     code, out, err = run(capsys)
     assert code == 0 and "warning" not in err
-    result = make_catalogue(Options(sources=project / "sources", tags=TAGS))
+    result = make_catalogue(Options(sources=project / "sources", tags=tags_alone()))
     assert [(p.title, p.provenance[0].line) for p in result.catalogue.papers] == [
         ("First Paper", 2),
         ("Second Paper", 4),
@@ -196,16 +196,18 @@ def test_title_without_abstract_at_end_of_file(project, capsys):
     assert code == 0
     assert "warning: sources/a.txt:7: title with no abstract at end of file; skipped. Add the abstract" in err
     assert counts(out) == (2, 1, 0, 1)
+    code, out, err = run(capsys, "--strict")
+    assert code == 1 and err == (
+        "error: sources/a.txt:7: title with no abstract at end of file; skipped. Add the abstract on the next line "
+        "(--strict turns warnings into errors)\n"
+    )
 
 
 def test_abstract_without_title(project, capsys):
     (project / "sources" / "a.txt").write_text(GOOD + "\n" + abstract("orphans") + "\n", encoding="utf-8")
     code, out, err = run(capsys)
     assert code == 0
-    assert (
-        "warning: sources/a.txt:7: abstract with no title: line read as an abstract with no title before it; "
-        "skipped. Add the title on the line above" in err
-    )
+    assert "warning: sources/a.txt:7: abstract with no title before it; skipped. Add the title on the line above" in err
     assert counts(out) == (2, 1, 0, 1)
     assert "(1 abstract with no title)" in out
 
@@ -237,7 +239,9 @@ def test_100_kb_line_with_no_title_is_skipped(project, capsys):
     (project / "sources" / "a.txt").write_text(GOOD + huge + "\n", encoding="utf-8")
     code, out, err = run(capsys)
     assert code == 0
-    assert "sources/a.txt:6: abstract with no title: line of 100,000 characters (too long for a title" in err
+    assert (
+        "sources/a.txt:6: abstract with no title before it (a line of 100,000 characters: too long for a title" in err
+    )
 
 
 def test_10000_character_title_is_read_as_an_abstract_and_reported(project, capsys):
@@ -247,9 +251,9 @@ def test_10000_character_title_is_read_as_an_abstract_and_reported(project, caps
     code, out, err = run(capsys)
     assert code == 0
     assert (
-        "sources/a.txt:7: abstract with no title: line of 10,000 characters (too long for a title, which has "
-        "at most 300) read as an abstract with no title before it; skipped. Add the title on the line above "
-        "(or shorten it if this line is the title)" in err
+        "sources/a.txt:7: abstract with no title before it (a line of 10,000 characters: too long for a title, "
+        "which has at most 300); skipped. Add the title on the line above (or shorten this line if it is the "
+        "title)" in err
     )
     # Its abstract has no title left either: both lines are accounted for.
     assert counts(out) == (3, 1, 0, 2)
@@ -382,7 +386,7 @@ def test_conservation_on_damaged_fixture(project, capsys):
     assert (
         "damaged/000_damaged.txt:29: page boilerplate 'Subscribe' inside the listing; skipped. Delete the line" in err
     )
-    accounted_lines(project / "damaged", make_catalogue(Options(sources=project / "damaged", tags=TAGS)))
+    accounted_lines(project / "damaged", make_catalogue(Options(sources=project / "damaged", tags=tags_alone())))
 
 
 def test_conservation_on_embedded_corpus(real_site):

@@ -11,6 +11,7 @@ import pytest
 import generator.build as build
 from generator.build import Options, make_catalogue
 from generator.slugs import base_slug
+from tests.isolated import tags_alone
 from tests.sitebuild import ROOT, build_site
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
@@ -30,8 +31,8 @@ def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
     """Two full builds in different folders: docs/ and site/ identical, file for file."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.delenv("SITE_URL", raising=False)
-    site_a, _ = build_site(tmp_path / "a", sources=HOSTILE)
-    site_b, _ = build_site(tmp_path / "b", sources=HOSTILE)
+    site_a, _ = build_site(tmp_path / "a", sources=HOSTILE, tags=tags_alone())
+    site_b, _ = build_site(tmp_path / "b", sources=HOSTILE, tags=tags_alone())
     assert differing(tree(tmp_path / "a" / "docs"), tree(tmp_path / "b" / "docs")) == []
     site_files = tree(site_a)
     assert len(site_files) > 100
@@ -45,9 +46,9 @@ def test_only_the_sitemap_depends_on_the_clock(tmp_path, monkeypatch):
     Nothing else in site/ depends on when the build ran."""
     monkeypatch.setenv("SITE_URL", "https://example.org/reading/")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    site_a, _ = build_site(tmp_path / "a", sources=HOSTILE)
+    site_a, _ = build_site(tmp_path / "a", sources=HOSTILE, tags=tags_alone())
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    site_b, _ = build_site(tmp_path / "b", sources=HOSTILE)
+    site_b, _ = build_site(tmp_path / "b", sources=HOSTILE, tags=tags_alone())
     assert differing(tree(site_a), tree(site_b)) == ["sitemap.xml", "sitemap.xml.gz"]
     assert "<lastmod>2023-11-14</lastmod>" in (site_a / "sitemap.xml").read_text(encoding="utf-8")
 
@@ -55,7 +56,7 @@ def test_only_the_sitemap_depends_on_the_clock(tmp_path, monkeypatch):
 def slugs_by_key(sources: Path, monkeypatch) -> tuple[dict[str, str], dict[str, str]]:
     """{paper key: slug} and {paper key: title}, without the (slow, slug-irrelevant) tagging."""
     monkeypatch.setattr(build, "tag_papers", lambda tags, papers: {p.key: () for p in papers})
-    cat = make_catalogue(Options(sources=sources, tags=ROOT / "corpus" / "tags.yml")).catalogue
+    cat = make_catalogue(Options(sources=sources, tags=tags_alone())).catalogue
     return dict(cat.slugs), {p.key: p.title for p in cat.papers}
 
 

