@@ -95,12 +95,13 @@ def parse_listing(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
         if not line:
             continue
         content_lines += 1
+        if not seen_entry and date is None and LISTING_DATE.match(line):
+            # The listing date precedes the first entry, even when a stray title comes before it.
+            date = line
+            continue
         if not seen_entry and pending is None:
-            # Page chrome and the listing date come before the first entry.
+            # Page chrome comes before the first entry.
             if is_boilerplate(line):
-                continue
-            if date is None and LISTING_DATE.match(line):
-                date = line
                 continue
             glued = GLUED_SUBSCRIBE.sub("", line)
             if glued != line:

@@ -190,6 +190,16 @@ def test_title_without_abstract_in_the_middle_costs_one_entry(project, capsys):
     assert "1 skipped (1 title with no abstract)" in out
 
 
+def test_stray_title_before_the_listing_date_costs_only_itself(project, capsys):
+    (project / "sources" / "a.txt").write_text("Stray Title\n\n" + GOOD, encoding="utf-8")
+    code, out, err = run(capsys)
+    assert code == 0
+    assert "sources/a.txt:1: title with no abstract (line 5 is another title); skipped" in err
+    assert counts(out) == (2, 1, 0, 1)
+    result = make_catalogue(Options(sources=project / "sources", tags=tags_alone()))
+    assert result.catalogue.papers[0].provenance[0].date == "Mar 11"
+
+
 def test_title_without_abstract_at_end_of_file(project, capsys):
     (project / "sources" / "a.txt").write_text(GOOD + "\nTrailing Title\n", encoding="utf-8")
     code, out, err = run(capsys)
