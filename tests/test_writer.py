@@ -156,6 +156,13 @@ def test_refuses_a_file_where_a_folder_is_needed(tmp_path):
     assert not (tmp_path / "index.md").exists()
 
 
+def test_docs_path_that_is_a_file_is_a_clean_error(tmp_path):
+    (tmp_path / "docs").write_text("not a folder\n", encoding="utf-8")
+    with pytest.raises(GeneratorError, match=r"docs: cannot write: File exists\. Fix the cause and run again"):
+        write_plan(tmp_path / "docs", PLAN)
+    assert (tmp_path / "docs").read_text(encoding="utf-8") == "not a folder\n"
+
+
 def test_write_error_is_a_clean_error_and_the_next_run_finishes(tmp_path, monkeypatch):
     import generator.writer as writer
 
