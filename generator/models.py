@@ -30,10 +30,12 @@ class Problem:
     path: str
     line: int
     message: str
-    kind: str = "warning"  # "warning"; "skip": a warning that dropped an entry; "info"
+    kind: str = "warning"  # "warning"; "skip": a warning that dropped an entry; "file": one that skipped a file; "info"
+    reason: str = ""  # for "skip": a short reason, counted in the summary
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        # line 0: the problem concerns the whole file
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
 
 
 @dataclass(frozen=True)

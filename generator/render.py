@@ -15,7 +15,7 @@ from generator.models import Catalogue
 from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter
 from generator.render_paper import render_paper
 from generator.render_reading import render_reading
-from generator.render_tags import papers_by_tag, render_tag, render_tag_index
+from generator.render_tags import co_occurrence, papers_by_tag, render_tag, render_tag_index
 
 
 def render_home(cat: Catalogue) -> str:
@@ -63,8 +63,9 @@ def render_site(
     plan: dict[str, str] = {"index.md": render_home(cat)}
     grouped = papers_by_tag(cat)
     plan[f"{TAGS_DIR}/index.md"] = render_tag_index(cat, grouped)
+    together = co_occurrence(cat)
     for tag in cat.tags:
-        plan[f"{TAGS_DIR}/{tag.slug}.md"] = render_tag(cat, tag, grouped[tag.slug])
+        plan[f"{TAGS_DIR}/{tag.slug}.md"] = render_tag(cat, tag, grouped[tag.slug], together)
         for name, text in exports.export_files(cat, grouped[tag.slug], directory_urls).items():
             plan[f"{TAGS_DIR}/{tag.slug}/{name}"] = text
     titles = {p.key: p.title for p in cat.papers}

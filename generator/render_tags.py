@@ -38,9 +38,14 @@ def co_occurrence(cat: Catalogue) -> dict[str, Counter[str]]:
     return together
 
 
-def related_tags(cat: Catalogue, slug: str, limit: int = RELATED) -> list[tuple[Tag, int]]:
-    """The tags that share most papers with `slug`, most first (ties in taxonomy order)."""
-    counts = co_occurrence(cat)[slug]
+def related_tags(
+    cat: Catalogue, slug: str, limit: int = RELATED, together: dict[str, Counter[str]] | None = None
+) -> list[tuple[Tag, int]]:
+    """The tags that share most papers with `slug`, most first (ties in taxonomy order).
+
+    Pass `together` (from `co_occurrence`) when rendering many tags: it costs a pass over all papers.
+    """
+    counts = (together if together is not None else co_occurrence(cat))[slug]
     order = {t.slug: i for i, t in enumerate(cat.tags)}
     by_slug = {t.slug: t for t in cat.tags}
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order[kv[0]]))
@@ -53,7 +58,7 @@ def filter_link(first: str, second: str | None = None) -> str:
     return f"index.md{query}#{FILTER_ANCHOR}"
 
 
-def render_tag(cat: Catalogue, tag: Tag, papers: list[Paper]) -> str:
+def render_tag(cat: Catalogue, tag: Tag, papers: list[Paper], together: dict[str, Counter[str]] | None = None) -> str:
     meta = {"title": html_text(tag.name), "description": html_text(tag.description)}
     lines = [
         front_matter(meta),
@@ -61,7 +66,7 @@ def render_tag(cat: Catalogue, tag: Tag, papers: list[Paper]) -> str:
         f"{markdown_text(tag.description)}\n",
         f"*{markdown_text(tag.group)}* · **{count_label(len(papers), 'paper')}** · [All tags](index.md)\n",
     ]
-    related = related_tags(cat, tag.slug)
+    related = related_tags(cat, tag.slug, together=together)
     if related:
         lines.append("## Related tags\n")
         lines.append("Tags most often given together with this one (papers with both):\n")

@@ -24,8 +24,8 @@ def test_generate_prints_summary_and_writes_pages(tmp_path, capsys):
     docs = tmp_path / "docs"
     code, out, err = run(capsys, "generate", "--sources", str(FIXTURE), "--docs", str(docs), "--tags", str(TAGS))
     assert code == 0, err
-    assert "read 2 listing files: 8 entries (8 read, 0 skipped)" in out
-    assert "7 papers, 1 duplicates merged; 4 tags, 3 untagged papers; 0 warnings" in out
+    assert "read 2 listing files: 8 entries = 7 papers + 1 duplicates merged + 0 skipped" in out
+    assert "4 tags, 3 untagged papers; 0 warnings" in out
     assert (docs / "papers" / "c-for-machine-learning.md").exists()
     assert (docs / "tags" / "index.md").exists() and (docs / "papers.json").exists()
     code, out, _ = run(capsys, "generate", "--sources", str(FIXTURE), "--docs", str(docs), "--tags", str(TAGS))
@@ -66,12 +66,12 @@ def test_warnings_name_path_and_line_and_strict_makes_them_fatal(tmp_path, capsy
     docs = tmp_path / "docs"
     code, out, err = run(capsys, "generate", "--sources", str(sources), "--docs", str(docs), "--tags", str(TAGS))
     assert code == 0
-    assert "warning: 002_compact.txt:9: title with no abstract at end of file; skipped" in err
-    assert "9 entries (8 read, 1 skipped)" in out and "1 warnings" in out
+    assert f"warning: {sources}/002_compact.txt:9: title with no abstract at end of file; skipped" in err
+    assert "9 entries = 7 papers + 1 duplicates merged + 1 skipped" in out and "1 warnings" in out
     code, _, err = run(
         capsys, "generate", "--strict", "--sources", str(sources), "--docs", str(tmp_path / "d2"), "--tags", str(TAGS)
     )
-    assert code == 1 and err.startswith("error: 002_compact.txt:9: title with no abstract")
+    assert code == 1 and err.startswith(f"error: {sources}/002_compact.txt:9: title with no abstract")
     assert not (tmp_path / "d2").exists()
 
 
