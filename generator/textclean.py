@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-from pylatexenc.latexwalker import LatexCharsNode, LatexGroupNode, LatexMacroNode, LatexWalker, LatexWalkerError
-from pylatexenc.latexwalker import get_default_latex_context_db as get_walker_context_db
+from pylatexenc.latexwalker import LatexWalkerError
 
 from generator.escape import markdown_text
 from generator.links import find_urls
@@ -111,8 +110,10 @@ MATH_MACROS = [
 WORD_MACROS = set(MATH_MACROS) - {"in", "top", "sum", "prod", "min", "max", "log", "exp", "star", "left", "right"}
 WORD_MACROS -= {"times", "subset", "approx", "partial", "mu", "nu", "xi", "pi", "eta", "chi", "Pi", "Xi"}
 WORD_MACROS -= {"beta", "rho", "iota", "upsilon", "Upsilon", "dagger", "mathrm", "mathbf", "mathsf", "prod"}
-EMPHASIS_SWITCHES = {"em": "em", "it": "em", "sl": "em", "itshape": "em", "bf": "strong", "bfseries": "strong"}
-EMPHASIS_MACROS = {"emph": "em", "textit": "em", "textsl": "em", "textbf": "strong"}
+EMPHASIS_STYLES = {"em": "em", "it": "em", "sl": "em", "itshape": "em", "bf": "strong", "bfseries": "strong"}
+EMPHASIS_STYLES.update({"emph": "em", "textit": "em", "textsl": "em", "textbf": "strong"})
+# {\em text} and \emph{text} (no nested braces inside).
+EMPHASIS = re.compile(r"\{\\(em|it|sl|itshape|bf|bfseries)\s+([^{}]*)\}|\\(emph|textit|textsl|textbf)\{([^{}]*)\}")
 
 # Macros that take an argument: restored with a space, the others with {} so
 # that pylatexenc does not eat the space that follows them.
@@ -129,17 +130,31 @@ SINGLE_QUOTES = re.compile(r"(?<!`)`([^`'\n]{1,80})'(?![A-Za-z'])")
 WORD_MACRO = re.compile(rf"(?<![\\\w])({'|'.join(sorted(WORD_MACROS, key=len, reverse=True))})(?![A-Za-z])")
 # A token is maths when it has sub/superscripts or relations, or braces with a
 # digit, a lost \frac ("}{"), or a macro name right after a brace.
-MATHY = re.compile(rf"[\^_|=<>]|(?=.*[{{}}])(?:.*\d|.*\}}\{{|.*[{{(](?:{_MACRO_ALT})(?![a-z]))")
+MATHY = re.compile(rf"[\^_]|(?=.*[{{}}])(?:.*\d|.*\}}\{{|.*[{{(](?:{_MACRO_ALT})(?![a-z]))")
 REAL_MACRO = re.compile(r"\\[A-Za-z]")
 DIGIT_MACRO = re.compile(r"(?<=\d)(leq|geq|ll|gg|times|cdot)(?![A-Za-z])")
 SET_MEMBER = re.compile(r"\b([A-Za-z])in(?= (?:R\b|R\^|\\mathbb))")
 SCRIPT_GROUP = re.compile(r"([\^_])\{((?:[^{}]|\{\})*)\}")
 # A script needs a base right before it: "_under_" is not a subscript.
-SCRIPT_ONE = re.compile(r"(?<=[\w)}\]|'*])([\^_])(\\[A-Za-z]+|[A-Za-z0-9*+\-])")
+SCRIPT_ONE = re.compile(r"(?:(?<=[^\W_])|(?<=[)}\]|'*]))([\^_])(\\[A-Za-z]+|[A-Za-z0-9*+\-])")
 # Template syntax ({{ name }}, {% tag %}) is not LaTeX: it is kept as written.
-TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
-TEXT_LATEX = re.compile(r"[\\{}~$&#%]|``|''")
-TRAILING_MACRO = re.compile(r"\\[A-Za-z]+\s*$")
+TEMPLATE = re.compile(r"\{\{\s.*?\s\}\}|\{%\s.*?\s%\}|\{#\s.*?\s#\}")
+# What pylatexenc is asked to convert: macros, accents and escaped specials.
+LATEX_ESCAPE = re.compile(r"\\(?:[A-Za-z]+|['\"`^~=.]|[%&#_$])")
+# Backslashes that are not LaTeX residue we know (\* \( \[): the token stays as written.
+UNHANDLED_BACKSLASH = re.compile(r"\\(?![A-Za-z'\"`^~=.%&#_${}])")
+# Markup of other languages in a token (^^x^^, x^2^, ~~x~~, ==x==, ++x++): not LaTeX.
+MARKUP_PAIRS = re.compile(r"\^\^|\^[A-Za-z0-9]+\^(?![{\w])|~[A-Za-z0-9]*~|==|\+\+")
+DOUBLE_QUOTES = re.compile(r"(?<!`)``(?!`)([^`']{1,300}?)(?<!')''(?!')")
+OPEN_QUOTES = re.compile(r"(?<![`\w])``(?=\w)")  # ``word" with a plain closing quote
+CLOSE_QUOTES = re.compile(r"(?<=[\w.,])''(?![\w'])")
+TIE = re.compile(r"(?<=[\w.,])~(?=[\w(\ue000])")
+# {word group} with plain words inside loses its braces; {: attr}, {#id}, {{ x }} do not match.
+WORD_GROUP = re.compile(r"(?<![^\s(])\{([A-Za-z][A-Za-z0-9 ,.;:'’()/\-]{0,600})\}|(?<=\w)\{([-–/])\}(?=\w)")
+SPACED_ARGUMENT = re.compile(
+    r"(?<![\\\w])(mathcal|mathfrak|mathsf|mathbb|tilde|widetilde|sqrt)\s+([A-Za-z]|[A-Z][a-z]+)(?![\w])"
+)
+LETTER_MACRO = re.compile(r"\\(L|l|o|O|ss|ae|AE|oe|OE|aa|AA|i|j)\s+(?=[a-z])")
 LATEX_HINT = re.compile(r"[\\{}^_~`$]|''")
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 
@@ -166,31 +181,6 @@ def _converter() -> LatexNodes2Text:
     db = db.filter_context()  # a copy: the default database is shared
     db.add_context_category("readinglist", macros=extra, prepend=True)
     return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
-
-
-@lru_cache(maxsize=1)
-def _walker_context():
-    """The parser's macro database, built once (LatexWalker rebuilds it on every call otherwise)."""
-    return get_walker_context_db()
-
-
-def restore_backslashes(text: str) -> str:
-    """Put back the backslash of macro names in maths-looking tokens (and a few unambiguous words)."""
-    text = DIGIT_MACRO.sub(lambda m: _macro(m.group(1)), text)
-    text = SET_MEMBER.sub(r"\1 \\in{}", text)
-    tokens = re.split(r"(\s+)", text)
-    out = []
-    for token in tokens:
-        if REAL_MACRO.search(token) or "\ue000" in token:
-            pass  # the source kept its backslashes here (or it is a URL)
-        elif MATHY.search(token):
-            token = GLUED_MACRO.sub(lambda m: _macro(m.group(1) or m.group(2)), token)
-            # A lost \frac leaves two groups side by side: {a}{b} or 1{2}.
-            token = re.sub(r"\}\{|(?<=\d)\{(?=\d)", lambda m: "}/{" if m.group() == "}{" else "/{", token)
-        else:
-            token = WORD_MACRO.sub(lambda m: _macro(m.group(1)), token)
-        out.append(token)
-    return "".join(out)
 
 
 def _macro(name: str) -> str:
@@ -220,43 +210,69 @@ def scripts_to_unicode(text: str) -> str:
 def latex_to_text(source: str) -> str:
     try:
         return _converter().latex_to_text(source)
-    except LatexWalkerError:
-        return source
+    except (LatexWalkerError, KeyError, IndexError, TypeError):
+        return source  # a fragment pylatexenc cannot make sense of stays as written
 
 
-def escape_text_specials(text: str) -> str:
-    """Characters LaTeX would swallow in running text: % starts a comment, & and # are syntax."""
-    text = re.sub(r"(?<!\\)([%&#])", r"\\\1", text)
-    if len(re.findall(r"(?<!\\)\$", text)) % 2:
-        text = re.sub(r"(?<!\\)\$", r"\\$", text)  # a lone dollar is money, not maths
-    return text
+def convert_token(token: str) -> str:
+    """One whitespace-free token: LaTeX residue -> Unicode; anything else is left exactly as written."""
+    if "\ue000" in token or MARKUP_PAIRS.search(token) or UNHANDLED_BACKSLASH.search(token):
+        return token
+    work = token
+    if MATHY.search(work) and not REAL_MACRO.search(work):
+        # A lost \frac leaves two groups side by side: {a}{b} or 1{2}.
+        work = re.sub(r"\}\{|(?<=\d)\{(?=\d)", lambda m: "}/{" if m.group() == "}{" else "/{", work)
+        work = GLUED_MACRO.sub(lambda m: _macro(m.group(1) or m.group(2)), work)
+    elif not REAL_MACRO.search(work):
+        work = DIGIT_MACRO.sub(lambda m: _macro(m.group(1)), work)
+        work = WORD_MACRO.sub(lambda m: _macro(m.group(1)), work)
+    if SCRIPT_GROUP.search(work) or SCRIPT_ONE.search(work):
+        work = scripts_to_unicode(work)
+    if LATEX_ESCAPE.search(work):
+        # Only here does pylatexenc see the token; % & # would be syntax to it.
+        try:
+            work = _converter().latex_to_text(re.sub(r"(?<!\\)([%&#$])", r"\\\1", work))
+        except (LatexWalkerError, KeyError, IndexError, TypeError):
+            return token  # a fragment pylatexenc cannot make sense of stays as written
+    elif work != token:
+        work = re.sub(r"\{([^{}\\]*)\}", r"\1", work)  # maths groups, now plain
+    return work
 
 
-def _walk(nodes, style: str, runs: list[Run]) -> None:
-    conv = _converter()
-    i = 0
-    nodes = list(nodes or [])
-    while i < len(nodes):
-        node = nodes[i]
-        if isinstance(node, LatexGroupNode):
-            children = [c for c in node.nodelist if not (isinstance(c, LatexCharsNode) and not c.chars.strip())]
-            first = children[0] if children else None
-            if isinstance(first, LatexMacroNode) and first.macroname in EMPHASIS_SWITCHES:
-                rest = node.nodelist[node.nodelist.index(first) + 1 :]
-                _walk(rest, EMPHASIS_SWITCHES[first.macroname], runs)
-            else:
-                _walk(node.nodelist, style, runs)
-        elif isinstance(node, LatexMacroNode) and node.macroname in EMPHASIS_MACROS and node.nodeargd:
-            for arg in node.nodeargd.argnlist:
-                if arg is not None:
-                    _walk([arg], EMPHASIS_MACROS[node.macroname], runs)
-        elif isinstance(node, LatexMacroNode) and node.macroname in EMPHASIS_SWITCHES:
-            # A switch outside a group applies to the rest of the text.
-            _walk(nodes[i + 1 :], EMPHASIS_SWITCHES[node.macroname], runs)
-            return
+def convert_plain(text: str) -> str:
+    """A stretch of running text (no emphasis inside): quotes, ties, groups, then token by token."""
+    text = DOUBLE_QUOTES.sub("\u201c\\1\u201d", text)
+    text = SINGLE_QUOTES.sub("\u2018\\1\u2019", text)
+    text = TIE.sub(_tie, text)
+    text = WORD_GROUP.sub(lambda m: m.group(1) or m.group(2), text)
+    text = OPEN_QUOTES.sub("\u201c", text)
+    text = CLOSE_QUOTES.sub("\u201d", text)
+    text = SET_MEMBER.sub(r"\1 \\in{}", text)
+    text = LETTER_MACRO.sub(r"\\\1{}", text)  # \L ojasiewicz is one word: Łojasiewicz
+    text = SPACED_ARGUMENT.sub(r"\1{\2}", text)  # "mathcal O(" -> "mathcal{O}(": one token
+    return "".join(convert_token(t) if t.strip() else t for t in _tokens(text))
+
+
+def _tokens(text: str) -> list[str]:
+    """Split at whitespace outside braces: a brace group ({m times k}) stays one token."""
+    tokens: list[str] = []
+    depth = 0
+    for part in re.split(r"(\s+)", text):
+        if tokens and depth > 0:
+            tokens[-1] += part
         else:
-            runs.append(Run(conv.nodelist_to_text([node]), style))
-        i += 1
+            tokens.append(part)
+        if not part.isspace():
+            depth = max(0, depth + part.count("{") - part.count("}"))
+    return tokens
+
+
+def _tie(match: re.Match[str]) -> str:
+    """A LaTeX tie (~) between words is a space; ~x~ and ~~x~~ are someone's markup, left alone."""
+    before, after = match.string[: match.start()], match.string[match.end() :]
+    if re.match(r"[^\s~]*~", after) or re.search(r"~[^\s~]*$", before):
+        return match.group()
+    return " "
 
 
 def _merge(runs: list[Run]) -> tuple[Run, ...]:
@@ -286,38 +302,33 @@ def _merge(runs: list[Run]) -> tuple[Run, ...]:
 
 @lru_cache(maxsize=65536)
 def clean_runs(raw: str) -> tuple[Run, ...]:
-    """Raw abstract -> runs of clean Unicode text with their emphasis."""
+    """Raw abstract -> runs of clean Unicode text with their emphasis.
+
+    Only recognised LaTeX residue changes; text that is not LaTeX (Markdown,
+    templates, HTML, code) stays exactly as written.
+    """
     if not _needs_latex(raw):
         return (Run(" ".join(raw.split())),) if raw.strip() else ()
-    spans = find_urls(raw)
-    urls: list[str] = []
+    held: list[str] = []
     pieces: list[str] = []
     last = 0
-    for span in spans:
+    for span in find_urls(raw):
         pieces.append(raw[last : span.start])
-        pieces.append(f"\ue000{len(urls)}\ue001")
-        urls.append(" ".join(span.urls) + (f" {span.text}" if span.text else ""))
+        pieces.append(_hold(" ".join(span.urls) + (f" {span.text}" if span.text else ""), held))
         last = span.end
     pieces.append(raw[last:])
-    # URLs and code identifiers go through untouched, behind placeholders.
-    source = TEMPLATE.sub(lambda m: _hold(m.group(), urls), "".join(pieces))
-    source = IDENTIFIER.sub(lambda m: _hold(m.group(), urls), source)
-    source = SINGLE_QUOTES.sub("\u2018\\1\u2019", source)
-    source = escape_text_specials(source)
-    source = scripts_to_unicode(restore_backslashes(source))
+    # URLs, template syntax and code identifiers go through untouched, behind placeholders.
+    source = TEMPLATE.sub(lambda m: _hold(m.group(), held), "".join(pieces))
+    source = IDENTIFIER.sub(lambda m: _hold(m.group(), held), source)
     runs: list[Run] = []
-    for is_latex, text in _segments(source):
-        if not is_latex:
-            runs.append(Run(text))
-            continue
-        found: list[Run] = []
-        try:
-            nodes, _, _ = LatexWalker(text, latex_context=_walker_context(), tolerant_parsing=True).get_latex_nodes()
-            _walk(nodes, "", found)
-        except (LatexWalkerError, KeyError, IndexError, TypeError):
-            found = [Run(text)]  # a fragment pylatexenc cannot make sense of stays as written
-        runs.extend(found)
-    return tuple(Run(PLACEHOLDER.sub(lambda m: urls[int(m.group(1))], r.text), r.style) for r in _merge(runs))
+    last = 0
+    for match in EMPHASIS.finditer(source):
+        runs.append(Run(convert_plain(source[last : match.start()])))
+        style = EMPHASIS_STYLES[match.group(1) or match.group(3)]
+        runs.append(Run(convert_plain(match.group(2) if match.group(1) else match.group(4)), style))
+        last = match.end()
+    runs.append(Run(convert_plain(source[last:])))
+    return tuple(Run(PLACEHOLDER.sub(lambda m: held[int(m.group(1))], r.text), r.style) for r in _merge(runs))
 
 
 def _hold(text: str, held: list[str]) -> str:
@@ -325,30 +336,8 @@ def _hold(text: str, held: list[str]) -> str:
     return f"\ue000{len(held) - 1}\ue001"
 
 
-def _segments(source: str) -> list[tuple[bool, str]]:
-    """Split into stretches that need the LaTeX parser and plain ones that do not.
-
-    pylatexenc reads character by character; most of an abstract is plain
-    words, so only words with LaTeX syntax (and whatever a brace group spans)
-    go through it. This keeps 10,000 abstracts to seconds.
-    """
-    segments: list[list] = []
-    depth = 0
-    wants_argument = False  # a macro at the end of the previous word takes this word as argument
-    for token in re.findall(r"\S+\s*|\s+", source):
-        latex = depth > 0 or wants_argument or bool(TEXT_LATEX.search(token))
-        if segments and segments[-1][0] == latex:
-            segments[-1][1] += token
-        else:
-            segments.append([latex, token])
-        depth = max(0, depth + token.count("{") - token.count("}"))
-        if token.strip():
-            wants_argument = bool(TRAILING_MACRO.search(token))
-    return [(latex, text) for latex, text in segments]
-
-
 def _needs_latex(raw: str) -> bool:
-    """Most abstracts are plain text: only those with something LaTeX-like go through the parser."""
+    """Most abstracts are plain text: only those with something LaTeX-like go the long way."""
     return bool(LATEX_HINT.search(raw) or WORD_MACRO.search(raw) or DIGIT_MACRO.search(raw) or SET_MEMBER.search(raw))
 
 

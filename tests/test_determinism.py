@@ -49,7 +49,7 @@ def test_only_the_sitemap_depends_on_the_clock(tmp_path, monkeypatch):
     site_a, _ = build_site(tmp_path / "a", sources=HOSTILE, tags=tags_alone())
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     site_b, _ = build_site(tmp_path / "b", sources=HOSTILE, tags=tags_alone())
-    assert differing(tree(site_a), tree(site_b)) == ["sitemap.xml", "sitemap.xml.gz"]
+    assert differing(tree(site_a), tree(site_b)) == ["feed.xml", "sitemap.xml", "sitemap.xml.gz"]  # feed: <updated>
     assert "<lastmod>2023-11-14</lastmod>" in (site_a / "sitemap.xml").read_text(encoding="utf-8")
 
 

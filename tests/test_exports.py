@@ -66,8 +66,8 @@ def test_small_site_exports_parse_back(small_site):
     assert len(papers) == 4
     by_slug = {p["slug"]: p for p in papers}
     inpaint = by_slug[INPAINT]
-    assert "fewer steps" in inpaint["abstract"] and "{\\em" in inpaint["abstract_raw"]
-    assert "90%" in inpaint["abstract"] and "“realistic”" in inpaint["abstract"]
+    assert "fewer steps" in inpaint["abstract_clean"] and "{\\em fewer steps}" in inpaint["abstract"]
+    assert "90%" in inpaint["abstract_clean"] and "“realistic”" in inpaint["abstract_clean"]
     assert inpaint["links"] == [
         {"url": "https://github.com/example/inpaint", "kind": "code"},
         {"url": "https://github.com/example-org/inpaint", "kind": "code"},

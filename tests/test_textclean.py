@@ -111,3 +111,29 @@ def test_the_lost_word_check_can_fail():
 
 def test_text_without_residue_is_only_whitespace_normalised():
     assert clean_text("  A plain   abstract.\n") == "A plain abstract."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "```python print('x')``` ~~~ fence ~~~",
+        "~~gone~~ ^^under^^ x^2^ H~2~O ==mark== ++ctrl+c++",
+        '{: #id .class onclick="alert(7)" } {#anchor}',
+        "{{ 7*7 }} {% for x in y %}{{ x }}{% endfor %} {# comment #}",
+        r"\*escaped\* `` double `` $math$ $$x$$ \(y\)",
+        "__init__ and _under_ & 5% of #1",
+    ],
+)
+def test_syntax_that_is_not_latex_stays_as_written(text):
+    assert clean_text(text) == text
+
+
+def test_hostile_fixture_reads_exactly_as_written():
+    from generator.parse import fold, parse_listing
+
+    path = ROOT / "tests" / "fixtures" / "hostile" / "000_hostile.txt"
+    entries, _ = parse_listing(path.name, path.read_text(encoding="utf-8"))
+    assert entries
+    for entry in entries:
+        assert clean_text(entry.abstract) == fold(entry.abstract)
+        assert clean_text(entry.title) == fold(entry.title)
