@@ -61,7 +61,8 @@ def find_urls(text: str) -> list[UrlSpan]:
         if spans and match.start() < spans[-1].end:
             continue  # a URL inside the braces of the previous one
         end = match.start()
-        while end < len(text) and not text[end].isspace():
+        # A URL ends at a space, or at a character no URL may hold (raw HTML around it).
+        while end < len(text) and not text[end].isspace() and text[end] not in '"<>`':
             end += 1
         urls, words = clean_token(text[match.start() : end])
         # Keep the sentence's punctuation outside the span.
