@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from generator.models import Paper, Tag, TagMatch
 from generator.taxonomy import REGEX_PREFIX
@@ -116,6 +117,7 @@ def compile_taxonomy(tags: tuple[Tag, ...]) -> tuple[CompiledTag, ...]:
 # two to the same answers.
 
 TOKEN = re.compile(r"\w+")
+SPLIT = re.compile(r"(\w+)")
 IZ_TEXT = re.compile(r"is(?=[eai])")
 
 
@@ -199,20 +201,25 @@ class PhraseIndex:
 
     def spans(self, text: str, lowered: str) -> dict[int, list[tuple[Span, int]]]:
         """{tag index: [(span, rule index)]} for every rule match in `text`."""
-        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
-        folded = [_fold(tok) for _, _, tok in tokens]
+        raw = SPLIT.split(text)  # separators at even, words at odd positions
+        if len(lowered) == len(text):
+            # Fold the whole text at once (C speed); "-ise" never spans a word boundary.
+            folded = SPLIT.split(IZ_TEXT.sub("iz", lowered))
+        else:  # lowercasing changed the length (rare letters): fold word by word
+            folded = [part if i % 2 == 0 else _fold(part) for i, part in enumerate(raw)]
+        offsets = list(accumulate(map(len, raw), initial=0))
         found: dict[int, list[tuple[Span, int]]] = {}
-        for i, key in enumerate(folded):
-            candidates = self.index.get(key)
-            if not candidates:
-                continue
-            start = tokens[i][0]
-            if start and text[start - 1] == "-":
-                continue  # glued to a hyphenated prefix ("non-RL")
+        index = self.index
+        for i in range(1, len(folded), 2):
+            candidates = index.get(folded[i])
+            if not candidates or raw[i - 1].endswith("-"):
+                continue  # no phrase starts here, or glued to a hyphenated prefix ("non-RL")
+            start = offsets[i]
             for v in candidates:
                 # A one-word, case-insensitive phrase is matched by the lookup itself.
-                end = tokens[i][1] if not v.head and not v.acronym else self._match(v, tokens, folded, i, text)
-                if end is not None:
+                last = i if not v.head and not v.acronym else self._match(v, raw, folded, i)
+                if last is not None:
+                    end = offsets[last + 1]
                     found.setdefault(v.tag, []).append((Span(start, end, text[start:end]), v.rule))
         for t, r, rule in self.regex_rules:
             if rule.literal and rule.literal not in lowered:
@@ -223,22 +230,24 @@ class PhraseIndex:
         return found
 
     @staticmethod
-    def _match(v: Variant, tokens: list, folded: list[str], i: int, text: str) -> int | None:
+    def _match(v: Variant, raw: list[str], folded: list[str], i: int) -> int | None:
+        """Position of the phrase's last word if `v` matches from word position `i`, else None."""
+        words = raw if v.acronym else folded
         n = len(v.head)
-        if i + n >= len(tokens):
+        if i + 2 * n >= len(words):
             return None
         for j in range(n + 1):
+            k = i + 2 * j
             if j:
-                gap = text[tokens[i + j - 1][1] : tokens[i + j][0]]
+                gap = raw[k - 1]
                 if len(gap) != 1 or not (gap == "-" or gap.isspace()):
                     return None
-            word = tokens[i + j][2] if v.acronym else folded[i + j]
             if j < n:
-                if word != v.head[j]:
+                if words[k] != v.head[j]:
                     return None
-            elif word not in v.last:
+            elif words[k] not in v.last:
                 return None
-        return tokens[i + n][1]
+        return i + 2 * n
 
 
 def _excluded(compiled: CompiledTag, text: str, lowered: str) -> list[tuple[int, int]]:
