@@ -40,7 +40,7 @@ MIN_SCORE = 3
 MAX_TAGS = 6
 
 ACRONYM_GAP = re.compile(r"\s*\(")
-KIND_PHRASE, KIND_WEAK, KIND_TITLE = "phrases", "weak", "title_only"
+KIND_PHRASE, KIND_WEAK, KIND_TITLE, KIND_EXCLUDE = "phrases", "weak", "title_only", "exclude"
 
 
 def _word_pattern(word: str, last: bool, acronym: bool) -> str:
@@ -86,8 +86,7 @@ class Rule:
 @dataclass(frozen=True)
 class CompiledTag:
     tag: Tag
-    rules: tuple[Rule, ...]
-    exclude: tuple[tuple[str, re.Pattern[str]], ...]  # (required literal, pattern)
+    rules: tuple[Rule, ...]  # evidence first, then the `exclude` phrases (kind KIND_EXCLUDE)
 
 
 def _rule(phrase: str, kind: str) -> Rule:
@@ -101,7 +100,8 @@ def compile_tag(tag: Tag) -> CompiledTag:
     rules = [_rule(p, KIND_PHRASE) for p in tag.phrases]
     rules += [_rule(p, KIND_WEAK) for p in tag.weak]
     rules += [_rule(p, KIND_TITLE) for p in tag.title_only]
-    return CompiledTag(tag, tuple(rules), tuple((required_literal(p), phrase_pattern(p)) for p in tag.exclude))
+    rules += [_rule(p, KIND_EXCLUDE) for p in tag.exclude]
+    return CompiledTag(tag, tuple(rules))
 
 
 def compile_taxonomy(tags: tuple[Tag, ...]) -> tuple[CompiledTag, ...]:
@@ -250,24 +250,17 @@ class PhraseIndex:
         return i + 2 * n
 
 
-def _excluded(compiled: CompiledTag, text: str, lowered: str) -> list[tuple[int, int]]:
-    """Character ranges covered by the tag's `exclude` phrases."""
-    return [
-        (m.start(), m.end())
-        for literal, pattern in compiled.exclude
-        if literal in lowered
-        for m in pattern.finditer(text)
-    ]
-
-
-def _resolve(compiled: CompiledTag, found: list[tuple[Span, int]], text: str, lowered: str) -> list[tuple[Span, Rule]]:
+def _resolve(compiled: CompiledTag, found: list[tuple[Span, int]], text: str) -> list[tuple[Span, Rule]]:
     """Drop matches inside excluded text; overlapping matches count once (the longest, then the
     earliest rule); a phrase followed by its acronym in parentheses counts once."""
-    if not found:
-        return []
-    blanked = _excluded(compiled, text, lowered) if compiled.exclude else []
+    rules = compiled.rules
+    blanked = [(s.start, s.end) for s, r in found if rules[r].kind == KIND_EXCLUDE]
     spans = sorted(
-        (f for f in found if not any(f[0].start < e and s < f[0].end for s, e in blanked)),
+        (
+            f
+            for f in found
+            if rules[f[1]].kind != KIND_EXCLUDE and not any(f[0].start < e and s < f[0].end for s, e in blanked)
+        ),
         key=lambda f: (f[0].start, f[0].start - f[0].end, f[1]),
     )
     kept: list[tuple[Span, Rule]] = []
@@ -277,7 +270,7 @@ def _resolve(compiled: CompiledTag, found: list[tuple[Span, int]], text: str, lo
             continue
         # "neural tangent kernel (NTK)" defines an acronym: one mention, not two.
         if not (kept and ACRONYM_GAP.fullmatch(text, end, span.start) and text.startswith(")", span.end)):
-            kept.append((span, compiled.rules[r]))
+            kept.append((span, rules[r]))
         end = span.end
     return kept
 
@@ -314,8 +307,8 @@ def _tag_text(index: PhraseIndex, title: str, abstract: str) -> list[tuple[int, 
     result = []
     for t in sorted(title_spans.keys() | abstract_spans.keys()):
         compiled = index.tags[t]
-        in_title = _resolve(compiled, title_spans.get(t, []), title, low_title)
-        in_abstract = _resolve(compiled, abstract_spans.get(t, []), abstract, low_abstract)
+        in_title = _resolve(compiled, title_spans.get(t, []), title)
+        in_abstract = _resolve(compiled, abstract_spans.get(t, []), abstract)
         match = _score(compiled, in_title, in_abstract)
         if match is not None:
             result.append((t, match))
