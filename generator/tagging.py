@@ -173,6 +173,11 @@ def literal_variants(phrase: str) -> list[tuple[tuple[str, ...], frozenset[str],
     return result
 
 
+def _joins(gap: str) -> bool:
+    """Words of one phrase are separated by one space or one hyphen."""
+    return len(gap) == 1 and (gap == "-" or gap.isspace())
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -181,11 +186,17 @@ class Span:
 
 
 class PhraseIndex:
-    """All literal rules of many tags, keyed by the folded first token."""
+    """All literal rules of many tags, keyed by the folded first word.
+
+    Each key holds three kinds of variant: one-word phrases (the lookup is the
+    match), longer phrases (keyed again by their second word, so a common first
+    word like "learning" costs one more lookup, not a check of every phrase that
+    starts with it), and acronyms (compared case-sensitively, one by one).
+    """
 
     def __init__(self, tags: tuple[CompiledTag, ...]):
         self.tags = tags
-        self.index: dict[str, list[Variant]] = {}
+        self.index: dict[str, tuple[list[Variant], dict[str, list[Variant]], list[Variant]]] = {}
         self.regex_rules: list[tuple[int, int, Rule]] = []
         for t, compiled in enumerate(tags):
             for r, rule in enumerate(compiled.rules):
@@ -194,10 +205,19 @@ class PhraseIndex:
                     self.regex_rules.append((t, r, rule))
                     continue
                 for head, last, acronym in found:
-                    variant = Variant(head, last, acronym, t, r)
-                    keys = {head[0].lower()} if head else {f.lower() for f in last}
-                    for key in keys:
-                        self.index.setdefault(_fold(key), []).append(variant)
+                    self._add(Variant(head, last, acronym, t, r))
+
+    def _add(self, v: Variant) -> None:
+        firsts = {v.head[0]} if v.head else set(v.last)
+        for first in firsts:
+            single, multi, other = self.index.setdefault(_fold(first), ([], {}, []))
+            if v.acronym:
+                other.append(v)
+            elif not v.head:
+                single.append(v)
+            else:
+                for second in {v.head[1]} if len(v.head) > 1 else v.last:
+                    multi.setdefault(second, []).append(v)
 
     def spans(self, text: str, lowered: str) -> dict[int, list[tuple[Span, int]]]:
         """{tag index: [(span, rule index)]} for every rule match in `text`."""
@@ -210,17 +230,26 @@ class PhraseIndex:
         offsets = list(accumulate(map(len, raw), initial=0))
         found: dict[int, list[tuple[Span, int]]] = {}
         index = self.index
-        for i in range(1, len(folded), 2):
-            candidates = index.get(folded[i])
-            if not candidates or raw[i - 1].endswith("-"):
+        words = len(folded)
+        for i in range(1, words, 2):
+            entry = index.get(folded[i])
+            if entry is None or raw[i - 1].endswith("-"):
                 continue  # no phrase starts here, or glued to a hyphenated prefix ("non-RL")
-            start = offsets[i]
-            for v in candidates:
-                # A one-word, case-insensitive phrase is matched by the lookup itself.
-                last = i if not v.head and not v.acronym else self._match(v, raw, folded, i)
+            single, multi, other = entry
+            hits = [(v, i) for v in single]
+            if multi and i + 2 < words and _joins(raw[i + 1]):
+                for v in multi.get(folded[i + 2], ()):
+                    last = self._match(v, raw, folded, i)
+                    if last is not None:
+                        hits.append((v, last))
+            for v in other:
+                last = self._match(v, raw, folded, i)
                 if last is not None:
-                    end = offsets[last + 1]
-                    found.setdefault(v.tag, []).append((Span(start, end, text[start:end]), v.rule))
+                    hits.append((v, last))
+            start = offsets[i]
+            for v, last in hits:
+                end = offsets[last + 1]
+                found.setdefault(v.tag, []).append((Span(start, end, text[start:end]), v.rule))
         for t, r, rule in self.regex_rules:
             if rule.literal and rule.literal not in lowered:
                 continue
@@ -238,10 +267,8 @@ class PhraseIndex:
             return None
         for j in range(n + 1):
             k = i + 2 * j
-            if j:
-                gap = raw[k - 1]
-                if len(gap) != 1 or not (gap == "-" or gap.isspace()):
-                    return None
+            if j and not _joins(raw[k - 1]):
+                return None
             if j < n:
                 if words[k] != v.head[j]:
                     return None
