@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from generator.models import Paper, Tag, TagMatch
 from generator.taxonomy import REGEX_PREFIX
@@ -39,7 +40,7 @@ MIN_SCORE = 3
 MAX_TAGS = 6
 
 ACRONYM_GAP = re.compile(r"\s*\(")
-KIND_PHRASE, KIND_WEAK, KIND_TITLE = "phrases", "weak", "title_only"
+KIND_PHRASE, KIND_WEAK, KIND_TITLE, KIND_EXCLUDE = "phrases", "weak", "title_only", "exclude"
 
 
 def _word_pattern(word: str, last: bool, acronym: bool) -> str:
@@ -85,8 +86,7 @@ class Rule:
 @dataclass(frozen=True)
 class CompiledTag:
     tag: Tag
-    rules: tuple[Rule, ...]
-    exclude: tuple[tuple[str, re.Pattern[str]], ...]  # (required literal, pattern)
+    rules: tuple[Rule, ...]  # evidence first, then the `exclude` phrases (kind KIND_EXCLUDE)
 
 
 def _rule(phrase: str, kind: str) -> Rule:
@@ -100,7 +100,8 @@ def compile_tag(tag: Tag) -> CompiledTag:
     rules = [_rule(p, KIND_PHRASE) for p in tag.phrases]
     rules += [_rule(p, KIND_WEAK) for p in tag.weak]
     rules += [_rule(p, KIND_TITLE) for p in tag.title_only]
-    return CompiledTag(tag, tuple(rules), tuple((required_literal(p), phrase_pattern(p)) for p in tag.exclude))
+    rules += [_rule(p, KIND_EXCLUDE) for p in tag.exclude]
+    return CompiledTag(tag, tuple(rules))
 
 
 def compile_taxonomy(tags: tuple[Tag, ...]) -> tuple[CompiledTag, ...]:
@@ -116,6 +117,7 @@ def compile_taxonomy(tags: tuple[Tag, ...]) -> tuple[CompiledTag, ...]:
 # two to the same answers.
 
 TOKEN = re.compile(r"\w+")
+SPLIT = re.compile(r"(\w+)")
 IZ_TEXT = re.compile(r"is(?=[eai])")
 
 
@@ -171,6 +173,11 @@ def literal_variants(phrase: str) -> list[tuple[tuple[str, ...], frozenset[str],
     return result
 
 
+def _joins(gap: str) -> bool:
+    """Words of one phrase are separated by one space or one hyphen."""
+    return len(gap) == 1 and (gap == "-" or gap.isspace())
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -179,11 +186,17 @@ class Span:
 
 
 class PhraseIndex:
-    """All literal rules of many tags, keyed by the folded first token."""
+    """All literal rules of many tags, keyed by the folded first word.
+
+    Each key holds three kinds of variant: one-word phrases (the lookup is the
+    match), longer phrases (keyed again by their second word, so a common first
+    word like "learning" costs one more lookup, not a check of every phrase that
+    starts with it), and acronyms (compared case-sensitively, one by one).
+    """
 
     def __init__(self, tags: tuple[CompiledTag, ...]):
         self.tags = tags
-        self.index: dict[str, list[Variant]] = {}
+        self.index: dict[str, tuple[list[Variant], dict[str, list[Variant]], list[Variant]]] = {}
         self.regex_rules: list[tuple[int, int, Rule]] = []
         for t, compiled in enumerate(tags):
             for r, rule in enumerate(compiled.rules):
@@ -192,28 +205,51 @@ class PhraseIndex:
                     self.regex_rules.append((t, r, rule))
                     continue
                 for head, last, acronym in found:
-                    variant = Variant(head, last, acronym, t, r)
-                    keys = {head[0].lower()} if head else {f.lower() for f in last}
-                    for key in keys:
-                        self.index.setdefault(_fold(key), []).append(variant)
+                    self._add(Variant(head, last, acronym, t, r))
+
+    def _add(self, v: Variant) -> None:
+        firsts = {v.head[0]} if v.head else set(v.last)
+        for first in firsts:
+            single, multi, other = self.index.setdefault(_fold(first), ([], {}, []))
+            if v.acronym:
+                other.append(v)
+            elif not v.head:
+                single.append(v)
+            else:
+                for second in {v.head[1]} if len(v.head) > 1 else v.last:
+                    multi.setdefault(second, []).append(v)
 
     def spans(self, text: str, lowered: str) -> dict[int, list[tuple[Span, int]]]:
         """{tag index: [(span, rule index)]} for every rule match in `text`."""
-        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
-        folded = [_fold(tok) for _, _, tok in tokens]
+        raw = SPLIT.split(text)  # separators at even, words at odd positions
+        if len(lowered) == len(text):
+            # Fold the whole text at once (C speed); "-ise" never spans a word boundary.
+            folded = SPLIT.split(IZ_TEXT.sub("iz", lowered))
+        else:  # lowercasing changed the length (rare letters): fold word by word
+            folded = [part if i % 2 == 0 else _fold(part) for i, part in enumerate(raw)]
+        offsets = list(accumulate(map(len, raw), initial=0))
         found: dict[int, list[tuple[Span, int]]] = {}
-        for i, key in enumerate(folded):
-            candidates = self.index.get(key)
-            if not candidates:
-                continue
-            start = tokens[i][0]
-            if start and text[start - 1] == "-":
-                continue  # glued to a hyphenated prefix ("non-RL")
-            for v in candidates:
-                # A one-word, case-insensitive phrase is matched by the lookup itself.
-                end = tokens[i][1] if not v.head and not v.acronym else self._match(v, tokens, folded, i, text)
-                if end is not None:
-                    found.setdefault(v.tag, []).append((Span(start, end, text[start:end]), v.rule))
+        index = self.index
+        words = len(folded)
+        for i in range(1, words, 2):
+            entry = index.get(folded[i])
+            if entry is None or raw[i - 1].endswith("-"):
+                continue  # no phrase starts here, or glued to a hyphenated prefix ("non-RL")
+            single, multi, other = entry
+            hits = [(v, i) for v in single]
+            if multi and i + 2 < words and _joins(raw[i + 1]):
+                for v in multi.get(folded[i + 2], ()):
+                    last = self._match(v, raw, folded, i)
+                    if last is not None:
+                        hits.append((v, last))
+            for v in other:
+                last = self._match(v, raw, folded, i)
+                if last is not None:
+                    hits.append((v, last))
+            start = offsets[i]
+            for v, last in hits:
+                end = offsets[last + 1]
+                found.setdefault(v.tag, []).append((Span(start, end, text[start:end]), v.rule))
         for t, r, rule in self.regex_rules:
             if rule.literal and rule.literal not in lowered:
                 continue
@@ -223,42 +259,35 @@ class PhraseIndex:
         return found
 
     @staticmethod
-    def _match(v: Variant, tokens: list, folded: list[str], i: int, text: str) -> int | None:
+    def _match(v: Variant, raw: list[str], folded: list[str], i: int) -> int | None:
+        """Position of the phrase's last word if `v` matches from word position `i`, else None."""
+        words = raw if v.acronym else folded
         n = len(v.head)
-        if i + n >= len(tokens):
+        if i + 2 * n >= len(words):
             return None
         for j in range(n + 1):
-            if j:
-                gap = text[tokens[i + j - 1][1] : tokens[i + j][0]]
-                if len(gap) != 1 or not (gap == "-" or gap.isspace()):
-                    return None
-            word = tokens[i + j][2] if v.acronym else folded[i + j]
-            if j < n:
-                if word != v.head[j]:
-                    return None
-            elif word not in v.last:
+            k = i + 2 * j
+            if j and not _joins(raw[k - 1]):
                 return None
-        return tokens[i + n][1]
+            if j < n:
+                if words[k] != v.head[j]:
+                    return None
+            elif words[k] not in v.last:
+                return None
+        return i + 2 * n
 
 
-def _excluded(compiled: CompiledTag, text: str, lowered: str) -> list[tuple[int, int]]:
-    """Character ranges covered by the tag's `exclude` phrases."""
-    return [
-        (m.start(), m.end())
-        for literal, pattern in compiled.exclude
-        if literal in lowered
-        for m in pattern.finditer(text)
-    ]
-
-
-def _resolve(compiled: CompiledTag, found: list[tuple[Span, int]], text: str, lowered: str) -> list[tuple[Span, Rule]]:
+def _resolve(compiled: CompiledTag, found: list[tuple[Span, int]], text: str) -> list[tuple[Span, Rule]]:
     """Drop matches inside excluded text; overlapping matches count once (the longest, then the
     earliest rule); a phrase followed by its acronym in parentheses counts once."""
-    if not found:
-        return []
-    blanked = _excluded(compiled, text, lowered) if compiled.exclude else []
+    rules = compiled.rules
+    blanked = [(s.start, s.end) for s, r in found if rules[r].kind == KIND_EXCLUDE]
     spans = sorted(
-        (f for f in found if not any(f[0].start < e and s < f[0].end for s, e in blanked)),
+        (
+            f
+            for f in found
+            if rules[f[1]].kind != KIND_EXCLUDE and not any(f[0].start < e and s < f[0].end for s, e in blanked)
+        ),
         key=lambda f: (f[0].start, f[0].start - f[0].end, f[1]),
     )
     kept: list[tuple[Span, Rule]] = []
@@ -268,7 +297,7 @@ def _resolve(compiled: CompiledTag, found: list[tuple[Span, int]], text: str, lo
             continue
         # "neural tangent kernel (NTK)" defines an acronym: one mention, not two.
         if not (kept and ACRONYM_GAP.fullmatch(text, end, span.start) and text.startswith(")", span.end)):
-            kept.append((span, compiled.rules[r]))
+            kept.append((span, rules[r]))
         end = span.end
     return kept
 
@@ -305,8 +334,8 @@ def _tag_text(index: PhraseIndex, title: str, abstract: str) -> list[tuple[int, 
     result = []
     for t in sorted(title_spans.keys() | abstract_spans.keys()):
         compiled = index.tags[t]
-        in_title = _resolve(compiled, title_spans.get(t, []), title, low_title)
-        in_abstract = _resolve(compiled, abstract_spans.get(t, []), abstract, low_abstract)
+        in_title = _resolve(compiled, title_spans.get(t, []), title)
+        in_abstract = _resolve(compiled, abstract_spans.get(t, []), abstract)
         match = _score(compiled, in_title, in_abstract)
         if match is not None:
             result.append((t, match))
