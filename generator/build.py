@@ -19,10 +19,10 @@ from generator.parse import parse_listing
 from generator.related import paper_text, related_papers
 from generator.render import render_site
 from generator.slugs import assign_slugs
-from generator.sources import read_listings, read_text_asset, read_yaml
+from generator.sources import fingerprint, read_listings, read_text_asset, read_yaml
 from generator.tagging import tag_papers
 from generator.taxonomy import load_taxonomy
-from generator.writer import WriteReport, write_plan
+from generator.writer import WriteReport, files_untouched, read_state, write_plan, write_state
 
 SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/javascripts/iframe-worker.js"
@@ -54,7 +54,7 @@ class Options:
 
 @dataclass(frozen=True)
 class Result:
-    catalogue: Catalogue
+    catalogue: Catalogue | None  # None when the run found docs/ up to date and stopped early
     files: int
     entries: int
     skipped: int
@@ -62,6 +62,7 @@ class Result:
     problems: tuple[Problem, ...]
     report: WriteReport | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    counts: tuple[str, ...] = ()  # the summary's counting lines, when there is no catalogue
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -73,8 +74,10 @@ class Result:
         counts = Counter(p.reason or p.message for p in self.problems if p.kind == "skip")
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    def summary(self) -> str:
+    def count_lines(self) -> list[str]:
         """Accounts for every entry: read = papers + duplicates merged + skipped."""
+        if self.catalogue is None:
+            return list(self.counts)
         cat = self.catalogue
         untagged = sum(1 for p in cat.papers if not cat.matches[p.key])
         skipped_files = sum(1 for p in self.problems if p.kind == "file")
@@ -86,6 +89,10 @@ class Result:
             f"{len(self.merges)} duplicates merged + {self.skipped} skipped" + (f" ({reasons})" if reasons else ""),
             f"{len(cat.tags)} tags, {untagged} untagged papers; {len(self.warnings)} warnings",
         ]
+        return lines
+
+    def summary(self) -> str:
+        lines = self.count_lines()
         if self.report is not None:
             r = self.report
             line = f"docs: {len(r.written)} files written, {r.unchanged} unchanged, {len(r.removed)} removed"
@@ -149,8 +156,56 @@ def make_catalogue(options: Options) -> Result:
     return Result(cat, nfiles, len(entries), skipped, tuple(merges), tuple(problems))
 
 
+FINGERPRINT_VERSION = "1"
+
+
+def input_fingerprint(options: Options) -> str:
+    """Everything the generated pages depend on: input bytes, generator code, options, environment."""
+    code = sorted(Path(__file__).parent.glob("*.py"))
+    notes_path, _ = options.notes_path
+    return fingerprint(
+        [options.tags, options.overrides_path, notes_path, SHIM_SOURCE, *code],
+        [options.sources],
+        [
+            FINGERPRINT_VERSION,
+            str(options.directory_urls),
+            os.environ.get("SITE_URL", ""),
+            os.environ.get("SOURCE_DATE_EPOCH", ""),
+        ],
+    )
+
+
+def up_to_date(options: Options, stamp: str) -> Result | None:
+    """The last run's result when nothing it depends on changed since, else None."""
+    state = read_state(options.docs)
+    if not state or state.get("fingerprint") != stamp:
+        return None
+    try:
+        summary = state["summary"]
+        if not files_untouched(options.docs, state["files"]):
+            return None
+        problems = tuple(Problem(*p) for p in summary["problems"])
+        result = Result(
+            None, summary["files"], summary["entries"], summary["skipped"], (), problems,
+            WriteReport((), len(state["files"]), ()), tuple(summary["notes"]), tuple(summary["counts"]),
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError):
+        return None
+    if options.strict and result.warnings:
+        raise strict_error(result.warnings)
+    return result
+
+
 def generate(options: Options) -> Result:
-    """Read the listings and write the generated pages into docs/."""
+    """Read the listings and write the generated pages into docs/.
+
+    A run whose inputs are byte-identical to the last successful run's, with no
+    generated file touched since, stops before parsing (see `up_to_date`).
+    """
+    stamp = input_fingerprint(options)
+    cached = up_to_date(options, stamp)
+    if cached is not None:
+        return cached
     result = make_catalogue(options)
     if options.strict and result.warnings:
         raise strict_error(result.warnings)
@@ -167,7 +222,7 @@ def generate(options: Options) -> Result:
             f"{options.docs / rel}: its paper left the corpus, but the file was edited by hand, so it was kept "
             "(it is yours now: delete it if you do not need it)"
         )
-    return Result(
+    result = Result(
         result.catalogue,
         result.files,
         result.entries,
@@ -177,6 +232,16 @@ def generate(options: Options) -> Result:
         report,
         tuple(notes),
     )
+    summary = {
+        "files": result.files,
+        "entries": result.entries,
+        "skipped": result.skipped,
+        "counts": result.count_lines(),
+        "problems": [[p.path, p.line, p.message, p.kind, p.reason] for p in result.problems],
+        "notes": [n for n in notes if "was edited by hand" not in n],
+    }
+    write_state(options.docs, stamp, summary, sorted(plan))
+    return result
 
 
 def feed_stamp() -> dt.datetime | None:

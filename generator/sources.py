@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -152,3 +154,33 @@ def read_text_asset(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+
+
+def fingerprint(paths: list[Path], folders: list[Path], extra: list[str]) -> str:
+    """SHA-256 over input files (missing ones count as absent), every entry below
+    `folders` (links, folders and pipes by kind, never opened), and `extra`
+    strings: equal fingerprints mean equal inputs."""
+    digest = hashlib.sha256()
+    entries = list(paths)
+    for folder in folders:
+        entries += sorted(folder.rglob("*")) if folder.is_dir() else [folder]
+    for path in entries:
+        digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(_entry_digest(path))
+    for value in extra:
+        digest.update(value.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()
+
+
+def _entry_digest(path: Path) -> bytes:
+    kind = b""
+    if path.is_symlink():
+        kind = b"link:" + os.fsencode(os.readlink(path)) + b"\0"
+    try:
+        if path.is_file():
+            return kind + hashlib.sha256(path.read_bytes()).digest()
+        if path.is_dir():
+            return kind + b"<folder>"
+        return kind + (b"<special>" if path.exists() else b"<absent>")
+    except OSError as exc:
+        return kind + f"<unreadable {exc.errno}>".encode()

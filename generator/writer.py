@@ -28,6 +28,7 @@ from pathlib import Path
 from generator.errors import GeneratorError
 
 MANIFEST = ".readinglist-manifest.json"
+STATE = ".readinglist-state.json"  # the last run's input fingerprint, summary and file stats
 MANIFEST_VERSION = 2
 TMP_SUFFIX = ".rl-tmp"
 
@@ -107,7 +108,7 @@ def read_current(name: str) -> bytes | None:
 def check_plan_paths(plan: dict[str, bytes]) -> None:
     for rel in plan:
         parts = rel.split("/")
-        if rel.startswith("/") or "" in parts or ".." in parts or rel == MANIFEST:
+        if rel.startswith("/") or "" in parts or ".." in parts or rel in (MANIFEST, STATE):
             raise GeneratorError(f"internal error: planned path {rel!r} is outside docs/")
 
 
@@ -191,6 +192,7 @@ def _write_plan(docs: Path, plan: dict[str, bytes]) -> WriteReport:
     docs.mkdir(parents=True, exist_ok=True)
     owned = read_manifest(docs)
     current = check_ownership(docs, plan, owned)
+    forget_state(docs)
     remove_stale_temp(docs)
     digests = {rel: sha256(data) for rel, data in plan.items()}
     # Before the first write, accept both the old and the new content of every
@@ -242,3 +244,44 @@ def copy_file(source: Path, target: Path) -> bool:
         return False
     atomic_write(target, data)
     return True
+
+
+# ---------------------------------------------------------------- no-op runs
+# When the inputs are byte-for-byte those of the last successful run and no
+# generated file was touched since, the plan would be the same: the run can
+# stop before parsing. File stats (size, mtime) detect hand edits and deletions.
+
+
+def read_state(docs: Path) -> dict | None:
+    try:
+        data = json.loads((docs / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def files_untouched(docs: Path, stats: dict[str, list[int]]) -> bool:
+    """True when every file recorded in `stats` still has its size and mtime."""
+    try:
+        for rel, (size, mtime) in stats.items():
+            st = os.stat(docs / rel)
+            if st.st_size != size or st.st_mtime_ns != mtime:
+                return False
+    except (OSError, ValueError, TypeError):
+        return False
+    return True
+
+
+def write_state(docs: Path, fingerprint: str, summary: dict, paths: list[str]) -> None:
+    """Record the run that just brought docs/ up to date."""
+    stats = {}
+    for rel in paths:
+        st = os.stat(docs / rel)
+        stats[rel] = [st.st_size, st.st_mtime_ns]
+    text = json.dumps({"fingerprint": fingerprint, "summary": summary, "files": stats}, sort_keys=True)
+    atomic_write(docs / STATE, text.encode("utf-8"))
+
+
+def forget_state(docs: Path) -> None:
+    """Before writing: a run that dies half-way must not leave a state that claims docs/ is current."""
+    (docs / STATE).unlink(missing_ok=True)

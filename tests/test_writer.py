@@ -14,19 +14,24 @@ import pytest
 
 from generator.cli import main
 from generator.errors import GeneratorError
-from generator.writer import MANIFEST, TMP_SUFFIX, read_manifest, write_plan
+from generator.writer import MANIFEST, STATE, TMP_SUFFIX, read_manifest, write_plan
 from tests.isolated import tags_alone
 from tests.sitebuild import ROOT
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file with its bytes and mtime, except the no-op cache (STATE), which records file times."""
     return {
-        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != STATE
     }
 
 
 def contents(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != STATE
+    }
 
 
 def age(folder: Path) -> None:
