@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     RESULT_ITEM,
+    RESULT_META,
     SEARCH_INPUT,
     SEARCH_READY,
-    RESULT_META,
     open_search,
     result_titles,
     search,
