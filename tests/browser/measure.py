@@ -37,9 +37,9 @@ QUERIES = ("intrinsic dimension", "gradient descent")
 PROBE = """
 window.__probe = {ready: null, results: null};
 document.addEventListener("DOMContentLoaded", () => {
-    const meta = document.querySelector("%(meta)s");
+    const meta = document.querySelector("META");
     const watch = new MutationObserver(() => {
-        if (window.__probe.ready === null && meta.textContent.trim() !== "%(initializing)s") {
+        if (window.__probe.ready === null && meta.textContent.trim() !== "INITIALIZING") {
             window.__probe.ready = performance.now();
         }
     });
@@ -52,7 +52,7 @@ document.addEventListener("DOMContentLoaded", () => {
         }
     }).observe(list, {childList: true});
 });
-""" % {"meta": RESULT_META, "initializing": SEARCH_INITIALIZING}
+""".replace("META", RESULT_META).replace("INITIALIZING", SEARCH_INITIALIZING)
 
 RUN_QUERY = """query => {
     const box = document.querySelector("input.md-search__input");
