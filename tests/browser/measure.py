@@ -18,6 +18,7 @@ Figures are medians over --runs runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import statistics
@@ -54,6 +55,12 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 """.replace("META", RESULT_META).replace("INITIALIZING", SEARCH_INITIALIZING)
 
+OPEN_SEARCH = """() => {
+    const opened = performance.now();
+    document.querySelector("input.md-search__input").focus();
+    return opened;
+}"""
+
 RUN_QUERY = """query => {
     const box = document.querySelector("input.md-search__input");
     box.focus();
@@ -72,7 +79,14 @@ def synthetic_sources(n: int, seed: int, synth: Path, out: Path) -> Path:
     return out
 
 
-def one_run(browser, url: str, site: Path) -> dict:
+def local_file(site: Path, url: str) -> Path:
+    path = (
+        site / unquote(urlsplit(url).path).lstrip("/") if url.startswith("http") else Path(unquote(urlsplit(url).path))
+    )
+    return path / "index.html" if path.is_dir() else path
+
+
+def one_run(browser, url: str, site: Path, offline: bool) -> dict:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
@@ -85,19 +99,25 @@ def one_run(browser, url: str, site: Path) -> dict:
         page.on("requestfinished", finished)
         page.add_init_script(PROBE)
         page.goto(url)
+        opened = 0.0
+        if offline:
+            # From file:// Material starts building the index only when search is opened.
+            page.wait_for_load_state("load")
+            opened = page.evaluate(OPEN_SEARCH)
         page.wait_for_function("() => window.__probe.ready !== null", timeout=300_000)
         page.wait_for_load_state("networkidle")
-        ready = page.evaluate("window.__probe.ready")
+        ready = page.evaluate("window.__probe.ready") - opened
         load = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
-        gzipped = 0
-        for fetched_url in fetched:
-            path = unquote(urlsplit(fetched_url).path)
-            local = site / path.lstrip("/")
-            local = local / "index.html" if local.is_dir() else local
-            gzipped += len(gzip.compress(local.read_bytes(), 6)) if local.is_file() else 0
-        figures = {"load": load, "ready": ready, "bytes": sum(fetched.values()), "gzip": gzipped}
-        figures["requests"] = len(fetched)
-        figures["index"] = fetched.get(url + "search/search_index.json", 0)
+        files = [local_file(site, u) for u in fetched]
+        figures = {
+            "load": load,
+            "ready": ready,
+            "bytes": sum(fetched.values()),
+            "files": sum(f.stat().st_size for f in files if f.is_file()),
+            "gzip": sum(len(gzip.compress(f.read_bytes(), 6)) for f in files if f.is_file()),
+            "requests": len(fetched),
+            "index": sum(f.stat().st_size for f in files if f.is_file() and f.parent.name == "search"),
+        }
         for query in QUERIES:
             page.evaluate(RUN_QUERY, query)
             page.wait_for_function("() => window.__probe.painted != null && window.__probe.results !== null")
@@ -116,12 +136,30 @@ def median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
+def report(runs: list[dict], papers: int, offline: bool, executable: Path) -> None:
+    where = "offline build from file://" if offline else "served over HTTP"
+    print(f"\n{papers} papers, {where}, Chromium {executable}, median of {len(runs)} runs (fresh cache each):")
+    what = "search opened until ready" if offline else "load until search ready"
+    lines = [("page load event", median(runs, "load")), (what, median(runs, "ready"))]
+    lines += [(f"query to results '{q}'", median(runs, q)) for q in QUERIES]
+    for label, value in lines:
+        print(f"  {label + ':':40} {value:6.0f} ms")
+    print(
+        f"  {'bytes on first load:':40} {median(runs, 'files') / 1e6:6.2f} MB in files "
+        f"({median(runs, 'gzip') / 1e6:.2f} MB gzipped), of which the search index "
+        f"{median(runs, 'index') / 1e6:.2f} MB"
+        + ("" if offline else f"; {median(runs, 'bytes') / 1e6:.2f} MB transferred here, uncompressed")
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--papers", type=int, default=0, help="synthetic papers (0: the embedded corpus)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--offline", action="store_true", help="the offline build, opened from file://")
     parser.add_argument("--synth", type=Path, default=ROOT / "bench" / "synth.py", help="synthetic corpus generator")
+    parser.add_argument("--work", type=Path, help="build in this folder and keep it (default: a temporary one)")
     parser.add_argument("--site", type=Path, help="measure this built site instead of building one")
     args = parser.parse_args(argv)
     executable = find_chromium()
@@ -131,41 +169,31 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="readinglist-measure-") as tmp:
-        work = Path(tmp)
+        work = args.work or Path(tmp)
         site = args.site
         if site is None:
             sources = ROOT / "corpus" / "sources"
             if args.papers:
                 sources = synthetic_sources(args.papers, args.seed, args.synth, work / "sources")
             started = time.perf_counter()
-            site, result = build_site(work / "project", sources=sources)
-            built = time.perf_counter() - started
-            papers = len(result.catalogue.papers)
-            print(f"built {papers} papers in {built:.0f} s")
-        else:
-            papers = len(json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"])
-        with serve(site) as url, sync_playwright() as playwright:
+            site, result = build_site(work / "project", sources=sources, offline=args.offline)
+            print(f"built {len(result.catalogue.papers)} papers in {time.perf_counter() - started:.0f} s: {site}")
+        papers = len(json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"])
+        with contextlib.ExitStack() as stack:
+            url = (site / "index.html").as_uri() if args.offline else stack.enter_context(serve(site))
+            playwright = stack.enter_context(sync_playwright())
             browser = playwright.chromium.launch(executable_path=str(executable), args=LAUNCH_ARGS)
             runs = []
             for i in range(args.runs):
-                runs.append(one_run(browser, url, site))
+                runs.append(one_run(browser, url, site, args.offline))
                 r = runs[-1]
                 print(
                     f"run {i + 1}: load {r['load']:.0f} ms, search ready {r['ready']:.0f} ms, "
                     + ", ".join(f"'{q}' {r[q]:.0f} ms ({r[q + ' hits']})" for q in QUERIES)
-                    + f", {r['bytes'] / 1e6:.2f} MB in {r['requests']} requests"
+                    + f", {r['files'] / 1e6:.2f} MB in {r['requests']} requests"
                 )
             browser.close()
-    print(f"\n{papers} papers, Chromium {executable}, median of {len(runs)} runs (fresh cache each):")
-    print(f"  page load event:             {median(runs, 'load'):8.0f} ms")
-    print(f"  load until search ready:     {median(runs, 'ready'):8.0f} ms")
-    for query in QUERIES:
-        print(f"  query to results '{query}': {median(runs, query):6.0f} ms")
-    print(
-        f"  bytes on first load:         {median(runs, 'bytes') / 1e6:8.2f} MB uncompressed "
-        f"({median(runs, 'gzip') / 1e6:.2f} MB gzipped), "
-        f"of which search_index.json {median(runs, 'index') / 1e6:.2f} MB"
-    )
+    report(runs, papers, args.offline, executable)
     return 0
 
 
