@@ -3,7 +3,7 @@
     .venv/bin/python -m tests.browser.measure                 # the embedded corpus
     .venv/bin/python -m tests.browser.measure --papers 10000  # a synthetic corpus (bench/synth.py)
 
-For each run, a fresh browser context (empty cache) opens the home page from a
+For each run, a new browser (empty cache) opens the home page from a
 local HTTP server and records:
 - search ready: time from navigation start until Material's search worker has
   built its index (the search box's "Initializing search" gives way);
@@ -138,7 +138,7 @@ def median(runs: list[dict], key: str) -> float:
 
 def report(runs: list[dict], papers: int, offline: bool, executable: Path) -> None:
     where = "offline build from file://" if offline else "served over HTTP"
-    print(f"\n{papers} papers, {where}, Chromium {executable}, median of {len(runs)} runs (fresh cache each):")
+    print(f"\n{papers} papers, {where}, Chromium {executable}, median of {len(runs)} runs (new browser each):")
     what = "search opened until ready" if offline else "load until search ready"
     lines = [("page load event", median(runs, "load")), (what, median(runs, "ready"))]
     lines += [(f"query to results '{q}'", median(runs, q)) for q in QUERIES]
@@ -182,17 +182,18 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.ExitStack() as stack:
             url = (site / "index.html").as_uri() if args.offline else stack.enter_context(serve(site))
             playwright = stack.enter_context(sync_playwright())
-            browser = playwright.chromium.launch(executable_path=str(executable), args=LAUNCH_ARGS)
             runs = []
             for i in range(args.runs):
+                # A new browser each run: a first visit, and no memory left over from the last index.
+                browser = playwright.chromium.launch(executable_path=str(executable), args=LAUNCH_ARGS)
                 runs.append(one_run(browser, url, site, args.offline))
+                browser.close()
                 r = runs[-1]
                 print(
                     f"run {i + 1}: load {r['load']:.0f} ms, search ready {r['ready']:.0f} ms, "
                     + ", ".join(f"'{q}' {r[q]:.0f} ms ({r[q + ' hits']})" for q in QUERIES)
                     + f", {r['files'] / 1e6:.2f} MB in {r['requests']} requests"
                 )
-            browser.close()
     report(runs, papers, args.offline, executable)
     return 0
 
