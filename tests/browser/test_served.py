@@ -147,6 +147,9 @@ def test_mobile_navigation_and_search(browser, base_url):
         open_search(page)
         expect(page.locator(SEARCH_INPUT)).to_be_in_viewport(ratio=1)  # whole, once it has slid in
         assert INTRINSIC in search(page, "intrinsic dimension")
+        # Results are short enough to scan: the first screen shows several, not one long abstract.
+        tops = page.locator(RESULT_ITEM).evaluate_all("els => els.map(e => e.getBoundingClientRect().top)")
+        assert sum(1 for top in tops if top < 844) >= 3
         result = page.locator(f"{RESULT_ITEM} > a", has=page.get_by_role("heading", name=INTRINSIC, exact=True))
         result.tap()
         page.wait_for_url(re.compile(r"/papers/measuring-the-intrinsic"))
