@@ -21,6 +21,7 @@ generate: deps
 
 test: deps ## lint, tag report and the whole test suite
 	$(BIN)/ruff check generator tests
+	$(BIN)/readinglist tags --check
 	$(BIN)/python -m pytest
 
 lint: deps

@@ -1,4 +1,4 @@
-"""Command line: `readinglist generate | build | serve`. Errors become `error: ...` and exit 1."""
+"""Command line: `readinglist generate | build | serve | tags`. Errors become `error: ...` and exit 1."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.build import Options, generate, mkdocs, require_shim
+from generator.build import Options, generate, make_catalogue, mkdocs, require_shim
 from generator.errors import GeneratorError
+from generator.sources import read_yaml
+from generator.tag_report import build_report, format_report, load_gold, score_against
+from generator.tagging import tag_papers
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
@@ -16,6 +19,9 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="MkDocs docs folder to write pages into")
     parser.add_argument("--tags", type=Path, default=Path("corpus/tags.yml"), help="tag taxonomy YAML file")
+    parser.add_argument(
+        "--overrides", type=Path, default=None, help="per-paper tag corrections (default: overrides.yml next to --tags)"
+    )
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
 
 
@@ -41,14 +47,45 @@ def make_parser() -> argparse.ArgumentParser:
     add_input_options(srv)
     srv.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     srv.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration file")
+
+    tgs = sub.add_parser("tags", help="report papers per tag, untagged papers, broken limits and candidate phrases")
+    add_input_options(tgs)
+    tgs.add_argument("--check", action="store_true", help="exit 1 when a tag limit is broken (for CI)")
+    tgs.add_argument("--gold", type=Path, help="hand-decided tags (YAML, slug -> tags): print precision and recall")
     return parser
 
 
+def run_tags(args: argparse.Namespace) -> int:
+    """`readinglist tags`: the tag health report; with --check, broken limits fail."""
+    result = make_catalogue(Options(args.sources, tags=args.tags, overrides=args.overrides, strict=args.strict))
+    cat = result.catalogue
+    for problem in result.problems:
+        if problem.kind != "info":
+            print(f"warning: {problem}", file=sys.stderr)
+    report = build_report(cat)
+    print(format_report(report, cat))
+    if args.gold is not None:
+        gold = load_gold(read_yaml(args.gold), str(args.gold), cat)
+        s = score_against(gold, tag_papers(cat.tags, cat.papers), cat.slugs)
+        print(
+            f"\nrule tags against {args.gold} ({s.papers} papers): precision {s.precision:.3f}, "
+            f"recall {s.recall:.3f} ({s.true_positives} right, {s.false_positives} wrong, {s.false_negatives} missed)"
+        )
+    if args.check and report.broken:
+        print(f"error: {len(report.broken)} tag limit(s) broken (see above)", file=sys.stderr)
+        return 1
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.command == "tags":
+        return run_tags(args)
     offline = getattr(args, "offline", False)
     if args.command == "build":
         require_shim(offline)
-    options = Options(args.sources, args.docs, args.tags, directory_urls=not offline, strict=args.strict)
+    options = Options(
+        args.sources, args.docs, args.tags, directory_urls=not offline, strict=args.strict, overrides=args.overrides
+    )
     result = generate(options)
     for problem in result.problems:
         if problem.kind != "info":
@@ -63,11 +100,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"site: {args.site}/" + (f" (open file://{where})" if offline else ""))
         return 1 if code else 0
     if args.command == "serve":
-        return mkdocs("serve", "--dev-addr", f"127.0.0.1:{args.port}", "--dirty", config=args.config)
+        # Live preview: rebuild only changed pages, and keep serving through warnings.
+        return mkdocs("serve", "--dev-addr", f"127.0.0.1:{args.port}", "--dirty", "--no-strict", config=args.config)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Messages quote file names and text from the listings: never fail on a terminal that cannot show them.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = make_parser().parse_args(argv)
     try:
         return run(args)

@@ -30,10 +30,12 @@ class Problem:
     path: str
     line: int
     message: str
-    kind: str = "warning"  # "warning"; "skip": a warning that dropped an entry; "info"
+    kind: str = "warning"  # "warning"; "skip": a warning that dropped an entry; "file": one that skipped a file; "info"
+    reason: str = ""  # for "skip": a short reason, counted in the summary
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        # line 0: the problem concerns the whole file
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Tag:
     group: str
     phrases: tuple[str, ...]
     exclude: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()  # common words: supporting evidence only
+    title_only: tuple[str, ...] = ()  # weak evidence, counted only in the title
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,8 @@ class TagMatch:
 
     tag: str
     phrase: str
-    field: str  # "title" or "abstract"
+    field: str  # "title", "abstract" or "override"
+    score: int = 0  # strength of the evidence (see generator/tagging.py); 0 for overrides
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,17 @@ LISTING_DATE = re.compile(rf"^(?:{MONTHS})[a-z]*\.? \d{{1,2}}(?:, \d{{4}})?$")
 
 # Titles in real listings are 17-159 characters, abstracts 320-1,920.
 MAX_TITLE_CHARS = 300
+# Longer than this, an "abstract" is more likely several entries run together.
+LONG_ABSTRACT_CHARS = 10_000
 # A short line right after a title still reads as its abstract when it holds
 # two or more full sentences (titles are one phrase, rarely ending in ".").
 SENTENCES = re.compile(r"[.!?]\s+[A-Z0-9].*\.$")
+# C0 controls (but tab), DEL and C1 controls: invisible, and invalid in HTML and XML.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# Skip reasons, counted in the summary.
+NO_ABSTRACT = "title with no abstract"
+NO_TITLE = "abstract with no title"
 
 
 def fold(line: str) -> str:
@@ -56,57 +64,97 @@ def looks_like_abstract(line: str, after_title: bool) -> bool:
 
 
 def parse_listing(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
-    """Parse one listing file's text. Pure: no I/O."""
+    """Parse one listing file's text. Pure: no I/O, never raises on any text.
+
+    Every line that is not blank, page chrome or the listing date ends up in an
+    entry (title or abstract) or in a "skip" problem naming its line.
+    """
     entries: list[Entry] = []
     problems: list[Problem] = []
     date: str | None = None
     seen_entry = False
+    content_lines = 0
     pending: tuple[int, str] | None = None  # (line number, title) waiting for its abstract
 
+    def skip_title(title_line: int, next_is_title: int | None) -> None:
+        if next_is_title is None:
+            message = f"{NO_ABSTRACT} at end of file; skipped. Add the abstract on the next line"
+        else:
+            message = (
+                f"{NO_ABSTRACT} (line {next_is_title} is another title); skipped. Add the abstract on the "
+                "next line, or join the two lines if they are one title broken in two"
+            )
+        problems.append(Problem(name, title_line, message, kind="skip", reason=NO_ABSTRACT))
+
     for number, raw in enumerate(split_lines(text), start=1):
-        line = fold(raw.replace("\x00", ""))
-        if raw.count("\x00"):
-            problems.append(Problem(name, number, "NUL bytes removed from this line"))
+        cleaned = CONTROLS.sub("", raw)
+        if cleaned != raw:
+            what = "NUL bytes" if "\x00" in raw else "control characters"
+            problems.append(Problem(name, number, f"{what} removed from this line; re-save the file without them"))
+        line = fold(cleaned)
         if not line:
             continue
+        content_lines += 1
+        if not seen_entry and date is None and LISTING_DATE.match(line):
+            # The listing date precedes the first entry, even when a stray title comes before it.
+            date = line
+            continue
         if not seen_entry and pending is None:
-            # Page chrome and the listing date come before the first entry.
+            # Page chrome comes before the first entry.
             if is_boilerplate(line):
-                continue
-            if date is None and LISTING_DATE.match(line):
-                date = line
                 continue
             glued = GLUED_SUBSCRIBE.sub("", line)
             if glued != line:
                 line = fold(glued)
         if is_boilerplate(line):
-            problems.append(Problem(name, number, f"page boilerplate {line!r} inside the listing; skipped"))
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    f"page boilerplate {line!r} inside the listing; skipped. Delete the line to silence this",
+                )
+            )
             continue
 
         if looks_like_abstract(line, pending is not None):
             if pending is None:
+                shape = (
+                    f" (a line of {len(line):,} characters: too long for a title, which has at most {MAX_TITLE_CHARS})"
+                    if len(line) > MAX_TITLE_CHARS and not SENTENCES.search(line)
+                    else ""
+                )
                 problems.append(
                     Problem(
                         name,
                         number,
-                        "abstract with no title before it; skipped. Add the title on the line above",
+                        f"{NO_TITLE} before it{shape}; skipped. "
+                        "Add the title on the line above (or shorten this line if it is the title)",
                         kind="skip",
+                        reason=NO_TITLE,
                     )
                 )
                 continue
             title_line, title = pending
+            if len(line) > LONG_ABSTRACT_CHARS:
+                problems.append(
+                    Problem(
+                        name,
+                        number,
+                        f"abstract of {len(line):,} characters (real ones are under 2,000); kept. Check that "
+                        "several entries were not joined into one line",
+                    )
+                )
             entries.append(Entry(title, line, Provenance(name, title_line, date)))
             seen_entry = True
             pending = None
         else:
             if pending is not None:
-                problems.append(
-                    Problem(
-                        name, pending[0], "title with no abstract; skipped. Add the abstract on the next line", "skip"
-                    )
-                )
+                skip_title(pending[0], number)
             pending = (number, line)
 
     if pending is not None:
-        problems.append(Problem(name, pending[0], "title with no abstract at end of file; skipped", "skip"))
+        skip_title(pending[0], None)
+    if not entries and not any(p.kind == "skip" for p in problems):
+        what = "the file is empty" if not content_lines else "it holds only page boilerplate"
+        problems.append(Problem(name, 0, f"no entries found ({what}); add titles and abstracts or remove the file"))
     return entries, problems

@@ -13,7 +13,7 @@ from generator.escape import markdown_text
 from generator.models import Catalogue
 from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter, paper_url
 from generator.render_paper import render_paper
-from generator.render_tags import papers_by_tag, render_tag, render_tag_index
+from generator.render_tags import co_occurrence, papers_by_tag, render_tag, render_tag_index
 
 
 def render_home(cat: Catalogue) -> str:
@@ -64,8 +64,9 @@ def render_site(cat: Catalogue, directory_urls: bool = True) -> dict[str, str]:
     plan: dict[str, str] = {"index.md": render_home(cat)}
     grouped = papers_by_tag(cat)
     plan[f"{TAGS_DIR}/index.md"] = render_tag_index(cat, grouped)
+    together = co_occurrence(cat)
     for tag in cat.tags:
-        plan[f"{TAGS_DIR}/{tag.slug}.md"] = render_tag(cat, tag, grouped[tag.slug])
+        plan[f"{TAGS_DIR}/{tag.slug}.md"] = render_tag(cat, tag, grouped[tag.slug], together)
     for paper in cat.papers:
         plan[f"{PAPERS_DIR}/{cat.slugs[paper.key]}.md"] = render_paper(cat, paper)
     plan["papers.json"] = papers_json(cat, directory_urls)

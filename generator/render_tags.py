@@ -1,10 +1,22 @@
-"""Tag pages and the tag index."""
+"""Tag pages and the tag index: grouped counts with a bar chart, related tags, a two-tag filter.
+
+The chart is plain HTML + CSS drawn at build time (docs/stylesheets/tags.css).
+The two-tag filter needs no server: the tag index carries its data inline as
+JSON (a `fetch()` of papers.json fails from file:// in Chromium) and
+docs/javascripts/tag-filter.js draws the result list from it.
+"""
 
 from __future__ import annotations
+
+import json
+from collections import Counter
 
 from generator.escape import html_text, markdown_text
 from generator.models import Catalogue, Paper, Tag
 from generator.pages import PAPERS_DIR, count_label, front_matter, sort_by_title
+
+RELATED = 6  # related tags shown on a tag page
+FILTER_ANCHOR = "combine-two-tags"  # id of the "Combine two tags" heading on the index
 
 
 def papers_by_tag(cat: Catalogue) -> dict[str, list[Paper]]:
@@ -15,33 +27,117 @@ def papers_by_tag(cat: Catalogue) -> dict[str, list[Paper]]:
     return result
 
 
-def render_tag(cat: Catalogue, tag: Tag, papers: list[Paper]) -> str:
-    meta = {"title": html_text(tag.name)}
+def co_occurrence(cat: Catalogue) -> dict[str, Counter[str]]:
+    """{tag: Counter(other tag: papers having both)}."""
+    together: dict[str, Counter[str]] = {t.slug: Counter() for t in cat.tags}
+    for paper in cat.papers:
+        tags = [m.tag for m in cat.matches[paper.key]]
+        for tag in tags:
+            together[tag].update(t for t in tags if t != tag)
+    return together
+
+
+def related_tags(
+    cat: Catalogue, slug: str, limit: int = RELATED, together: dict[str, Counter[str]] | None = None
+) -> list[tuple[Tag, int]]:
+    """The tags that share most papers with `slug`, most first (ties in taxonomy order).
+
+    Pass `together` (from `co_occurrence`) when rendering many tags: it costs a pass over all papers.
+    """
+    counts = (together if together is not None else co_occurrence(cat))[slug]
+    order = {t.slug: i for i, t in enumerate(cat.tags)}
+    by_slug = {t.slug: t for t in cat.tags}
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+    return [(by_slug[s], n) for s, n in ranked[:limit]]
+
+
+def filter_link(first: str, second: str | None = None) -> str:
+    """Link (from a page in tags/) to the two-tag filter with tags preselected."""
+    query = f"?a={first}" + (f"&b={second}" if second else "")
+    return f"index.md{query}#{FILTER_ANCHOR}"
+
+
+def render_tag(cat: Catalogue, tag: Tag, papers: list[Paper], together: dict[str, Counter[str]] | None = None) -> str:
+    meta = {"title": html_text(tag.name), "description": html_text(tag.description)}
     lines = [
         front_matter(meta),
         f"# {markdown_text(tag.name)}\n",
         f"{markdown_text(tag.description)}\n",
         f"*{markdown_text(tag.group)}* · **{count_label(len(papers), 'paper')}** · [All tags](index.md)\n",
     ]
+    related = related_tags(cat, tag.slug, together=together)
+    if related:
+        lines.append("## Related tags\n")
+        lines.append("Tags most often given together with this one (papers with both):\n")
+        rows = [
+            f"- [{markdown_text(other.name)}]({other.slug}.md) · [{n} together]({filter_link(tag.slug, other.slug)})"
+            for other, n in related
+        ]
+        lines.append("\n".join(rows) + "\n")
+    lines.append("## Papers\n")
     items = [f"- [{markdown_text(p.title)}](../{PAPERS_DIR}/{cat.slugs[p.key]}.md)" for p in sort_by_title(papers)]
     lines.append("\n".join(items) + "\n" if items else "*No paper has this tag yet.*\n")
     return "\n".join(lines)
 
 
+def _bar(count: int, largest: int) -> str:
+    width = round(100 * count / largest, 1) if largest else 0
+    return f'<span class="rl-bar" style="width: {width}%"></span>'
+
+
 def render_tag_index(cat: Catalogue, grouped: dict[str, list[Paper]]) -> str:
+    tagged = sum(1 for p in cat.papers if cat.matches[p.key])
+    largest = max((len(v) for v in grouped.values()), default=0)
     lines = [front_matter({"title": "Tags"}), "# Tags\n"]
     lines.append(
-        f"{count_label(len(cat.tags), 'tag')} over {count_label(len(cat.papers), 'paper')}. "
-        "A paper can have several tags.\n"
+        f"{count_label(len(cat.tags), 'tag')} over {count_label(len(cat.papers), 'paper')}; "
+        f"{tagged} papers have at least one tag, and a paper can have several. "
+        "Pick two tags to list the papers they share, or browse the tags by group below; "
+        "the bars show each tag's number of papers.\n"
+    )
+    lines.append("## Combine two tags\n")
+    lines.append("The papers that have both tags. This works offline too: the data is part of this page.\n")
+    lines.append(
+        "<noscript><p>The filter needs JavaScript. Without it, each tag page lists the tags "
+        "it most often goes with and the number of papers they share.</p></noscript>\n"
+    )
+    lines.append(
+        '<form id="rl-tag-filter" class="rl-filter" hidden>'
+        '<label>First tag <select name="a"></select></label> '
+        '<label>Second tag <select name="b"></select></label>'
+        "</form>\n"
+        '<p id="rl-tag-filter-count" class="rl-filter-count" aria-live="polite"></p>\n'
+        '<ul id="rl-tag-filter-results" class="rl-filter-results"></ul>\n'
     )
     groups: dict[str, list[Tag]] = {}
     for tag in cat.tags:
         groups.setdefault(tag.group, []).append(tag)
     for group, tags in groups.items():
         lines.append(f"## {markdown_text(group)}\n")
-        rows = [
-            f"- [{markdown_text(t.name)}]({t.slug}.md) ({len(grouped[t.slug])}): {markdown_text(t.description)}"
-            for t in tags
-        ]
-        lines.append("\n".join(rows) + "\n")
+        rows = ["| Tag | Papers | |", "|---|--:|---|"]
+        for t in sorted(tags, key=lambda t: (-len(grouped[t.slug]), t.name)):
+            n = len(grouped[t.slug])
+            cell = (
+                f"[{markdown_text(t.name)}]({t.slug}.md){{ data-rl-tag={t.slug} }}"
+                f"<br><small>{markdown_text(t.description)}</small>"
+            )
+            rows.append(f"| {cell} | {n} | {_bar(n, largest)} |")
+        lines.append('<div class="rl-tag-table" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n")
+    lines.append(f'<script type="application/json" id="rl-tag-data">{filter_data(cat)}</script>\n')
     return "\n".join(lines)
+
+
+def filter_data(cat: Catalogue) -> str:
+    """The filter's data as JSON that is safe inside a <script> element."""
+    index = {t.slug: i for i, t in enumerate(cat.tags)}
+    data = {
+        "tags": [[t.slug, t.name, t.group] for t in cat.tags],
+        "papers": [
+            [cat.slugs[p.key], p.title, [index[m.tag] for m in cat.matches[p.key]]]
+            for p in cat.papers
+            if cat.matches[p.key]
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # "</script>" or "<!--" inside a title must not end or alter the script element.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,83 +1,361 @@
 """Papers + taxonomy -> tags per paper, each with the phrase that matched and where.
 
-Phrases match case-insensitively on whole words; an all-capitals acronym
-("GAN", "RL") matches case-sensitively, so it cannot fire inside "organ" or
-"URL". Spaces and hyphens inside a phrase are interchangeable or may be absent
-("fine-tuning", "fine tuning", "finetuning"), and the last word may take a
-plural ending. A phrase written as "re: ..." is a regular expression.
+Matching. Phrases match case-insensitively on whole words; an all-capitals
+acronym ("GAN", "RL") matches case-sensitively, so it cannot fire inside
+"organ" or "URL" (nor on "rl" in running text). Spaces and hyphens inside a
+phrase are interchangeable or may be absent ("fine-tuning", "fine tuning",
+"finetuning"); the last word may take a plural ending ("-s", "-es", "-y" ->
+"-ies"); "-ize" also finds "-ise". A phrase written as "re: ..." is a regular
+expression, used as is (but still whole-word).
+
+Evidence. `exclude` phrases are blanked out first, so "anisotropic diffusion"
+never counts as "diffusion". Overlapping matches count once (the longest), and
+so does a phrase followed by its acronym in parentheses ("neural tangent
+kernel (NTK)"). Scores:
+
+- one of the tag's `phrases` in the title: TITLE_WEIGHT (the tag is given);
+- only `weak` or `title_only` phrases in the title: WEAK_TITLE_WEIGHT;
+- each mention in the abstract: PHRASE_WEIGHT for `phrases`, WEAK_WEIGHT for
+  `weak`; `title_only` phrases count nothing there.
+
+A tag is given at MIN_SCORE: a real phrase in the title, two mentions of real
+phrases in the abstract (a passing mention is not enough), one plus support,
+or three weak mentions. A paper keeps at most MAX_TAGS, strongest first.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from generator.models import Paper, Tag, TagMatch
 from generator.taxonomy import REGEX_PREFIX
 
 TITLE_WEIGHT = 3
-ABSTRACT_WEIGHT = 1
-# A tag needs a title match, or at least this many abstract mentions.
-MIN_SCORE = 2
+WEAK_TITLE_WEIGHT = 1
+PHRASE_WEIGHT = 2
+WEAK_WEIGHT = 1
+MIN_SCORE = 3
 MAX_TAGS = 6
+
+ACRONYM_GAP = re.compile(r"\s*\(")
+KIND_PHRASE, KIND_WEAK, KIND_TITLE, KIND_EXCLUDE = "phrases", "weak", "title_only", "exclude"
+
+
+def _word_pattern(word: str, last: bool, acronym: bool) -> str:
+    body = re.escape(word)
+    if not acronym:
+        # -ize / -ise spelling, wherever it occurs in the word (optimizer, quantization).
+        body = re.sub(r"iz(?=e|a|i)", "i[sz]", body)
+    if not last or not word[-1:].isalpha():
+        return body
+    if not acronym and word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return body[:-1] + "(?:y|ies)"
+    return body + "(?:s|es)?"
 
 
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
     """Compile one taxonomy phrase to a whole-word pattern."""
     if phrase.startswith(REGEX_PREFIX):
         return re.compile(rf"(?<!\w)(?:{phrase[len(REGEX_PREFIX) :].strip()})(?!\w)", re.IGNORECASE)
-    words = re.split(r"[\s-]+", phrase)
-    body = r"[\s-]?".join(re.escape(w) for w in words)
-    if words[-1][-1:].isalpha():
-        body += r"(?:s|es)?"
-    acronym = phrase.isupper() and len(phrase.replace(" ", "")) <= 8
-    return re.compile(rf"(?<![\w-]){body}(?![\w])", 0 if acronym else re.IGNORECASE)
+    words = [w for w in re.split(r"[\s-]+", phrase) if w]
+    acronym = _is_acronym(phrase)
+    body = r"[\s-]?".join(_word_pattern(w, i == len(words) - 1, acronym) for i, w in enumerate(words))
+    # Never inside a word, nor glued to a hyphenated prefix ("URL", "organ", "non-RL").
+    return re.compile(rf"(?<![\w-]){body}(?!\w)", 0 if acronym else re.IGNORECASE)
+
+
+def required_literal(phrase: str) -> str:
+    """Lowercase text every match of `phrase` contains: a cheap test that skips most regex searches."""
+    if phrase.startswith(REGEX_PREFIX):
+        return ""
+    word = re.split(r"[\s-]+", phrase.strip())[0].lower()
+    word = word.split("iz")[0]  # -ize / -ise
+    return word[:-1] if word.endswith("y") else word
+
+
+@dataclass(frozen=True)
+class Rule:
+    phrase: str
+    pattern: re.Pattern[str] | None  # only for phrases the token index cannot match
+    kind: str
+    literal: str = ""
 
 
 @dataclass(frozen=True)
 class CompiledTag:
     tag: Tag
-    phrases: tuple[tuple[str, re.Pattern[str]], ...]
-    exclude: tuple[re.Pattern[str], ...]
+    rules: tuple[Rule, ...]  # evidence first, then the `exclude` phrases (kind KIND_EXCLUDE)
+
+
+def _rule(phrase: str, kind: str) -> Rule:
+    # Compiling ~900 regexes costs more than tagging a few hundred papers: only
+    # phrases the token index cannot handle get one.
+    pattern = phrase_pattern(phrase) if literal_variants(phrase) is None else None
+    return Rule(phrase, pattern, kind, required_literal(phrase))
+
+
+def compile_tag(tag: Tag) -> CompiledTag:
+    rules = [_rule(p, KIND_PHRASE) for p in tag.phrases]
+    rules += [_rule(p, KIND_WEAK) for p in tag.weak]
+    rules += [_rule(p, KIND_TITLE) for p in tag.title_only]
+    rules += [_rule(p, KIND_EXCLUDE) for p in tag.exclude]
+    return CompiledTag(tag, tuple(rules))
 
 
 def compile_taxonomy(tags: tuple[Tag, ...]) -> tuple[CompiledTag, ...]:
-    return tuple(
-        CompiledTag(t, tuple((p, phrase_pattern(p)) for p in t.phrases), tuple(phrase_pattern(p) for p in t.exclude))
-        for t in tags
+    return tuple(compile_tag(t) for t in tags)
+
+
+# ---------------------------------------------------------------- token index
+# Literal phrases (nearly all of them) are matched through a dictionary of
+# tokens instead of one regex scan per phrase: the text is split into words
+# once, and each word looks up the phrases that can start there. The rules are
+# exactly those of `phrase_pattern`, which stays the reference (and is used for
+# "re:" phrases and words with symbols); tests/test_tagging_index.py holds the
+# two to the same answers.
+
+TOKEN = re.compile(r"\w+")
+SPLIT = re.compile(r"(\w+)")
+IZ_TEXT = re.compile(r"is(?=[eai])")
+
+
+def _fold(word: str) -> str:
+    """Lowercase, with -ise spelt -ize (both sides of a comparison are folded alike)."""
+    word = word.lower()
+    return IZ_TEXT.sub("iz", word) if "is" in word else word
+
+
+def _is_acronym(phrase: str) -> bool:
+    return phrase.replace("-", "").replace(" ", "").isupper() and len(phrase.replace(" ", "")) <= 8
+
+
+def _last_forms(word: str, acronym: bool) -> tuple[str, ...]:
+    """The spellings the last word of a phrase may take (plural endings)."""
+    if not word[-1:].isalpha():
+        return (word,)
+    if not acronym and word.lower().endswith("y") and len(word) > 2 and word[-2].lower() not in "aeiou":
+        return (word, word[:-1] + "ies")
+    return (word, word + "s", word + "es")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One token sequence a literal phrase can appear as ("fine tuning" or "finetuning")."""
+
+    head: tuple[str, ...]  # every token but the last, exactly
+    last: frozenset[str]  # allowed spellings of the last token
+    acronym: bool  # compare raw tokens (case-sensitive) instead of folded ones
+    tag: int  # index of the tag in the index
+    rule: int  # index of the rule in the tag's rules
+
+
+def literal_variants(phrase: str) -> list[tuple[tuple[str, ...], frozenset[str], bool]] | None:
+    """Token sequences for a literal phrase, or None when it needs the regex (symbols, "re:")."""
+    if phrase.startswith(REGEX_PREFIX):
+        return None
+    words = [w for w in re.split(r"[\s-]+", phrase) if w]
+    if not words or not all(TOKEN.fullmatch(w) for w in words):
+        return None
+    acronym = _is_acronym(phrase)
+    fold = (lambda w: w) if acronym else _fold
+    result = []
+    for mask in range(2 ** (len(words) - 1)):  # which gaps are joined ("finetuning")
+        groups = [words[0]]
+        for i, word in enumerate(words[1:]):
+            if mask >> i & 1:
+                groups[-1] += word
+            else:
+                groups.append(word)
+        last = frozenset(fold(f) for f in _last_forms(groups[-1], acronym))
+        result.append((tuple(fold(g) for g in groups[:-1]), last, acronym))
+    return result
+
+
+def _joins(gap: str) -> bool:
+    """Words of one phrase are separated by one space or one hyphen."""
+    return len(gap) == 1 and (gap == "-" or gap.isspace())
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+class PhraseIndex:
+    """All literal rules of many tags, keyed by the folded first word.
+
+    Each key holds three kinds of variant: one-word phrases (the lookup is the
+    match), longer phrases (keyed again by their second word, so a common first
+    word like "learning" costs one more lookup, not a check of every phrase that
+    starts with it), and acronyms (compared case-sensitively, one by one).
+    """
+
+    def __init__(self, tags: tuple[CompiledTag, ...]):
+        self.tags = tags
+        self.index: dict[str, tuple[list[Variant], dict[str, list[Variant]], list[Variant]]] = {}
+        self.regex_rules: list[tuple[int, int, Rule]] = []
+        for t, compiled in enumerate(tags):
+            for r, rule in enumerate(compiled.rules):
+                found = literal_variants(rule.phrase)
+                if found is None:
+                    self.regex_rules.append((t, r, rule))
+                    continue
+                for head, last, acronym in found:
+                    self._add(Variant(head, last, acronym, t, r))
+
+    def _add(self, v: Variant) -> None:
+        firsts = {v.head[0]} if v.head else set(v.last)
+        for first in firsts:
+            single, multi, other = self.index.setdefault(_fold(first), ([], {}, []))
+            if v.acronym:
+                other.append(v)
+            elif not v.head:
+                single.append(v)
+            else:
+                for second in {v.head[1]} if len(v.head) > 1 else v.last:
+                    multi.setdefault(second, []).append(v)
+
+    def spans(self, text: str, lowered: str) -> dict[int, list[tuple[Span, int]]]:
+        """{tag index: [(span, rule index)]} for every rule match in `text`."""
+        raw = SPLIT.split(text)  # separators at even, words at odd positions
+        if len(lowered) == len(text):
+            # Fold the whole text at once (C speed); "-ise" never spans a word boundary.
+            folded = SPLIT.split(IZ_TEXT.sub("iz", lowered))
+        else:  # lowercasing changed the length (rare letters): fold word by word
+            folded = [part if i % 2 == 0 else _fold(part) for i, part in enumerate(raw)]
+        offsets = list(accumulate(map(len, raw), initial=0))
+        found: dict[int, list[tuple[Span, int]]] = {}
+        index = self.index
+        words = len(folded)
+        for i in range(1, words, 2):
+            entry = index.get(folded[i])
+            if entry is None or raw[i - 1].endswith("-"):
+                continue  # no phrase starts here, or glued to a hyphenated prefix ("non-RL")
+            single, multi, other = entry
+            hits = [(v, i) for v in single]
+            if multi and i + 2 < words and _joins(raw[i + 1]):
+                for v in multi.get(folded[i + 2], ()):
+                    last = self._match(v, raw, folded, i)
+                    if last is not None:
+                        hits.append((v, last))
+            for v in other:
+                last = self._match(v, raw, folded, i)
+                if last is not None:
+                    hits.append((v, last))
+            start = offsets[i]
+            for v, last in hits:
+                end = offsets[last + 1]
+                found.setdefault(v.tag, []).append((Span(start, end, text[start:end]), v.rule))
+        for t, r, rule in self.regex_rules:
+            if rule.literal and rule.literal not in lowered:
+                continue
+            found.setdefault(t, []).extend(
+                (Span(m.start(), m.end(), m.group(0)), r) for m in rule.pattern.finditer(text)
+            )
+        return found
+
+    @staticmethod
+    def _match(v: Variant, raw: list[str], folded: list[str], i: int) -> int | None:
+        """Position of the phrase's last word if `v` matches from word position `i`, else None."""
+        words = raw if v.acronym else folded
+        n = len(v.head)
+        if i + 2 * n >= len(words):
+            return None
+        for j in range(n + 1):
+            k = i + 2 * j
+            if j and not _joins(raw[k - 1]):
+                return None
+            if j < n:
+                if words[k] != v.head[j]:
+                    return None
+            elif words[k] not in v.last:
+                return None
+        return i + 2 * n
+
+
+def _resolve(compiled: CompiledTag, found: list[tuple[Span, int]], text: str) -> list[tuple[Span, Rule]]:
+    """Drop matches inside excluded text; overlapping matches count once (the longest, then the
+    earliest rule); a phrase followed by its acronym in parentheses counts once."""
+    rules = compiled.rules
+    blanked = [(s.start, s.end) for s, r in found if rules[r].kind == KIND_EXCLUDE]
+    spans = sorted(
+        (
+            f
+            for f in found
+            if rules[f[1]].kind != KIND_EXCLUDE and not any(f[0].start < e and s < f[0].end for s, e in blanked)
+        ),
+        key=lambda f: (f[0].start, f[0].start - f[0].end, f[1]),
     )
+    kept: list[tuple[Span, Rule]] = []
+    end = -1
+    for span, r in spans:
+        if span.start < end:
+            continue
+        # "neural tangent kernel (NTK)" defines an acronym: one mention, not two.
+        if not (kept and ACRONYM_GAP.fullmatch(text, end, span.start) and text.startswith(")", span.end)):
+            kept.append((span, rules[r]))
+        end = span.end
+    return kept
 
 
-def match_tag(compiled: CompiledTag, title: str, abstract: str) -> tuple[int, TagMatch | None]:
-    """Score one tag on one paper; return (score, the best explaining match)."""
-    text = f"{title}\n{abstract}"
-    if any(p.search(text) for p in compiled.exclude):
-        return 0, None
-    score = 0
-    best: TagMatch | None = None
-    for _phrase, pattern in compiled.phrases:
-        in_title = pattern.search(title)
-        hits = len(pattern.findall(abstract))
-        score += TITLE_WEIGHT * bool(in_title) + ABSTRACT_WEIGHT * hits
-        if in_title and (best is None or best.field != "title"):
-            best = TagMatch(compiled.tag.slug, in_title.group(0), "title")
-        elif hits and best is None:
-            best = TagMatch(compiled.tag.slug, pattern.search(abstract).group(0), "abstract")
-    return score, best
+def _score(
+    compiled: CompiledTag, in_title: list[tuple[Span, Rule]], in_abstract: list[tuple[Span, Rule]]
+) -> TagMatch | None:
+    """The explaining match with its score, or None below MIN_SCORE."""
+    in_abstract = [(m, r) for m, r in in_abstract if r.kind != KIND_TITLE]
+    title_score = 0
+    if in_title:
+        title_score = TITLE_WEIGHT if any(r.kind == KIND_PHRASE for _, r in in_title) else WEAK_TITLE_WEIGHT
+    score = title_score + sum(PHRASE_WEIGHT if r.kind == KIND_PHRASE else WEAK_WEIGHT for _, r in in_abstract)
+    if score < MIN_SCORE:
+        return None
+    if in_title:
+        match = max(in_title, key=lambda f: (f[1].kind == KIND_PHRASE, len(f[0].text)))[0]
+        return TagMatch(compiled.tag.slug, match.text, "title", score)
+    # The phrase that carried most weight in the abstract explains the tag.
+    weight: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for m, r in in_abstract:
+        weight[r.phrase] = weight.get(r.phrase, 0) + (PHRASE_WEIGHT if r.kind == KIND_PHRASE else WEAK_WEIGHT)
+        first.setdefault(r.phrase, m.text)
+    best = max(weight, key=lambda p: weight[p])
+    return TagMatch(compiled.tag.slug, first[best], "abstract", score)
 
 
-def tag_paper(compiled: tuple[CompiledTag, ...], paper: Paper) -> tuple[TagMatch, ...]:
+def _tag_text(index: PhraseIndex, title: str, abstract: str) -> list[tuple[int, TagMatch]]:
+    """[(tag index, match)] for every tag the title and abstract earn."""
+    low_title, low_abstract = title.lower(), abstract.lower()
+    title_spans = index.spans(title, low_title)
+    abstract_spans = index.spans(abstract, low_abstract)
+    result = []
+    for t in sorted(title_spans.keys() | abstract_spans.keys()):
+        compiled = index.tags[t]
+        in_title = _resolve(compiled, title_spans.get(t, []), title)
+        in_abstract = _resolve(compiled, abstract_spans.get(t, []), abstract)
+        match = _score(compiled, in_title, in_abstract)
+        if match is not None:
+            result.append((t, match))
+    return result
+
+
+def match_tag(compiled: CompiledTag, title: str, abstract: str) -> TagMatch | None:
+    """Score one tag on one paper: the explaining match with its score, or None below MIN_SCORE."""
+    found = _tag_text(PhraseIndex((compiled,)), title, abstract)
+    return found[0][1] if found else None
+
+
+def tag_paper(compiled: tuple[CompiledTag, ...] | PhraseIndex, paper: Paper) -> tuple[TagMatch, ...]:
     """The tags of one paper, strongest first (ties in taxonomy order), at most MAX_TAGS."""
-    scored = []
-    for order, c in enumerate(compiled):
-        score, match = match_tag(c, paper.title, paper.abstract)
-        if match is not None and (score >= MIN_SCORE or match.field == "title"):
-            scored.append((-score, order, match))
-    scored.sort(key=lambda s: (s[0], s[1]))
-    return tuple(m for _, _, m in scored[:MAX_TAGS])
+    index = compiled if isinstance(compiled, PhraseIndex) else PhraseIndex(tuple(compiled))
+    scored = sorted(_tag_text(index, paper.title, paper.abstract), key=lambda f: (-f[1].score, f[0]))
+    return tuple(m for _, m in scored[:MAX_TAGS])
 
 
-def tag_papers(tags: tuple[Tag, ...], papers: list[Paper]) -> dict[str, tuple[TagMatch, ...]]:
+def tag_papers(tags: tuple[Tag, ...], papers: list[Paper] | tuple[Paper, ...]) -> dict[str, tuple[TagMatch, ...]]:
     """{paper key: its tag matches}."""
-    compiled = compile_taxonomy(tags)
-    return {p.key: tag_paper(compiled, p) for p in papers}
+    index = PhraseIndex(compile_taxonomy(tags))
+    return {p.key: tag_paper(index, p) for p in papers}

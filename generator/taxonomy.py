@@ -9,9 +9,11 @@ from generator.errors import GeneratorError
 from generator.models import Tag
 from generator.slugs import base_slug
 
-TAG_KEYS = {"name", "slug", "group", "description", "phrases", "exclude"}
+RULE_KEYS = ("phrases", "weak", "title_only")  # at least one phrase among these
+TAG_KEYS = {"name", "slug", "group", "description", "exclude", *RULE_KEYS}
 REGEX_PREFIX = "re:"
-RESERVED_SLUGS = {"index"}  # tags/index.md is the tag index
+# tags/index.md is the tag index, tags/filter.md the two-tag filter.
+RESERVED_SLUGS = {"index", "filter"}
 
 
 def load_taxonomy(data: Any, path: str) -> tuple[Tag, ...]:
@@ -27,16 +29,17 @@ def load_taxonomy(data: Any, path: str) -> tuple[Tag, ...]:
         name = item.get("name")
         if isinstance(name, str) and name.strip():
             label = f"tag {name!r}"
-        unknown = sorted(set(item) - TAG_KEYS)
+        unknown = sorted(set(item) - TAG_KEYS, key=str)
         if unknown:
             raise GeneratorError(
-                f"{label}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(TAG_KEYS))}", path
+                f"{label}: unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(sorted(TAG_KEYS))}",
+                path,
             )
         for key in ("name", "group", "description"):
             if not isinstance(item.get(key), str) or not item[key].strip():
                 raise GeneratorError(f"{label}: '{key}' must be a non-empty string", path)
-        phrases = _phrase_list(item.get("phrases"), label, "phrases", path)
-        if not phrases:
+        rules = {key: _phrase_list(item.get(key, []), label, key, path) for key in RULE_KEYS}
+        if not any(rules.values()):
             raise GeneratorError(f"{label}: 'phrases' must list at least one phrase", path)
         exclude = _phrase_list(item.get("exclude", []), label, "exclude", path)
         slug = item.get("slug") or base_slug(name)
@@ -44,12 +47,21 @@ def load_taxonomy(data: Any, path: str) -> tuple[Tag, ...]:
             raise GeneratorError(f"{label}: slug {slug!r} must be lowercase ASCII words joined by '-'", path)
         if slug in RESERVED_SLUGS:
             raise GeneratorError(f"{label}: slug {slug!r} is reserved; set another 'slug'", path)
-        for key in (("slug", slug), ("name", name.casefold())):
+        for key in (("slug", slug), ("name", name.strip().casefold())):
             if key in seen:
                 raise GeneratorError(f"{label}: duplicate of tag {seen[key]!r} (same {key[0]})", path)
             seen[key] = name
         tags.append(
-            Tag(slug, name.strip(), " ".join(item["description"].split()), item["group"].strip(), phrases, exclude)
+            Tag(
+                slug,
+                name.strip(),
+                " ".join(item["description"].split()),
+                item["group"].strip(),
+                rules["phrases"],
+                exclude,
+                rules["weak"],
+                rules["title_only"],
+            )
         )
     return tuple(tags)
 
@@ -59,8 +71,11 @@ def _phrase_list(value: Any, label: str, key: str, path: str) -> tuple[str, ...]
         raise GeneratorError(f"{label}: '{key}' must be a list of non-empty strings", path)
     for phrase in value:
         if phrase.startswith(REGEX_PREFIX):
+            body = phrase[len(REGEX_PREFIX) :].strip()
             try:
-                re.compile(phrase[len(REGEX_PREFIX) :].strip())
+                pattern = re.compile(body)
             except re.error as exc:
                 raise GeneratorError(f"{label}: malformed regex {phrase!r} in '{key}': {exc}", path) from exc
-    return tuple(" ".join(p.split()) for p in value)
+            if not body or pattern.fullmatch(""):
+                raise GeneratorError(f"{label}: regex {phrase!r} in '{key}' matches empty text", path)
+    return tuple(p.strip() if p.startswith(REGEX_PREFIX) else " ".join(p.split()) for p in value)

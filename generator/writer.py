@@ -1,15 +1,26 @@
 """The only module that writes output files.
 
-Writes a site plan into docs/ atomically (temporary file + os.replace), skips
-files whose content is unchanged (their mtime stays), removes generated files
-that left the plan, and never touches a file it did not write itself: a
-manifest records what the generator owns.
+Promises (each one tested in tests/test_writer.py):
+
+- The whole plan is checked before the first write: if any planned path holds
+  a file the generator did not write (or one edited by hand since), nothing is
+  written and the error lists every such file.
+- Each file is written atomically (temporary file in the same folder +
+  os.replace); files whose content is unchanged are not touched (mtime stays).
+- Generated files that left the plan are removed; a user's file never is. A
+  manifest (docs/.readinglist-manifest.json) records every generated path with
+  the SHA-256 of what was written, so "generated" is a fact, not a guess.
+- Killed half-way, a run leaves a docs/ the next run repairs: the manifest is
+  widened to cover both the old and the new content of every path *before*
+  the first write, so every file a dead run left behind is recognised as ours.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +28,7 @@ from pathlib import Path
 from generator.errors import GeneratorError
 
 MANIFEST = ".readinglist-manifest.json"
+MANIFEST_VERSION = 2
 TMP_SUFFIX = ".rl-tmp"
 
 
@@ -25,89 +37,196 @@ class WriteReport:
     written: tuple[str, ...]
     unchanged: int
     removed: tuple[str, ...]
+    kept: tuple[str, ...] = ()  # generated files that left the plan but were edited by hand: left alone
 
 
-def read_manifest(docs: Path) -> set[str]:
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# {relative path: accepted SHA-256 digests}; an empty set (version-1 manifest) accepts any content.
+Manifest = dict[str, frozenset[str]]
+
+
+def read_manifest(docs: Path) -> Manifest:
     path = docs / MANIFEST
     if not path.exists():
-        return set()
+        return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {str(p) for p in data["generated"]}
-    except (ValueError, KeyError, TypeError, OSError) as exc:
+        generated = data["generated"]
+        if isinstance(generated, list):  # version 1: paths only
+            return {str(p): frozenset() for p in generated}
+        return {str(p): frozenset(str(h) for h in hashes) for p, hashes in generated.items()}
+    except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise GeneratorError(
-            f"manifest is unreadable ({exc}); delete it only if docs/ holds no hand-written pages", str(path)
+            f"manifest is unreadable ({exc}); delete it only if docs/ holds no hand-written pages "
+            "(the next run then refuses to touch files it cannot prove it wrote, and says which)",
+            str(path),
         ) from exc
 
 
+def write_manifest(docs: Path, manifest: Manifest) -> None:
+    records = {rel: sorted(manifest[rel]) for rel in sorted(manifest)}
+    text = json.dumps({"version": MANIFEST_VERSION, "generated": records}, indent=0, sort_keys=True) + "\n"
+    target = docs / MANIFEST
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        atomic_write(target, text.encode("utf-8"))
+
+
 def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and os.replace: readers see old or new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; pages are ordinary files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_manifest(docs: Path, paths: set[str]) -> None:
-    text = json.dumps({"generated": sorted(paths)}, indent=0) + "\n"
-    target = docs / MANIFEST
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        atomic_write(target, text.encode("utf-8"))
-
-
-def check_ownership(docs: Path, plan: dict[str, str], owned: set[str]) -> None:
-    """Refuse, before writing anything, to overwrite a file the generator did not write."""
-    for rel in sorted(plan):
-        target = docs / rel
-        if rel in owned or not target.exists():
-            continue
-        if target.is_file() and target.read_bytes() == plan[rel].encode("utf-8"):
-            continue  # identical content: adopting it loses nothing
+def read_current(name: str) -> bytes | None:
+    """The bytes at a planned path, None if absent. Raises GeneratorError for a folder or link there."""
+    try:
+        mode = os.lstat(name).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(mode):
+        raise GeneratorError("is a symbolic link where the generator wants to write a page; remove it", name)
+    if not stat.S_ISREG(mode):
         raise GeneratorError(
-            "is a hand-written file where the generator wants to write a page; "
-            "rename or move it (the generator never overwrites files it did not write)",
-            str(target),
+            "is a folder (or other non-file) where the generator wants to write a page; rename or move it", name
         )
+    with open(name, "rb") as handle:
+        return handle.read()
+
+
+def check_plan_paths(plan: dict[str, bytes]) -> None:
+    for rel in plan:
+        parts = rel.split("/")
+        if rel.startswith("/") or "" in parts or ".." in parts or rel == MANIFEST:
+            raise GeneratorError(f"internal error: planned path {rel!r} is outside docs/")
+
+
+def check_parents(docs: Path, rel: str, seen: set[str]) -> None:
+    """Every folder on the way to a planned file is a folder or absent (each good folder checked once)."""
+    folder = rel.rpartition("/")[0]
+    if folder in seen:
+        return
+    parents = folder.split("/") if folder else []
+    for depth in range(1, len(parents) + 1):
+        path = docs / "/".join(parents[:depth])
+        if path.exists() and not path.is_dir():
+            raise GeneratorError("is a file where the generator needs a folder; rename or move it", str(path))
+    seen.add(folder)
+
+
+def check_ownership(docs: Path, plan: dict[str, bytes], owned: Manifest) -> dict[str, bytes | None]:
+    """Refuse, before writing anything, to overwrite a file the generator did not write
+    (or wrote and someone edited since). Returns the current bytes of every planned path."""
+    current: dict[str, bytes | None] = {}
+    refused: list[str] = []
+    folders: set[str] = set()
+    root = str(docs)
+    for rel in sorted(plan):
+        target = os.path.join(root, rel)  # strings, not Paths: this loop runs once per page
+        try:
+            check_parents(docs, rel, folders)
+            data = read_current(target)
+        except GeneratorError as exc:
+            if str(exc) not in refused:  # a file in place of a folder stands in the way of every page in it
+                refused.append(str(exc))
+            continue
+        except OSError as exc:
+            raise GeneratorError(f"cannot read: {exc.strerror}", str(target)) from exc
+        current[rel] = data
+        if data is None or data == plan[rel]:
+            continue  # absent, or identical: adopting it loses nothing
+        if rel in owned:
+            if not owned[rel] or sha256(data) in owned[rel]:
+                continue
+            refused.append(
+                f"{target}: was edited by hand after the generator wrote it; copy your changes elsewhere "
+                "and delete the file (it is regenerated), or rename it"
+            )
+        else:
+            refused.append(
+                f"{target}: is a hand-written file where the generator wants to write a page; rename or move it"
+            )
+    if refused:
+        listed = "\n".join(f"  {r}" for r in refused)
+        raise GeneratorError(
+            f"refusing to write: {len(refused)} file(s) in the way; nothing was written "
+            f"(the generator never overwrites files it did not write):\n{listed}",
+            str(docs),
+        )
+    return current
 
 
 def remove_stale_temp(docs: Path) -> None:
-    """Temporary files left by an interrupted run."""
-    for tmp in docs.rglob(f"*{TMP_SUFFIX}"):
-        tmp.unlink(missing_ok=True)
+    """Temporary files left by an interrupted run (only names atomic_write makes)."""
+    for tmp in docs.rglob(f".*{TMP_SUFFIX}"):
+        if tmp.is_file() and not tmp.is_symlink():
+            tmp.unlink(missing_ok=True)
 
 
 def write_plan(docs: Path, plan: dict[str, str]) -> WriteReport:
     """Bring docs/ in line with the plan; see the module docstring for the promises."""
+    encoded = {rel: text.encode("utf-8") for rel, text in plan.items()}
+    check_plan_paths(encoded)
+    try:
+        return _write_plan(docs, encoded)
+    except OSError as exc:
+        where = exc.filename or docs
+        raise GeneratorError(
+            f"cannot write: {exc.strerror or exc}. Fix the cause and run again: the next run finishes the job",
+            str(where),
+        ) from exc
+
+
+def _write_plan(docs: Path, plan: dict[str, bytes]) -> WriteReport:
     docs.mkdir(parents=True, exist_ok=True)
     owned = read_manifest(docs)
-    check_ownership(docs, plan, owned)
+    current = check_ownership(docs, plan, owned)
     remove_stale_temp(docs)
-    # Record every path we may create before creating it, so that an
-    # interrupted run leaves nothing the next run does not know it owns.
-    write_manifest(docs, owned | set(plan))
+    digests = {rel: sha256(data) for rel, data in plan.items()}
+    # Before the first write, accept both the old and the new content of every
+    # path: whatever a killed run leaves behind, the next run knows it is ours.
+    widened = dict(owned)
+    for rel, digest in digests.items():
+        legacy = rel in owned and not owned[rel]  # version-1 entry: any content is ours
+        widened[rel] = frozenset() if legacy else owned.get(rel, frozenset()) | {digest}
+    if widened != owned:
+        write_manifest(docs, widened)
+
     written: list[str] = []
     unchanged = 0
-    for rel, text in plan.items():
-        target = docs / rel
-        data = text.encode("utf-8")
-        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+    for rel, data in plan.items():
+        if current[rel] == data:
             unchanged += 1
             continue
-        atomic_write(target, data)
+        atomic_write(docs / rel, data)
         written.append(rel)
-    removed = []
-    for rel in sorted(owned - set(plan)):
+
+    removed: list[str] = []
+    kept: list[str] = []
+    for rel in sorted(set(owned) - set(plan)):
         target = docs / rel
-        if target.is_file():
-            target.unlink()
-            removed.append(rel)
+        if target.is_symlink() or not target.is_file():
+            continue
+        if owned[rel] and sha256(target.read_bytes()) not in owned[rel]:
+            kept.append(rel)  # edited by hand: from now on it is the user's file
+            continue
+        target.unlink()
+        removed.append(rel)
         _prune_empty_dirs(docs, target.parent)
-    write_manifest(docs, set(plan))
-    return WriteReport(tuple(written), unchanged, tuple(removed))
+    final = {rel: frozenset({digest}) for rel, digest in digests.items()}
+    if final != owned or not (docs / MANIFEST).exists():
+        write_manifest(docs, final)
+    return WriteReport(tuple(written), unchanged, tuple(removed), tuple(kept))
 
 
 def _prune_empty_dirs(docs: Path, folder: Path) -> None:

@@ -1,0 +1,18 @@
+"""Golden test: the fixture corpus renders to exactly the committed pages in tests/golden/.
+
+After an intended change to the output, run `make golden` and review the diff.
+"""
+
+from __future__ import annotations
+
+from tests.update_golden import GOLDEN, golden_plan
+
+
+def test_fixture_corpus_matches_golden_pages():
+    plan = golden_plan()
+    expected = {
+        p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*") if p.is_file()
+    }
+    assert sorted(plan) == sorted(expected), "pages added or removed: run `make golden` if intended"
+    for rel, text in plan.items():
+        assert text == expected[rel], f"{rel} differs from tests/golden/{rel}: run `make golden` if intended"

@@ -1,0 +1,102 @@
+"""The token index finds exactly what the reference regexes (`phrase_pattern`) find."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.build import Options, make_catalogue
+from generator.models import Tag
+from generator.tagging import PhraseIndex, compile_tag, phrase_pattern
+
+
+@functools.cache
+def compiled_index(phrases: tuple[str, ...]) -> PhraseIndex:
+    return PhraseIndex((compile_tag(Tag("t", "T", "d", "g", phrases)),))
+
+
+@functools.cache
+def pattern(phrase: str):
+    return phrase_pattern(phrase)
+
+
+def index_spans(phrases: tuple[str, ...], text: str) -> set[tuple[int, int, str]]:
+    index = compiled_index(phrases)
+    found = index.spans(text, text.lower()).get(0, [])
+    return {(s.start, s.end, index.tags[0].rules[r].phrase) for s, r in found}
+
+
+def regex_spans(phrases: tuple[str, ...], text: str) -> set[tuple[int, int, str]]:
+    return {(m.start(), m.end(), p) for p in phrases for m in pattern(p).finditer(text)}
+
+
+@pytest.fixture(scope="module")
+def real():
+    return make_catalogue(Options()).catalogue
+
+
+def test_index_agrees_with_regexes_on_the_real_corpus(real):
+    phrases = tuple(sorted({p for t in real.tags for p in (*t.phrases, *t.weak, *t.title_only)}))
+    for paper in real.papers[::4]:
+        for text in (paper.title, paper.abstract):
+            assert index_spans(phrases, text) == regex_spans(phrases, text), paper.title
+
+
+TRICKY = (
+    "fine-tuning",
+    "GAN",
+    "RL",
+    "graph neural network",
+    "policy",
+    "optimize",
+    "neural tangent kernel",
+    "NTK",
+    "C++",
+    "re:Adam(?=\\s+et\\s+al)",
+)
+WORDS = st.sampled_from(
+    [
+        "fine",
+        "tuning",
+        "finetuning",
+        "fine-tunings",
+        "GAN",
+        "GANs",
+        "organ",
+        "gan",
+        "URL",
+        "RL",
+        "non-RL",
+        "rl",
+        "graph",
+        "neural",
+        "networks",
+        "Graph-Neural",
+        "network",
+        "policy",
+        "policies",
+        "policys",
+        "optimise",
+        "optimize",
+        "optimizes",
+        "NTK",
+        "NTKs",
+        "C++",
+        "Adam",
+        "et",
+        "al",
+        "-",
+    ]
+)
+SEPARATORS = st.sampled_from([" ", "-", "  ", ", ", "", "\n", "(", ")"])
+LEADING = st.sampled_from(["", "-", " ", "("])
+
+
+@settings(max_examples=300, deadline=None)
+@given(LEADING, st.lists(st.tuples(WORDS, SEPARATORS), max_size=12))
+def test_index_agrees_with_regexes_on_tricky_text(lead, parts):
+    text = lead + "".join(w + s for w, s in parts)
+    assert index_spans(TRICKY, text) == regex_spans(TRICKY, text)
