@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.isolated import tags_alone
 from tests.sitebuild import build_site
 
 # The flags: no sandbox (CI runs as root), and no traffic of Chromium's own.
@@ -206,7 +207,8 @@ def build_hostile_site(work: Path) -> Path:
     sources = work / "sources"
     sources.mkdir(parents=True)
     (sources / "000_hostile.txt").write_text(hostile_listing(), encoding="utf-8")
-    site, result = build_site(work / "project", sources=sources)
+    # The taxonomy alone: the corpus's overrides name papers this fixture does not have.
+    site, result = build_site(work / "project", sources=sources, tags=tags_alone())
     if len(result.catalogue.papers) != len(HOSTILE):
         raise AssertionError(f"hostile fixture parsed into {len(result.catalogue.papers)} papers, not {len(HOSTILE)}")
     return site
