@@ -21,7 +21,7 @@ def test_screenshots(browser, base_url, papers, screenshots, theme, size):
         page = context.new_page()
         log = PageLog.attach(page)
         paper = next(p for p in papers if len(p["tags"]) > 2 and len(p["provenance"]) > 1)
-        shots = {"home": "", "tag": f"tags/{paper['tags'][0]}/", "paper": paper["url"]}
+        shots = {"home": "", "tags": "tags/", "tag": f"tags/{paper['tags'][0]}/", "paper": paper["url"]}
         for name, path in shots.items():
             page.goto(urljoin(base_url, path))
             assert page.locator("body").get_attribute("data-md-color-scheme") == SCHEMES[theme]
