@@ -64,15 +64,16 @@ def render_site(
     grouped = papers_by_tag(cat)
     plan[f"{TAGS_DIR}/index.md"] = render_tag_index(cat, grouped)
     together = co_occurrence(cat)
+    rows = exports.export_rows(cat, cat.papers, directory_urls)
     for tag in cat.tags:
         plan[f"{TAGS_DIR}/{tag.slug}.md"] = render_tag(cat, tag, grouped[tag.slug], together)
-        for name, text in exports.export_files(cat, grouped[tag.slug], directory_urls).items():
+        for name, text in exports.export_files(cat, grouped[tag.slug], directory_urls, rows).items():
             plan[f"{TAGS_DIR}/{tag.slug}/{name}"] = text
     titles = {p.key: p.title for p in cat.papers}
     for paper in cat.papers:
         plan[f"{PAPERS_DIR}/{cat.slugs[paper.key]}.md"] = render_paper(cat, paper, titles)
     plan.update(render_reading(cat))
-    plan.update(exports.export_files(cat, cat.papers, directory_urls))
+    plan.update(exports.export_files(cat, cat.papers, directory_urls, rows))
     stamp = updated or dt.datetime.fromtimestamp(0, dt.UTC)
     plan[exports.FEED_NAME] = exports.atom_feed(cat, directory_urls, site_url, stamp)
     return plan

@@ -214,6 +214,7 @@ def latex_to_text(source: str) -> str:
         return source  # a fragment pylatexenc cannot make sense of stays as written
 
 
+@lru_cache(maxsize=262144)  # words repeat across abstracts: most tokens are converted once
 def convert_token(token: str) -> str:
     """One whitespace-free token: LaTeX residue -> Unicode; anything else is left exactly as written."""
     if "\ue000" in token or MARKUP_PAIRS.search(token) or UNHANDLED_BACKSLASH.search(token):
