@@ -22,6 +22,7 @@ many minutes); the generate figures are measured at every size.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -60,6 +61,9 @@ class Figures:
     bare_mkdocs: list[Run] = field(default_factory=list)
     bare_material: list[Run] = field(default_factory=list)
     index_bytes: int | None = None
+    bare_index_bytes: int | None = None
+    ready: dict | None = None
+    bare_ready: dict | None = None
     site_bytes: int | None = None
     site_files: int | None = None
 
@@ -179,8 +183,30 @@ def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path,
         figures.bare_material.append(run)
         log(f"  N={n} run {r + 1}: bare Material {run.seconds:.2f} s")
     figures.index_bytes = (project / "site" / "search" / "search_index.json").stat().st_size
+    figures.bare_index_bytes = (project / "site-bare-material" / "search" / "search_index.json").stat().st_size
+    figures.ready = search_ready(project / "site", log)
+    figures.bare_ready = search_ready(project / "site-bare-material", log)
     figures.site_bytes, figures.site_files = folder_size(project / "site")
     return figures
+
+
+def search_ready(site: Path, log) -> dict | None:
+    """Material's own search worker in Node on this site's index: seconds until ready, memory."""
+    node = shutil.which("node")
+    if node is None:
+        log("  node not found: search readiness not measured")
+        return None
+    proc = subprocess.run(
+        [node, str(ROOT / "bench" / "search_ready.js"), str(site), "learning", "gradient descent"],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        log(f"  search_ready.js failed: {proc.stderr[-500:]}")
+        return None
+    data = json.loads(proc.stdout)
+    log(f"  {site.name}: search ready in {data['ready_s']:.2f} s (parse {data['parse_s']:.2f} s)")
+    return data
 
 
 def median(runs: list[Run], attr: str = "seconds") -> float | None:
@@ -211,6 +237,12 @@ def table(results: list[Figures]) -> str:
         ("build / bare MkDocs theme", [ratio(f.build, f.bare_mkdocs) for f in results]),
         ("search_index.json", [fmt(mb(f.index_bytes), ".1f", " MB") for f in results]),
         ("search index per paper", [fmt(per(f.index_bytes, f.n), ".2f", " KB") for f in results]),
+        (
+            "same pages, Material's own index, per paper",
+            [fmt(per(f.bare_index_bytes, f.n), ".2f", " KB") for f in results],
+        ),
+        ("search ready (Node, Material's worker): ours", [ready(f.ready) for f in results]),
+        ("search ready: Material's own index", [ready(f.bare_ready) for f in results]),
         ("site size", [fmt(mb(f.site_bytes), ".0f", " MB") for f in results]),
         ("site size per paper", [fmt(per(f.site_bytes, f.n), ".1f", " KB") for f in results]),
         ("site files", [fmt(f.site_files, ",") for f in results]),
@@ -223,6 +255,12 @@ def ratio(ours: list[Run], base: list[Run]) -> str:
         return "–"
     # Median of per-run ratios: each pair ran back to back, so load affects both alike.
     return f"{statistics.median(a.seconds / b.seconds for a, b in zip(ours, base, strict=True)):.2f}×"
+
+
+def ready(data: dict | None) -> str:
+    if data is None:
+        return "–"
+    return f"{data['parse_s'] + data['ready_s']:.2f} s, {data['rss_mb']:.0f} MB"
 
 
 def mb(value: int | None) -> float | None:
