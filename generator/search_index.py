@@ -32,14 +32,13 @@ HEAD_WORDS = 30
 TAG = re.compile(r"<[^>]*>")
 # lunr.js's English stop word list (lunr.stopWordFilter), which Material's
 # worker applies when the search pipeline includes "stopWordFilter".
-STOP_WORDS = frozenset(
-    """a able about across after all almost also am among an and any are as at be because been but by can
+STOP_WORD_LIST = """a able about across after all almost also am among an and any are as at be because been but by can
     cannot could dear did do does either else ever every for from get got had has have he her hers him his
     how however i if in into is it its just least let like likely may me might most must my neither no nor
     not of off often on only or other our own rather said say says she should since so some than that the
     their them then there these they this tis to too twas us wants was we were what when where which while
-    who whom why will with would yet you your""".split()
-)
+    who whom why will with would yet you your"""
+STOP_WORDS = frozenset(STOP_WORD_LIST.split())
 
 
 def lean_text(text: str, separator: re.Pattern[str], stop_words: frozenset[str]) -> str:
