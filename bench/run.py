@@ -137,8 +137,8 @@ def folder_size(folder: Path) -> tuple[int, int]:
     return total, count
 
 
-def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path, log) -> Figures:
-    figures = Figures(n)
+def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path, log, figures: Figures) -> Figures:
+    """Fill `figures` in place; `log` also republishes the table after each step."""
     sources = work / f"sources-{n}"
     if not sources.exists():
         subprocess.run(
@@ -308,18 +308,26 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    results = [measure(n, args.runs, args.build_max, args.cold_only_above, args.work, log) for n in sizes]
-    text = table(results)
-    print(text)
+    results = [Figures(n) for n in sizes]
     command = f"python bench/run.py --sizes {','.join(map(str, sizes))} --runs {args.runs} --build-max {args.build_max}"
     if args.cold_only_above < 10**9:
         command += f" --cold-only-above {args.cold_only_above}"
+
+    def progress(message: str) -> None:
+        # Rewrite the page after every step, so an interrupted long run still leaves its figures.
+        log(message)
+        args.out.write_text(render_doc(table(results), command, started, partial=True), encoding="utf-8")
+
+    for figures in results:
+        measure(figures.n, args.runs, args.build_max, args.cold_only_above, args.work, progress, figures)
+    text = table(results)
+    print(text)
     args.out.write_text(render_doc(text, command, started), encoding="utf-8")
     log(f"wrote {args.out}")
     return 0
 
 
-def render_doc(text: str, command: str, started: str) -> str:
+def render_doc(text: str, command: str, started: str, partial: bool = False) -> str:
     """docs/benchmarks.md: the table and the machine, plus the analysis kept in bench/ANALYSIS.md."""
     analysis = ROOT / "bench" / "ANALYSIS.md"
     notes = analysis.read_text(encoding="utf-8") if analysis.exists() else ""
@@ -331,7 +339,8 @@ def render_doc(text: str, command: str, started: str) -> str:
         f"Measured {started} with `{command}`: medians of the runs; ratios are medians of per-run ratios "
         "(each pair ran back to back).\n\n"
         f"Machine: {machine()}\n\n"
-        f"{text}\n\n"
+        + ("**Partial: the run was still going (or was stopped) when this was written.**\n\n" if partial else "")
+        + f"{text}\n\n"
         "A dash means not measured at that size (MkDocs builds stop at `--build-max`).\n\n"
         f"{notes}"
     )
