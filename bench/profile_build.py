@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import pstats
 import subprocess
 import sys
@@ -40,10 +41,19 @@ AREAS = (
     ("{method 'read'", "file I/O"),
     ("{built-in method posix", "file I/O"),
     ("re/", "regular expressions"),
-    ("{method 'sub'", "regular expressions"),
-    ("{method 'match'", "regular expressions"),
-    ("{method 'search'", "regular expressions"),
-    ("{method 'finditer'", "regular expressions"),
+    ("of 're.Pattern' objects", "regular expressions"),
+)
+# Stages of a build, by the cumulative time of the function that runs each one.
+STAGES = (
+    ("mkdocs/commands/build.py", "build", "whole build"),
+    ("markdown/core.py", "convert", "Markdown -> HTML (Python-Markdown, all pages)"),
+    ("jinja2/environment.py", "render", "theme templates (Jinja, all pages)"),
+    ("material/plugins/search/plugin.py", "on_page_context", "Material search: collect page text"),
+    ("material/plugins/search/plugin.py", "on_post_build", "Material search: write the index"),
+    ("generator/search_index.py", "on_post_build", "readinglist-search: lean index (ours)"),
+    ("mkdocs/structure/pages.py", "read_source", "read pages + front matter"),
+    ("mkdocs/commands/build.py", "_build_theme_template", "theme-only pages (404, sitemap)"),
+    ("mkdocs/structure/files.py", "copy_file", "copy static files"),
 )
 
 
@@ -65,6 +75,15 @@ def summarise(stats_file: Path, top: int) -> str:
         by_area[label] = by_area.get(label, 0.0) + tottime
         functions.append((tottime, cumtime, f"{Path(filename).name}:{name}" if filename != "~" else name))
     lines = [f"Total profiled time: {total:.1f} s (cProfile slows Python code down; shares matter, not seconds).", ""]
+    lines += ["| stage | cumulative | share |", "|---|---|---|"]
+    for fragment, func, label in STAGES:
+        cum = sum(v[3] for (filename, _line, name), v in stats.stats.items() if name == func and fragment in filename)
+        if fragment.endswith("build.py") and func == "build":
+            cum = max(
+                (v[3] for (f, _l, n), v in stats.stats.items() if n == "build" and f.endswith(fragment)), default=0
+            )
+        lines.append(f"| {label} | {cum:.1f} s | {100 * cum / total:.0f}% |")
+    lines += ["", "Self time by package:", ""]
     lines += ["| area | self time | share |", "|---|---|---|"]
     for label, seconds in sorted(by_area.items(), key=lambda kv: -kv[1]):
         lines.append(f"| {label} | {seconds:.1f} s | {100 * seconds / total:.0f}% |")
@@ -79,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("project", type=Path, help="scratch project folder with generated docs/")
     parser.add_argument("--config", default="mkdocs.yml", help="config file inside the project")
     parser.add_argument("--top", type=int, default=15, help="how many functions to list")
+    parser.add_argument("--save", type=Path, help="keep the raw cProfile data here (for snakeviz, pstats)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "build.prof"
@@ -87,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         command += ["-f", args.config, "-d", str(Path(tmp) / "site")]
         subprocess.run(command, cwd=args.project, env=env, check=True)
         print(summarise(out, args.top))
+        if args.save:
+            shutil.copy(out, args.save)
     return 0
 
 
