@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import pstats
+import shutil
 import subprocess
 import sys
 import tempfile
