@@ -335,7 +335,7 @@ def render_doc(text: str, command: str, started: str, partial: bool = False) -> 
         "# Benchmarks\n\n"
         "How the pipeline scales, measured on synthetic corpora (`bench/synth.py`: realistic titles, "
         "~1.3 KB abstracts, ~12% repeated entries, tags from `corpus/tags.yml`). "
-        "Regenerate this page with `make bench` (or a shorter run, below).\n\n"
+        'Regenerate this page with `make bench` (`make bench BENCH_ARGS="--sizes 1000 --runs 1"` for a short run).\n\n'
         f"Measured {started} with `{command}`: medians of the runs; ratios are medians of per-run ratios "
         "(each pair ran back to back).\n\n"
         f"Machine: {machine()}\n\n"
