@@ -254,7 +254,9 @@ def ratio(ours: list[Run], base: list[Run]) -> str:
     if not ours or not base:
         return "–"
     # Median of per-run ratios: each pair ran back to back, so load affects both alike.
-    return f"{statistics.median(a.seconds / b.seconds for a, b in zip(ours, base, strict=True)):.2f}×"
+    # (While a run is in progress, the last build may not have its reference yet.)
+    pairs = list(zip(ours, base, strict=False))
+    return f"{statistics.median(a.seconds / b.seconds for a, b in pairs):.2f}×"
 
 
 def ready(data: dict | None) -> str:
