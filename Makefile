@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site offline test lint serve generate deps golden clean
+.PHONY: site offline test lint serve generate deps golden clean bench
 
 site: deps ## generate pages from corpus/ and build site/ (strict)
 	$(BIN)/readinglist build
@@ -27,6 +27,11 @@ test: deps ## lint, tag report and the whole test suite
 lint: deps
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
+
+# Sizes and runs can be shortened: make bench BENCH_ARGS="--sizes 1000,10000 --runs 1"
+BENCH_ARGS ?= --sizes 1000,10000,50000 --runs 3 --build-max 10000 --cold-only-above 10000
+bench: deps ## benchmark the pipeline on synthetic corpora; writes docs/benchmarks.md
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 golden: deps ## regenerate tests/golden/ from tests/fixtures/ (review the diff!)
 	$(BIN)/python -m tests.update_golden

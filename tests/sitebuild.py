@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.build import Options, Result, generate
 
 ROOT = Path(__file__).resolve().parents[1]
-HAND_WRITTEN = ("about.md", "stylesheets", "javascripts")
+HAND_WRITTEN = ("about.md", "benchmarks.md", "stylesheets", "javascripts")
 
 
 def prepare(work: Path) -> Path:

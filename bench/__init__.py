@@ -1,0 +1,1 @@
+"""Benchmark tools: synthetic corpora (synth.py) and the pipeline benchmark (run.py)."""

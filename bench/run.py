@@ -1,0 +1,352 @@
+"""The pipeline benchmark behind `make bench`: prints a table and writes docs/benchmarks.md.
+
+    python bench/run.py [--sizes 1000,10000,50000] [--runs 3] [--build-max 10000] [--out docs/benchmarks.md]
+
+For each size N it synthesises N papers (bench/synth.py, seed 1), sets up a
+scratch project (the repository's mkdocs.yml and hand-written docs) and
+measures, as medians of --runs runs, each run a fresh child process:
+
+- generate, cold (empty docs/), and its peak RSS;
+- generate again on the unchanged corpus (the no-op run) and files rewritten;
+- generate after changing one paper's abstract, and files rewritten;
+- the full `readinglist build` (cold generate + mkdocs build --strict), its peak RSS;
+- search_index.json size (total and per paper), site size and file count;
+- two references on the same generated pages, in the same run so that ratios
+  survive a noisy machine: a bare `mkdocs build` with MkDocs' own theme, and
+  one with bare Material (no features, palette or extensions) and the same short nav.
+
+MkDocs builds are skipped above --build-max papers (a 50,000-paper build takes
+many minutes); the generate figures are measured at every size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+HAND_WRITTEN = ("about.md", "benchmarks.md", "stylesheets")
+SHORT_NAV = "nav:\n  - Home: index.md\n  - Tags: tags/index.md\n  - About: about.md\n"
+WRITTEN = re.compile(r"docs: (\d+) files written, (\d+) unchanged, (\d+) removed")
+
+
+@dataclass
+class Run:
+    seconds: float
+    rss_mb: float
+    written: int | None = None
+
+
+@dataclass
+class Figures:
+    n: int
+    entries: int = 0
+    cold: list[Run] = field(default_factory=list)
+    noop: list[Run] = field(default_factory=list)
+    change: list[Run] = field(default_factory=list)
+    build: list[Run] = field(default_factory=list)
+    bare_mkdocs: list[Run] = field(default_factory=list)
+    bare_material: list[Run] = field(default_factory=list)
+    index_bytes: int | None = None
+    bare_index_bytes: int | None = None
+    ready: dict | None = None
+    bare_ready: dict | None = None
+    site_bytes: int | None = None
+    site_files: int | None = None
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[Run, str]:
+    """Run a child process; wall time and peak RSS of it and its children (wait4)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", READINGLIST_OFFLINE="false", **(env or {}))
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed (exit {proc.returncode}):\n{text[-3000:]}")
+    match = WRITTEN.search(text)
+    return Run(seconds, usage.ru_maxrss / 1024, int(match.group(1)) if match else None), text
+
+
+def prepare(project: Path) -> None:
+    """A scratch project: mkdocs.yml, hand-written docs, the npm shim, and two reference configs."""
+    if project.exists():
+        shutil.rmtree(project)
+    (project / "docs").mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for name in HAND_WRITTEN:
+        source = ROOT / "docs" / name
+        if source.is_dir():
+            shutil.copytree(source, project / "docs" / name)
+        elif source.exists():
+            shutil.copy(source, project / "docs" / name)
+    if (ROOT / "node_modules").exists():
+        (project / "node_modules").symlink_to(ROOT / "node_modules")
+    common = "site_name: Reading list\ndocs_dir: docs\n" + SHORT_NAV
+    (project / "bare-mkdocs.yml").write_text(common + "theme:\n  name: mkdocs\n", encoding="utf-8")
+    (project / "bare-material.yml").write_text(common + "theme:\n  name: material\n", encoding="utf-8")
+
+
+def clear_generated(project: Path) -> None:
+    """Back to a cold docs/: only the hand-written files stay."""
+    docs = project / "docs"
+    for child in docs.iterdir():
+        if child.name in HAND_WRITTEN:
+            continue
+        if child.is_dir():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def change_one_paper(sources: Path) -> None:
+    """Toggle one word at the end of the first abstract of the first listing."""
+    first = sorted(sources.glob("*.txt"))[0]
+    text = first.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if len(line) > 300:  # the first abstract
+            lines[i] = line[: -len(" (revised)")] if line.endswith(" (revised)") else line + " (revised)"
+            break
+    first.write_text("\n".join(lines), encoding="utf-8")
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    total = count = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            total += os.path.getsize(os.path.join(dirpath, name))
+            count += 1
+    return total, count
+
+
+def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path, log, figures: Figures) -> Figures:
+    """Fill `figures` in place; `log` also republishes the table after each step."""
+    sources = work / f"sources-{n}"
+    if not sources.exists():
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "synth.py"), "--n", str(n), "--seed", "1", "--out", str(sources)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    project = work / f"project-{n}"
+    prepare(project)
+    readinglist = [str(BIN / "readinglist")]
+    inputs = ["--sources", str(sources), "--tags", str(ROOT / "corpus" / "tags.yml"), "--docs", "docs"]
+    gen = [*readinglist, "generate", *inputs]
+    for r in range(runs):
+        clear_generated(project)
+        run, text = timed(gen, project)
+        figures.cold.append(run)
+        entries = re.search(r"(\d+) entries", text)
+        figures.entries = int(entries.group(1)) if entries else 0
+        log(f"  N={n} run {r + 1}: generate cold {run.seconds:.2f} s, {run.rss_mb:.0f} MB")
+        if n > cold_only_above:
+            continue
+        run, _ = timed(gen, project)
+        figures.noop.append(run)
+        log(f"  N={n} run {r + 1}: no-op generate {run.seconds:.2f} s, {run.written} files written")
+        change_one_paper(sources)
+        run, _ = timed(gen, project)
+        figures.change.append(run)
+        log(f"  N={n} run {r + 1}: generate after one change {run.seconds:.2f} s, {run.written} files written")
+    if n > build_max:
+        return figures
+    mkdocs = [str(BIN / "python"), "-m", "mkdocs", "build", "--quiet"]
+    for r in range(runs):
+        clear_generated(project)
+        build = [*readinglist, "build", *inputs, "--site", "site"]
+        run, _ = timed(build, project)
+        figures.build.append(run)
+        log(f"  N={n} run {r + 1}: readinglist build {run.seconds:.2f} s, {run.rss_mb:.0f} MB")
+        run, _ = timed([*mkdocs, "-f", "bare-mkdocs.yml", "-d", "site-bare-mkdocs"], project)
+        figures.bare_mkdocs.append(run)
+        log(f"  N={n} run {r + 1}: bare mkdocs theme {run.seconds:.2f} s")
+        run, _ = timed([*mkdocs, "-f", "bare-material.yml", "-d", "site-bare-material"], project)
+        figures.bare_material.append(run)
+        log(f"  N={n} run {r + 1}: bare Material {run.seconds:.2f} s")
+    figures.index_bytes = (project / "site" / "search" / "search_index.json").stat().st_size
+    figures.bare_index_bytes = (project / "site-bare-material" / "search" / "search_index.json").stat().st_size
+    figures.ready = search_ready(project / "site", log)
+    figures.bare_ready = search_ready(project / "site-bare-material", log)
+    figures.site_bytes, figures.site_files = folder_size(project / "site")
+    return figures
+
+
+def search_ready(site: Path, log) -> dict | None:
+    """Material's own search worker in Node on this site's index: seconds until ready, memory."""
+    node = shutil.which("node")
+    if node is None:
+        log("  node not found: search readiness not measured")
+        return None
+    proc = subprocess.run(
+        [node, str(ROOT / "bench" / "search_ready.js"), str(site), "learning", "gradient descent"],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        log(f"  search_ready.js failed: {proc.stderr[-500:]}")
+        return None
+    data = json.loads(proc.stdout)
+    log(f"  {site.name}: search ready in {data['ready_s']:.2f} s (parse {data['parse_s']:.2f} s)")
+    return data
+
+
+def median(runs: list[Run], attr: str = "seconds") -> float | None:
+    values = [getattr(r, attr) for r in runs if getattr(r, attr) is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(value: float | None, spec: str, unit: str = "") -> str:
+    return "–" if value is None else f"{value:{spec}}{unit}"
+
+
+def table(results: list[Figures]) -> str:
+    head = "| measure | " + " | ".join(f"{f.n:,} papers" for f in results) + " |"
+    rule = "|---|" + "---|" * len(results)
+    rows: list[tuple[str, list[str]]] = [
+        ("entries read", [f"{f.entries:,}" for f in results]),
+        ("generate, cold", [fmt(median(f.cold), ".2f", " s") for f in results]),
+        ("generate, cold: peak RSS", [fmt(median(f.cold, "rss_mb"), ".0f", " MB") for f in results]),
+        ("generate, no-op", [fmt(median(f.noop), ".2f", " s") for f in results]),
+        ("no-op: files rewritten", [fmt(median(f.noop, "written"), ".0f") for f in results]),
+        ("generate after one paper changed", [fmt(median(f.change), ".2f", " s") for f in results]),
+        ("one change: files rewritten", [fmt(median(f.change, "written"), ".0f") for f in results]),
+        ("`readinglist build` (cold)", [fmt(median(f.build), ".1f", " s") for f in results]),
+        ("`readinglist build`: peak RSS", [fmt(median(f.build, "rss_mb"), ".0f", " MB") for f in results]),
+        ("bare `mkdocs build`, MkDocs theme", [fmt(median(f.bare_mkdocs), ".1f", " s") for f in results]),
+        ("bare `mkdocs build`, Material, short nav", [fmt(median(f.bare_material), ".1f", " s") for f in results]),
+        ("build / bare Material", [ratio(f.build, f.bare_material) for f in results]),
+        ("build / bare MkDocs theme", [ratio(f.build, f.bare_mkdocs) for f in results]),
+        ("search_index.json", [fmt(mb(f.index_bytes), ".1f", " MB") for f in results]),
+        ("search index per paper", [fmt(per(f.index_bytes, f.n), ".2f", " KB") for f in results]),
+        (
+            "same pages, Material's own index, per paper",
+            [fmt(per(f.bare_index_bytes, f.n), ".2f", " KB") for f in results],
+        ),
+        ("search ready (Node, Material's worker): ours", [ready(f.ready) for f in results]),
+        ("search ready: Material's own index", [ready(f.bare_ready) for f in results]),
+        ("site size", [fmt(mb(f.site_bytes), ".0f", " MB") for f in results]),
+        ("site size per paper", [fmt(per(f.site_bytes, f.n), ".1f", " KB") for f in results]),
+        ("site files", [fmt(f.site_files, ",") for f in results]),
+    ]
+    return "\n".join([head, rule, *(f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows)])
+
+
+def ratio(ours: list[Run], base: list[Run]) -> str:
+    if not ours or not base:
+        return "–"
+    # Median of per-run ratios: each pair ran back to back, so load affects both alike.
+    # (While a run is in progress, the last build may not have its reference yet.)
+    pairs = list(zip(ours, base, strict=False))
+    return f"{statistics.median(a.seconds / b.seconds for a, b in pairs):.2f}×"
+
+
+def ready(data: dict | None) -> str:
+    if data is None:
+        return "–"
+    return f"{data['parse_s'] + data['ready_s']:.2f} s, {data['rss_mb']:.0f} MB"
+
+
+def mb(value: int | None) -> float | None:
+    return None if value is None else value / 1e6
+
+
+def per(value: int | None, n: int) -> float | None:
+    return None if value is None else value / n / 1000
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+        ram = f"{int(mem) / 1024 / 1024:.1f} GB RAM"
+    except OSError:
+        ram = "unknown RAM"
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("mkdocs", "mkdocs-material", "pyyaml"))
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {ram}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; {versions}. Load average at the end of the run: {load}."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the whole pipeline on synthetic corpora.")
+    parser.add_argument("--sizes", default="1000,10000,50000", help="comma-separated paper counts")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measure (medians are reported)")
+    parser.add_argument("--build-max", type=int, default=10000, help="largest N that gets MkDocs builds")
+    parser.add_argument(
+        "--cold-only-above", type=int, default=10**9, help="above this N, measure only the cold generate"
+    )
+    parser.add_argument("--work", type=Path, default=ROOT / "artifacts" / "bench", help="scratch folder")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md", help="Markdown table output")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    args.work.mkdir(parents=True, exist_ok=True)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    results = [Figures(n) for n in sizes]
+    command = f"python bench/run.py --sizes {','.join(map(str, sizes))} --runs {args.runs} --build-max {args.build_max}"
+    if args.cold_only_above < 10**9:
+        command += f" --cold-only-above {args.cold_only_above}"
+
+    def progress(message: str) -> None:
+        # Rewrite the page after every step, so an interrupted long run still leaves its figures.
+        log(message)
+        args.out.write_text(render_doc(table(results), command, started, partial=True), encoding="utf-8")
+
+    for figures in results:
+        measure(figures.n, args.runs, args.build_max, args.cold_only_above, args.work, progress, figures)
+    text = table(results)
+    print(text)
+    args.out.write_text(render_doc(text, command, started), encoding="utf-8")
+    log(f"wrote {args.out}")
+    return 0
+
+
+def render_doc(text: str, command: str, started: str, partial: bool = False) -> str:
+    """docs/benchmarks.md: the table and the machine, plus the analysis kept in bench/ANALYSIS.md."""
+    analysis = ROOT / "bench" / "ANALYSIS.md"
+    notes = analysis.read_text(encoding="utf-8") if analysis.exists() else ""
+    return (
+        "# Benchmarks\n\n"
+        "How the pipeline scales, measured on synthetic corpora (`bench/synth.py`: realistic titles, "
+        "~1.3 KB abstracts, ~12% repeated entries, tags from `corpus/tags.yml`). "
+        'Regenerate this page with `make bench` (`make bench BENCH_ARGS="--sizes 1000 --runs 1"` for a short run).\n\n'
+        f"Measured {started} with `{command}`: medians of the runs; ratios are medians of per-run ratios "
+        "(each pair ran back to back).\n\n"
+        f"Machine: {machine()}\n\n"
+        + ("**Partial: the run was still going (or was stopped) when this was written.**\n\n" if partial else "")
+        + f"{text}\n\n"
+        "A dash means not measured at that size (MkDocs builds stop at `--build-max`).\n\n"
+        f"{notes}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
