@@ -8,7 +8,8 @@ once Material has written it:
 - each text keeps its first HEAD_WORDS words verbatim, so result snippets still
   start with readable prose; after them come only the words not seen before in
   that entry, in first-seen order, without the stop words lunr drops anyway;
-- markup is stripped (text stays HTML-escaped as Material wrote it);
+- markup is stripped (text stays HTML-escaped as Material wrote it), and the
+  result is one paragraph, the shape Material's result list styles and clamps;
 - sub-sections of a page ("Listed in") no longer repeat the page's tags.
 
 Recall is unchanged: every token lunr would index (split on the configured
@@ -79,7 +80,8 @@ def lean_index(index: dict[str, Any]) -> dict[str, Any]:
             page_tags[page] = doc.get("tags", [])
         elif "tags" in doc and page_tags.get(page) == doc["tags"]:
             del doc["tags"]  # the page entry carries them; a section adds nothing to recall
-        doc["text"] = lean_text(doc.get("text", ""), separator, stop_words)
+        text = lean_text(doc.get("text", ""), separator, stop_words)
+        doc["text"] = f"<p>{text}</p>" if text else ""
         docs.append(doc)
     return {**index, "docs": docs}
 

@@ -6,6 +6,7 @@ import json
 import re
 
 from generator.search_index import HEAD_WORDS, STOP_WORDS, lean_index, lean_text
+from generator.textclean import clean_text
 
 SEP = re.compile(r"[\s\-]+")
 CONFIG = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": ["stopWordFilter"], "fields": {}}
@@ -59,7 +60,7 @@ def test_lean_index_drops_repeated_section_tags_only():
     assert lean["config"] == CONFIG
     assert [d.get("tags") for d in lean["docs"]] == [["Generalization"], None, ["Other"]]
     assert [d["title"] for d in lean["docs"]] == ["X", "Listed in", "Other"]
-    assert lean["docs"][1]["text"] == "a.txt"
+    assert lean["docs"][1]["text"] == "<p>a.txt</p>"  # one paragraph, as Material styles results
     assert index["docs"][1]["tags"] == ["Generalization"]  # input untouched (pure)
 
 
@@ -72,8 +73,9 @@ def test_built_site_index_is_lean_and_finds_every_title_and_abstract_word(real_s
         entry = docs[f"papers/{slug}/"]
         assert entry["title"]
         indexed = lunr_terms(entry["text"])
-        # Abstract words as lunr sees them in the escaped HTML text (& < > become entities).
-        escaped = paper.abstract.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        # Words of the abstract as the page shows it (LaTeX residue cleaned), as lunr sees them in
+        # the escaped HTML text (& < > become entities).
+        escaped = clean_text(paper.abstract).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         missing = lunr_terms(escaped) - indexed
         assert not missing, (slug, sorted(missing)[:5])
     per_paper = len(json.dumps(data, ensure_ascii=False).encode()) / len(result.catalogue.papers)
