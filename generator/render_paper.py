@@ -12,7 +12,7 @@ import re
 from generator.escape import html_text, markdown_text
 from generator.exports import bib_entry
 from generator.links import abstract_links, lookup_links, safe_href
-from generator.models import Catalogue, Note, Paper, Tag
+from generator.models import Catalogue, Note, Paper, Tag, TagMatch
 from generator.notes import note_markdown
 from generator.pages import TAGS_DIR, front_matter
 from generator.textclean import clean_markdown
@@ -71,17 +71,17 @@ def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = N
     if note is not None:
         parts.append(note_admonition(note))
     parts.append(f"{clean_markdown(paper.abstract)}\n")
+    # Chips and reasons stay out of the search index: the page's `tags` metadata
+    # already makes tag names searchable, once.
     if tags:
         chips = " ".join(f"[{markdown_text(t.name)}](../{TAGS_DIR}/{t.slug}.md){{ .md-tag }}" for t in tags)
-        parts.append(f'<div class="rl-tags" markdown>\n**Tags:** {chips}\n</div>\n')
+        why = "; ".join(_reason(t, m) for t, m in zip(tags, cat.matches[paper.key], strict=True))
+        parts.append(
+            f'<div class="rl-tags" markdown data-search-exclude>\n**Tags:** {chips}\n\n'
+            f"<small>Why these tags: {why}.</small>\n</div>\n"
+        )
     else:
         parts.append("*No tag matched this paper.*\n")
-    why = "; ".join(
-        f"{markdown_text(t.name)}: “{markdown_text(m.phrase)}” in the {m.field}"
-        for t, m in zip(tags, cat.matches[paper.key], strict=True)
-    )
-    if why:
-        parts.append(f"<small>Why these tags: {why}.</small>\n")
     parts.append(f"## Links {NO_SEARCH}\n\n{link_lines(paper)}")
     related = cat.related.get(paper.key, ())
     if related:
@@ -94,6 +94,12 @@ def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = N
     listed = "\n".join(f"- {provenance_line(p.source, p.line, p.date)}" for p in paper.provenance)
     parts.append(f"## Listed in {NO_SEARCH}\n\n{listed}\n")
     return "\n".join(parts)
+
+
+def _reason(tag: Tag, match: TagMatch) -> str:
+    if match.field == "override":
+        return f"{markdown_text(tag.name)}: added by override (corpus/overrides.yml)"
+    return f"{markdown_text(tag.name)}: “{markdown_text(match.phrase)}” in the {match.field}"
 
 
 def _longest_backtick_run(text: str) -> int:

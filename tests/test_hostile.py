@@ -141,7 +141,9 @@ def test_search_index_holds_escaped_text_that_renders_literally(sites):
         doc, twin_doc = docs[record["url"]], twin_docs[twin_record["url"]]
         title, text = fragment(doc["title"]), fragment(doc["text"])
         assert text_of(title) == record["title"]
-        assert text_of(text.find("p")) == record["abstract"]
+        # The lean index (generator/search_index.py) keeps the opening words verbatim.
+        opening = " ".join(record["abstract"].split())[:80]
+        assert text_of(text.find("p")).startswith(opening)
         assert structure(title) == structure(fragment(twin_doc["title"]))
         assert structure(text) == structure(fragment(twin_doc["text"]))
         assert "<script" not in doc["title"] + doc["text"]
