@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 # Inline syntax of Markdown, raw HTML and the extensions (attr_list, tables,
 # keys `++ctrl+c++`, tilde/caret/mark, arithmatex, footnotes, abbreviations).
@@ -23,6 +24,7 @@ INLINE_TABLE = str.maketrans(INLINE)
 BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+*>:=%])")
 
 
+@lru_cache(maxsize=131072)  # a title is escaped on its page, its tag pages and in related lists
 def markdown_text(text: str) -> str:
     """Untrusted single-line text -> Markdown that renders exactly that text."""
     escaped = text.translate(INLINE_TABLE)
