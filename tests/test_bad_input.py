@@ -20,20 +20,11 @@ import pytest
 from generator.build import Options, Result, make_catalogue
 from generator.cli import main
 from generator.parse import fold, is_boilerplate, split_lines
-from tests.isolated import tags_alone
+from tests.isolated import abstract, tags_alone
 from tests.sitebuild import ROOT
 
 DAMAGED = ROOT / "tests" / "fixtures" / "bad" / "damaged"
 SUMMARY = re.compile(r"(\d+) entries = (\d+) papers \+ (\d+) duplicates merged \+ (\d+) skipped")
-
-
-def abstract(topic: str) -> str:
-    return (
-        f"We study {topic} in depth. Our method improves over strong baselines on three benchmarks. "
-        f"Experiments show that {topic} scales to large inputs while staying cheap to train and to run. "
-        "We release code, data and trained models so that others can reproduce every number in this paper. "
-        "Limitations and future work are discussed at length."
-    )
 
 
 GOOD = f"Mar 11\n\nA Good Paper About Graphs\n\n{abstract('graphs')}\n"

@@ -12,7 +12,7 @@ import generator.build as build
 from generator.build import Options, make_catalogue
 from generator.slugs import base_slug
 from generator.writer import STATE
-from tests.isolated import tags_alone
+from tests.isolated import abstract, tags_alone
 from tests.sitebuild import ROOT, build_site
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
@@ -73,15 +73,6 @@ def shuffled_copy(source: Path, target: Path, order: list[int]) -> Path:
     for rank, index in enumerate(order):
         shutil.copy(files[index], target / f"{rank:03d}_{files[index].name}")
     return target
-
-
-def abstract(topic: str) -> str:
-    return (
-        f"We study {topic} in depth. Our method improves over strong baselines on three benchmarks. "
-        f"Experiments show that {topic} scales to large inputs while staying cheap to train and to run. "
-        "We release code, data and trained models so that others can reproduce every number in this paper. "
-        "Limitations and future work are discussed at length."
-    )
 
 
 @pytest.mark.parametrize("order", [[4, 3, 2, 1, 0], [2, 0, 4, 1, 3], [1, 2, 3, 4, 0]])

@@ -15,7 +15,7 @@ import pytest
 from generator.cli import main
 from generator.errors import GeneratorError
 from generator.writer import MANIFEST, STATE, TMP_SUFFIX, read_manifest, write_plan
-from tests.isolated import tags_alone
+from tests.isolated import abstract, tags_alone
 from tests.sitebuild import ROOT
 
 
@@ -215,15 +215,6 @@ def test_unreadable_manifest_is_fatal(tmp_path):
 
 
 # --- command level: summary, and kill -9 half-way -------------------------------------------------------
-
-
-def abstract(topic: str) -> str:
-    return (
-        f"We study {topic} in depth. Our method improves over strong baselines on three benchmarks. "
-        f"Experiments show that {topic} scales to large inputs while staying cheap to train and to run. "
-        "We release code, data and trained models so that others can reproduce every number in this paper. "
-        "Limitations and future work are discussed at length."
-    )
 
 
 def listing(folder: Path, topics: list[str]) -> Path:
