@@ -237,15 +237,6 @@ def _prune_empty_dirs(docs: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def copy_file(source: Path, target: Path) -> bool:
-    """Copy a vendored asset into place if it differs; True when written."""
-    data = source.read_bytes()
-    if target.is_file() and target.read_bytes() == data:
-        return False
-    atomic_write(target, data)
-    return True
-
-
 # ---------------------------------------------------------------- no-op runs
 # When the inputs are byte-for-byte those of the last successful run and no
 # generated file was touched since, the plan would be the same: the run can
