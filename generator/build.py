@@ -16,8 +16,6 @@ from generator.models import Catalogue, Entry, Problem
 from generator.notes import load_notes
 from generator.overrides import apply_overrides, parse_overrides
 from generator.parse import parse_listing
-from generator.related import paper_text, related_papers
-from generator.render import render_site
 from generator.slugs import assign_slugs
 from generator.sources import fingerprint, read_listings, read_text_asset, read_yaml
 from generator.tagging import tag_papers
@@ -139,6 +137,9 @@ def make_catalogue(options: Options) -> Result:
     overrides = parse_overrides(read_text_asset(options.overrides_path), where)
     matches, override_problems = apply_overrides(tag_papers(tags, papers), slugs, tags, overrides, where)
     problems.extend(override_problems)
+    # Imported here, not at the top: numpy/scipy take longer to import than a no-op run takes.
+    from generator.related import paper_text, related_papers
+
     related = related_papers([(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers])
     by_slug = {slugs[p.key]: p.key for p in papers}
     notes_path, required = options.notes_path
@@ -209,6 +210,8 @@ def generate(options: Options) -> Result:
     result = make_catalogue(options)
     if options.strict and result.warnings:
         raise strict_error(result.warnings)
+    from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
+
     plan = render_site(result.catalogue, options.directory_urls, os.environ.get("SITE_URL") or None, feed_stamp())
     notes: list[str] = []
     shim = read_text_asset(SHIM_SOURCE)
