@@ -32,7 +32,7 @@ def render_home(cat: Catalogue) -> str:
             f"collected from {count_label(len(cat.sources), 'listing')} of research papers, "
             f"deduplicated and sorted into **{count_label(len(cat.tags), 'tag')}**.\n",
             "## Find a paper\n",
-            "- **Search:** type in the search box at the top of every page (or press ++s++ or ++slash++). "
+            "- **Search:** type in the search box at the top of every page (or press <kbd>S</kbd> or <kbd>/</kbd>). "
             "Titles, abstracts and tag names are searched.\n"
             "- **Browse by topic:** open [Tags](tags/index.md) to see every tag with its number of papers, "
             "then a tag to see its papers.\n"

@@ -24,7 +24,14 @@ HOSTILE = [
     "{: .class }",
     "[^1] footnote",
 ]
-EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "pymdownx.superfences", "pymdownx.keys"]
+EXTENSIONS = [
+    "attr_list",
+    "md_in_html",
+    "admonition",
+    "tables",
+    "pymdownx.superfences",
+    "pymdownx.keys",
+]  # keys: escaping must hold even if it comes back
 
 
 def visible_text(html: str) -> str:
