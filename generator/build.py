@@ -213,35 +213,26 @@ def generate(options: Options) -> Result:
     from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
 
     plan = render_site(result.catalogue, options.directory_urls, os.environ.get("SITE_URL") or None, feed_stamp())
-    notes: list[str] = []
+    lasting: list[str] = []  # true of every run on these inputs: replayed by a no-op run
     shim = read_text_asset(SHIM_SOURCE)
     if shim is not None:
         plan[SHIM_TARGET] = shim
     else:
-        notes.append(f"{SHIM_SOURCE} is missing (run `make deps`): the offline build will not search from file://")
+        lasting.append(f"{SHIM_SOURCE} is missing (run `make deps`): the offline build will not search from file://")
     report = write_plan(options.docs, plan)
-    for rel in report.kept:
-        notes.append(
-            f"{options.docs / rel}: its paper left the corpus, but the file was edited by hand, so it was kept "
-            "(it is yours now: delete it if you do not need it)"
-        )
-    result = Result(
-        result.catalogue,
-        result.files,
-        result.entries,
-        result.skipped,
-        result.merges,
-        result.problems,
-        report,
-        tuple(notes),
-    )
+    kept = [
+        f"{options.docs / rel}: its paper left the corpus, but the file was edited by hand, so it was kept "
+        "(it is yours now: delete it if you do not need it)"
+        for rel in report.kept
+    ]
+    result = replace(result, report=report, notes=tuple(lasting + kept))
     summary = {
         "files": result.files,
         "entries": result.entries,
         "skipped": result.skipped,
         "counts": result.count_lines(),
         "problems": [[p.path, p.line, p.message, p.kind, p.reason] for p in result.problems],
-        "notes": [n for n in notes if "was edited by hand" not in n],
+        "notes": lasting,
     }
     write_state(options.docs, stamp, summary, sorted(plan))
     return result

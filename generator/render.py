@@ -47,11 +47,6 @@ def render_home(cat: Catalogue) -> str:
     )
 
 
-def papers_json(cat: Catalogue, directory_urls: bool) -> str:
-    """Machine-readable export of every paper; fields documented in the README."""
-    return exports.papers_json(cat, cat.papers, directory_urls)
-
-
 def render_site(
     cat: Catalogue, directory_urls: bool = True, site_url: str | None = None, updated: dt.datetime | None = None
 ) -> dict[str, str]:
