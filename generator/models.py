@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -105,3 +106,23 @@ class Note:
     added: str | None = None  # ISO date
     note: str = ""  # the reader's Markdown
     tags: tuple[str, ...] = ()
+
+
+# What a site plan maps a docs/ path to: text, bytes, or a function that makes
+# the bytes. Functions let big files (the per-tag exports) exist one at a time:
+# the writer calls one to hash it, drops the bytes, and calls it again only if
+# the file must be written, so memory never holds the whole site at once.
+Content = str | bytes | Callable[[], bytes]
+
+
+def content_bytes(content: Content) -> bytes:
+    if isinstance(content, str):
+        return content.encode("utf-8")
+    if isinstance(content, bytes):
+        return content
+    return content()
+
+
+def plan_text(plan: dict[str, Content]) -> dict[str, str]:
+    """A plan with every file's text made: for comparing and inspecting plans (tests, golden files)."""
+    return {rel: c if isinstance(c, str) else content_bytes(c).decode("utf-8") for rel, c in plan.items()}

@@ -11,7 +11,7 @@ from collections import Counter
 
 from generator import exports
 from generator.escape import markdown_text
-from generator.models import Catalogue
+from generator.models import Catalogue, Content
 from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter
 from generator.render_paper import render_paper
 from generator.render_reading import render_reading
@@ -49,8 +49,8 @@ def render_home(cat: Catalogue) -> str:
 
 def render_site(
     cat: Catalogue, directory_urls: bool = True, site_url: str | None = None, updated: dt.datetime | None = None
-) -> dict[str, str]:
-    """The complete generated part of docs/: {posix relative path: text}.
+) -> dict[str, Content]:
+    """The complete generated part of docs/: {posix relative path: text, or a function making its bytes}.
 
     `site_url` makes the feed's links absolute; `updated` stamps the feed
     (default: the Unix epoch, so that the same input gives the same bytes).
@@ -62,13 +62,13 @@ def render_site(
     rows = exports.export_rows(cat, cat.papers, directory_urls)
     for tag in cat.tags:
         plan[f"{TAGS_DIR}/{tag.slug}.md"] = render_tag(cat, tag, grouped[tag.slug], together)
-        for name, text in exports.export_files(cat, grouped[tag.slug], directory_urls, rows).items():
+        for name, text in exports.export_files(grouped[tag.slug], rows).items():
             plan[f"{TAGS_DIR}/{tag.slug}/{name}"] = text
     titles = {p.key: p.title for p in cat.papers}
     for paper in cat.papers:
         plan[f"{PAPERS_DIR}/{cat.slugs[paper.key]}.md"] = render_paper(cat, paper, titles)
     plan.update(render_reading(cat))
-    plan.update(exports.export_files(cat, cat.papers, directory_urls, rows))
+    plan.update(exports.export_files(cat.papers, rows))
     stamp = updated or dt.datetime.fromtimestamp(0, dt.UTC)
     plan[exports.FEED_NAME] = exports.atom_feed(cat, directory_urls, site_url, stamp)
     return plan

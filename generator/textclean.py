@@ -241,24 +241,57 @@ def convert_token(token: str) -> str:
 
 
 def convert_plain(text: str) -> str:
-    """A stretch of running text (no emphasis inside): quotes, ties, groups, then token by token."""
-    text = DOUBLE_QUOTES.sub("\u201c\\1\u201d", text)
-    text = SINGLE_QUOTES.sub("\u2018\\1\u2019", text)
-    text = TIE.sub(_tie, text)
-    text = WORD_GROUP.sub(lambda m: m.group(1) or m.group(2), text)
-    text = OPEN_QUOTES.sub("\u201c", text)
-    text = CLOSE_QUOTES.sub("\u201d", text)
-    text = SET_MEMBER.sub(r"\1 \\in{}", text)
-    text = LETTER_MACRO.sub(r"\\\1{}", text)  # \L ojasiewicz is one word: Łojasiewicz
-    text = SPACED_ARGUMENT.sub(r"\1{\2}", text)  # "mathcal O(" -> "mathcal{O}(": one token
-    return "".join(convert_token(t) if t.strip() else t for t in _tokens(text))
+    """A stretch of running text (no emphasis inside): quotes, ties, groups, then token by token.
+
+    Each substitution runs only when the text holds the character it needs:
+    most abstracts have a little LaTeX, and a regex scan costs more than `in`.
+    """
+    if "``" in text:
+        text = DOUBLE_QUOTES.sub("\u201c\\1\u201d", text)
+    if "`" in text:
+        text = SINGLE_QUOTES.sub("\u2018\\1\u2019", text)
+    if "~" in text:
+        text = TIE.sub(_tie, text)
+    if "{" in text:
+        text = WORD_GROUP.sub(lambda m: m.group(1) or m.group(2), text)
+    if "``" in text:
+        text = OPEN_QUOTES.sub("\u201c", text)
+    if "''" in text:
+        text = CLOSE_QUOTES.sub("\u201d", text)
+    if "in R" in text or "in \\mathbb" in text:
+        text = SET_MEMBER.sub(r"\1 \\in{}", text)
+    if "\\" in text:
+        text = LETTER_MACRO.sub(r"\\\1{}", text)  # \L ojasiewicz is one word: Łojasiewicz
+    if "math" in text or "tilde" in text or "sqrt" in text:
+        text = SPACED_ARGUMENT.sub(r"\1{\2}", text)  # "mathcal O(" -> "mathcal{O}(": one token
+    parts = _tokens(text)
+    # Tokens are converted once per distinct token (convert_token is pure); a
+    # text none of whose tokens changes is returned as it is.
+    fresh = set(parts) - _SAME
+    for token in fresh:
+        converted = convert_token(token) if token.strip() else token
+        if converted == token:
+            _SAME.add(token)
+        else:
+            _CHANGED[token] = converted
+    if _CHANGED.keys().isdisjoint(parts):
+        return "".join(parts)
+    return "".join([_CHANGED.get(t, t) for t in parts])
+
+
+# Memo of convert_token over every text seen: tokens it leaves alone, and the others.
+_SAME: set[str] = set()
+_CHANGED: dict[str, str] = {}
 
 
 def _tokens(text: str) -> list[str]:
     """Split at whitespace outside braces: a brace group ({m times k}) stays one token."""
+    parts = re.split(r"(\s+)", text)
+    if "{" not in text or all(p.count("{") <= p.count("}") for p in parts if "{" in p):
+        return parts  # no token leaves a brace open: nothing to join
     tokens: list[str] = []
     depth = 0
-    for part in re.split(r"(\s+)", text):
+    for part in parts:
         if tokens and depth > 0:
             tokens[-1] += part
         else:
@@ -319,16 +352,21 @@ def clean_runs(raw: str) -> tuple[Run, ...]:
         last = span.end
     pieces.append(raw[last:])
     # URLs, template syntax and code identifiers go through untouched, behind placeholders.
-    source = TEMPLATE.sub(lambda m: _hold(m.group(), held), "".join(pieces))
-    source = IDENTIFIER.sub(lambda m: _hold(m.group(), held), source)
+    source = "".join(pieces)
+    if "{" in source:
+        source = TEMPLATE.sub(lambda m: _hold(m.group(), held), source)
+    if "_" in source:
+        source = IDENTIFIER.sub(lambda m: _hold(m.group(), held), source)
     runs: list[Run] = []
     last = 0
-    for match in EMPHASIS.finditer(source):
+    for match in EMPHASIS.finditer(source) if "\\" in source else ():
         runs.append(Run(convert_plain(source[last : match.start()])))
         style = EMPHASIS_STYLES[match.group(1) or match.group(3)]
         runs.append(Run(convert_plain(match.group(2) if match.group(1) else match.group(4)), style))
         last = match.end()
     runs.append(Run(convert_plain(source[last:])))
+    if not held:
+        return _merge(runs)
     return tuple(Run(PLACEHOLDER.sub(lambda m: held[int(m.group(1))], r.text), r.style) for r in _merge(runs))
 
 

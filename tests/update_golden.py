@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from generator.build import Options, make_catalogue
+from generator.models import plan_text
 from generator.render import render_site
 
 HERE = Path(__file__).resolve().parent
@@ -17,7 +18,7 @@ GOLDEN = HERE / "golden"
 def golden_plan() -> dict[str, str]:
     """The generated pages of the fixture corpus (no vendored assets)."""
     result = make_catalogue(Options(sources=FIXTURE, tags=TAGS))
-    return render_site(result.catalogue)
+    return plan_text(render_site(result.catalogue))
 
 
 def main() -> None:
