@@ -6,19 +6,22 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from generator.corpus import Merge, deduplicate
 from generator.errors import GeneratorError
-from generator.models import Catalogue, Entry, Problem
+from generator.models import Catalogue, Entry, Paper, Problem, Tag, TagMatch
 from generator.notes import load_notes
 from generator.overrides import apply_overrides, parse_overrides
 from generator.parse import parse_listing
 from generator.slugs import assign_slugs
 from generator.sources import fingerprint, read_listings, read_text_asset, read_yaml
-from generator.tagging import tag_papers
+from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
 from generator.writer import WriteReport, files_untouched, read_state, write_plan, write_state
 
@@ -50,6 +53,19 @@ class Options:
         return self.sources.parent / "notes.yml", False
 
 
+class Clock:
+    """Wall time per pipeline stage, for `readinglist generate --timings` and the benchmark."""
+
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((stage, now - self._last))
+        self._last = now
+
+
 @dataclass(frozen=True)
 class Result:
     catalogue: Catalogue | None  # None when the run found docs/ up to date and stopped early
@@ -61,6 +77,7 @@ class Result:
     report: WriteReport | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     counts: tuple[str, ...] = ()  # the summary's counting lines, when there is no catalogue
+    timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in pipeline order
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -122,9 +139,45 @@ def strict_error(warnings: tuple[Problem, ...]) -> GeneratorError:
     return GeneratorError(f"{len(warnings)} warnings, and --strict turns warnings into errors:\n{listed}")
 
 
-def make_catalogue(options: Options) -> Result:
-    """Everything up to the site plan, with no writes."""
+def analyse(
+    tags: tuple[Tag, ...], papers: list[Paper], slugs: dict[str, str], clean: bool
+) -> tuple[dict[str, tuple[TagMatch, ...]], dict[str, tuple[str, ...]]]:
+    """Tags of every paper and related papers by slug; with `clean`, also each abstract's
+    LaTeX clean-up (kept by textclean for the renderers). The per-paper work is cut
+    into slices that run on every core (generator/parallel.py), beside the related papers."""
+    # Imported here, not at the top: numpy/scipy and pylatexenc take longer to import than a no-op run takes.
+    from generator import parallel
+    from generator.related import paper_text
+    from generator.textclean import clean_runs, prime
+
+    index = PhraseIndex(compile_taxonomy(tags))
+    texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
+    workers = parallel.jobs(len(papers))
+    pieces = parallel.chunks(papers, 4 * workers)
+
+    def related() -> dict[str, tuple[str, ...]]:
+        from generator.related import related_papers
+
+        return related_papers(texts)
+
+    def tag_and_clean(piece: Sequence[Paper]) -> tuple[list[tuple[TagMatch, ...]], dict]:
+        cleaned = {p.abstract: clean_runs(p.abstract) for p in piece} if clean else {}
+        return [tag_paper(index, p) for p in piece], cleaned
+
+    results = parallel.run_all([related, *(partial(tag_and_clean, piece) for piece in pieces)], workers)
+    tagged: dict[str, tuple[TagMatch, ...]] = {}
+    for piece, (found, cleaned) in zip(pieces, results[1:], strict=True):
+        tagged.update(zip((p.key for p in piece), found, strict=True))
+        prime(cleaned)
+    return tagged, results[0]
+
+
+def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = False) -> Result:
+    """Everything up to the site plan, with no writes. `clean`: also clean every abstract now
+    (on every core), for the renderers."""
+    clock = clock or Clock()
     entries, problems, nfiles, skipped = parse_all(options)
+    clock.lap("read and parse")
     papers, merges, dedup_problems = deduplicate(entries)
     problems.extend(dedup_problems)
     tags = load_taxonomy(read_yaml(options.tags), str(options.tags))
@@ -135,12 +188,11 @@ def make_catalogue(options: Options) -> Result:
     sources = tuple(sorted({e.provenance.source for e in entries} | set(dates)))
     where = str(options.overrides_path)
     overrides = parse_overrides(read_text_asset(options.overrides_path), where)
-    matches, override_problems = apply_overrides(tag_papers(tags, papers), slugs, tags, overrides, where)
+    clock.lap("deduplicate, slugs, taxonomy")
+    tagged, related = analyse(tags, papers, slugs, clean)
+    matches, override_problems = apply_overrides(tagged, slugs, tags, overrides, where)
     problems.extend(override_problems)
-    # Imported here, not at the top: numpy/scipy take longer to import than a no-op run takes.
-    from generator.related import paper_text, related_papers
-
-    related = related_papers([(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers])
+    clock.lap("tag, related papers" + (", clean abstracts" if clean else ""))
     by_slug = {slugs[p.key]: p.key for p in papers}
     notes_path, required = options.notes_path
     notes = load_notes(read_yaml(notes_path, required=required), str(notes_path), list(by_slug))
@@ -154,7 +206,8 @@ def make_catalogue(options: Options) -> Result:
         {p.key: tuple(by_slug[s] for s in related[slugs[p.key]]) for p in papers},
         {by_slug[slug]: note for slug, note in notes.items()},
     )
-    return Result(cat, nfiles, len(entries), skipped, tuple(merges), tuple(problems))
+    clock.lap("notes")
+    return Result(cat, nfiles, len(entries), skipped, tuple(merges), tuple(problems), timings=tuple(clock.laps))
 
 
 FINGERPRINT_VERSION = "1"
@@ -207,12 +260,14 @@ def generate(options: Options) -> Result:
     cached = up_to_date(options, stamp)
     if cached is not None:
         return cached
-    result = make_catalogue(options)
+    clock = Clock()
+    result = make_catalogue(options, clock, clean=True)
     if options.strict and result.warnings:
         raise strict_error(result.warnings)
     from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
 
     plan = render_site(result.catalogue, options.directory_urls, os.environ.get("SITE_URL") or None, feed_stamp())
+    clock.lap("render pages")
     lasting: list[str] = []  # true of every run on these inputs: replayed by a no-op run
     shim = read_text_asset(SHIM_SOURCE)
     if shim is not None:
@@ -225,7 +280,8 @@ def generate(options: Options) -> Result:
         "(it is yours now: delete it if you do not need it)"
         for rel in report.kept
     ]
-    result = replace(result, report=report, notes=tuple(lasting + kept))
+    clock.lap("write (exports made here)")
+    result = replace(result, report=report, notes=tuple(lasting + kept), timings=tuple(clock.laps))
     summary = {
         "files": result.files,
         "entries": result.entries,

@@ -40,6 +40,7 @@ def make_parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="write the paper, tag and home pages into docs/")
     add_input_options(gen)
     gen.add_argument("--offline", action="store_true", help="write papers.json URLs for the offline (file://) build")
+    gen.add_argument("--timings", action="store_true", help="print the wall time of each pipeline stage")
 
     bld = sub.add_parser("build", help="generate, then build the site with MkDocs (strict)")
     add_input_options(bld)
@@ -107,6 +108,9 @@ def run(args: argparse.Namespace) -> int:
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     print(result.summary())
+    if getattr(args, "timings", False):
+        for stage, seconds in result.timings:
+            print(f"  {seconds:7.2f} s  {stage}")
     if args.command == "build":
         code = mkdocs("build", "--strict", "--site-dir", str(args.site), offline=offline, config=args.config)
         if code == 0:

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -116,9 +117,13 @@ BIB_ESCAPES = str.maketrans(
 )
 
 
+BIB_SPECIALS = re.compile("[" + re.escape("".join(chr(c) for c in BIB_ESCAPES)) + "]")
+
+
 def bib_value(text: str) -> str:
     """Unicode text -> a BibTeX field value (UTF-8) whose braces always balance."""
-    return " ".join(text.split()).translate(BIB_ESCAPES)
+    # A regex pass that looks up only the characters it finds: faster than str.translate.
+    return BIB_SPECIALS.sub(lambda m: BIB_ESCAPES[ord(m.group())], " ".join(text.split()))
 
 
 def listing_label(paper: Paper) -> str:

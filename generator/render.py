@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
+from functools import partial
 
-from generator import exports
+from generator import exports, parallel
 from generator.escape import markdown_text
-from generator.models import Catalogue, Content
+from generator.models import Catalogue, Content, Paper
 from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter
 from generator.render_paper import render_paper
 from generator.render_reading import render_reading
@@ -47,6 +49,25 @@ def render_home(cat: Catalogue) -> str:
     )
 
 
+def paper_files(cat: Catalogue, directory_urls: bool) -> tuple[dict[str, str], exports.Rows]:
+    """Every paper's page and export rows, made on every core (generator/parallel.py), in paper order."""
+    titles = {p.key: p.title for p in cat.papers}
+
+    def make(piece: Sequence[Paper]) -> tuple[list[str], exports.Rows]:
+        return [render_paper(cat, p, titles) for p in piece], exports.export_rows(cat, piece, directory_urls)
+
+    workers = parallel.jobs(len(cat.papers))
+    pieces = parallel.chunks(cat.papers, 2 * workers)
+    pages: dict[str, str] = {}
+    rows = exports.Rows({}, {}, {})
+    for piece, (texts, part) in zip(pieces, parallel.run_all([partial(make, p) for p in pieces], workers), strict=True):
+        pages.update((f"{PAPERS_DIR}/{cat.slugs[p.key]}.md", text) for p, text in zip(piece, texts, strict=True))
+        rows.json.update(part.json)
+        rows.bib.update(part.bib)
+        rows.csv.update(part.csv)
+    return pages, rows
+
+
 def render_site(
     cat: Catalogue, directory_urls: bool = True, site_url: str | None = None, updated: dt.datetime | None = None
 ) -> dict[str, Content]:
@@ -55,18 +76,16 @@ def render_site(
     `site_url` makes the feed's links absolute; `updated` stamps the feed
     (default: the Unix epoch, so that the same input gives the same bytes).
     """
-    plan: dict[str, str] = {"index.md": render_home(cat)}
+    plan: dict[str, Content] = {"index.md": render_home(cat)}
     grouped = papers_by_tag(cat)
     plan[f"{TAGS_DIR}/index.md"] = render_tag_index(cat, grouped)
     together = co_occurrence(cat)
-    rows = exports.export_rows(cat, cat.papers, directory_urls)
+    pages, rows = paper_files(cat, directory_urls)
     for tag in cat.tags:
         plan[f"{TAGS_DIR}/{tag.slug}.md"] = render_tag(cat, tag, grouped[tag.slug], together)
         for name, text in exports.export_files(grouped[tag.slug], rows).items():
             plan[f"{TAGS_DIR}/{tag.slug}/{name}"] = text
-    titles = {p.key: p.title for p in cat.papers}
-    for paper in cat.papers:
-        plan[f"{PAPERS_DIR}/{cat.slugs[paper.key]}.md"] = render_paper(cat, paper, titles)
+    plan.update(pages)
     plan.update(render_reading(cat))
     plan.update(exports.export_files(cat.papers, rows))
     stamp = updated or dt.datetime.fromtimestamp(0, dt.UTC)

@@ -334,13 +334,27 @@ def _merge(runs: list[Run]) -> tuple[Run, ...]:
     return tuple(r for r in out if r.text)
 
 
-@lru_cache(maxsize=65536)
 def clean_runs(raw: str) -> tuple[Run, ...]:
     """Raw abstract -> runs of clean Unicode text with their emphasis.
 
     Only recognised LaTeX residue changes; text that is not LaTeX (Markdown,
     templates, HTML, code) stays exactly as written.
     """
+    known = _PRIMED.get(raw)
+    return known if known is not None else _clean_runs(raw)
+
+
+# Results made elsewhere (by parallel workers, see build.py), handed in by prime().
+_PRIMED: dict[str, tuple[Run, ...]] = {}
+
+
+def prime(cleaned: dict[str, tuple[Run, ...]]) -> None:
+    """Remember clean_runs results computed in other processes, so this one does not redo them."""
+    _PRIMED.update(cleaned)
+
+
+@lru_cache(maxsize=65536)
+def _clean_runs(raw: str) -> tuple[Run, ...]:
     if not _needs_latex(raw):
         return (Run(" ".join(raw.split())),) if raw.strip() else ()
     held: list[str] = []

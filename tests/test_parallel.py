@@ -1,0 +1,67 @@
+"""Forked workers change how fast the site is made, never what is made."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator import parallel, textclean
+from generator.build import Options, make_catalogue
+from generator.models import plan_text
+from generator.render import render_site
+from tests.sitebuild import ROOT
+
+CORPUS = ROOT / "corpus"
+
+
+def site_plan(monkeypatch, jobs: str) -> dict[str, str]:
+    monkeypatch.setenv("READINGLIST_JOBS", jobs)
+    # Forget what earlier runs cleaned in this process, so each run does the work itself.
+    monkeypatch.setattr(textclean, "_PRIMED", {})
+    textclean._clean_runs.cache_clear()
+    options = Options(sources=CORPUS / "sources", tags=CORPUS / "tags.yml", notes=CORPUS / "notes.yml")
+    return plan_text(render_site(make_catalogue(options, clean=True).catalogue))
+
+
+def test_three_workers_make_the_same_site_as_one(monkeypatch):
+    one = site_plan(monkeypatch, "1")
+    three = site_plan(monkeypatch, "3")
+    assert len(one) > 400
+    assert list(one) == list(three)  # same files, in the same order
+    assert [k for k in one if one[k] != three[k]] == []
+
+
+def test_run_all_keeps_task_order_and_runs_in_other_processes():
+    me = os.getpid()
+    tasks = [lambda i=i: (i, os.getpid()) for i in range(7)]
+    results = parallel.run_all(tasks, 2)
+    assert [i for i, _ in results] == list(range(7))
+    assert all(pid != me for _, pid in results)
+    assert parallel.run_all(tasks, 1) == [(i, me) for i in range(7)]
+
+
+def test_a_failing_task_fails_the_run():
+    def broken() -> int:
+        raise ValueError("bad input in a worker")
+
+    with pytest.raises(ValueError, match="bad input in a worker"):
+        parallel.run_all([lambda: 1, broken], 2)
+
+
+@pytest.mark.parametrize(("n", "count"), [(0, 3), (1, 3), (7, 3), (9, 3), (10, 4), (5, 10)])
+def test_chunks_cover_the_items_in_order_and_near_equal(n, count):
+    items = list(range(n))
+    cut = parallel.chunks(items, count)
+    assert [x for piece in cut for x in piece] == items
+    sizes = [len(piece) for piece in cut]
+    assert len(cut) == max(1, min(count, n)) and max(sizes) - min(sizes) <= 1
+
+
+def test_jobs_setting(monkeypatch):
+    monkeypatch.setenv("READINGLIST_JOBS", "3")
+    assert parallel.jobs(10) == 3
+    monkeypatch.setenv("READINGLIST_JOBS", "nonsense")
+    assert parallel.jobs(10**6) == 1
+    monkeypatch.delenv("READINGLIST_JOBS")
+    assert parallel.jobs(parallel.PARALLEL_MIN_PAPERS - 1) == 1  # small corpora stay in one process
