@@ -41,6 +41,7 @@ BIN = Path(sys.executable).parent
 HAND_WRITTEN = ("about.md", "benchmarks.md", "stylesheets")
 SHORT_NAV = "nav:\n  - Home: index.md\n  - Tags: tags/index.md\n  - About: about.md\n"
 WRITTEN = re.compile(r"docs: (\d+) files written, (\d+) unchanged, (\d+) removed")
+STAGE = re.compile(r"^ +([\d.]+) s  (.+)$", re.MULTILINE)  # `--timings` lines
 
 
 @dataclass
@@ -58,6 +59,8 @@ class Figures:
     noop: list[Run] = field(default_factory=list)
     change: list[Run] = field(default_factory=list)
     build: list[Run] = field(default_factory=list)
+    stages: list[dict[str, float]] = field(default_factory=list)  # cold generate, per run: {stage: seconds}
+    build_generate: list[float] = field(default_factory=list)  # the generate part of each build
     bare_mkdocs: list[Run] = field(default_factory=list)
     bare_material: list[Run] = field(default_factory=list)
     index_bytes: int | None = None
@@ -162,8 +165,9 @@ def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path,
     gen = [*readinglist, "generate", *inputs]
     for r in range(runs):
         clear_generated(project)
-        run, text = timed(gen, project)
+        run, text = timed([*gen, "--timings"], project)
         figures.cold.append(run)
+        figures.stages.append({stage: float(s) for s, stage in STAGE.findall(text)})
         entries = re.search(r"(\d+) entries", text)
         figures.entries = int(entries.group(1)) if entries else 0
         log(f"  N={n} run {r + 1}: generate cold {run.seconds:.2f} s, {run.rss_mb:.0f} MB")
@@ -181,9 +185,10 @@ def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path,
     mkdocs = [str(BIN / "python"), "-m", "mkdocs", "build", "--quiet"]
     for r in range(runs):
         clear_generated(project)
-        build = [*readinglist, "build", *inputs, "--site", "site"]
-        run, _ = timed(build, project)
+        build = [*readinglist, "build", *inputs, "--site", "site", "--timings"]
+        run, text = timed(build, project)
         figures.build.append(run)
+        figures.build_generate.append(sum(float(s) for s, _ in STAGE.findall(text)))
         log(f"  N={n} run {r + 1}: readinglist build {run.seconds:.2f} s, {run.rss_mb:.0f} MB")
         run, _ = timed([*mkdocs, "-f", "bare-mkdocs.yml", "-d", "site-bare-mkdocs"], project)
         figures.bare_mkdocs.append(run)
@@ -243,6 +248,7 @@ def table(results: list[Figures]) -> str:
         ("bare `mkdocs build`, MkDocs theme", [fmt(median(f.bare_mkdocs), ".1f", " s") for f in results]),
         ("bare `mkdocs build`, Material, short nav", [fmt(median(f.bare_material), ".1f", " s") for f in results]),
         ("build / bare Material", [ratio(f.build, f.bare_material) for f in results]),
+        ("build, MkDocs part only / bare Material", [mkdocs_ratio(f) for f in results]),
         ("build / bare MkDocs theme", [ratio(f.build, f.bare_mkdocs) for f in results]),
         ("search_index.json", [fmt(mb(f.index_bytes), ".1f", " MB") for f in results]),
         ("search index per paper", [fmt(per(f.index_bytes, f.n), ".2f", " KB") for f in results]),
@@ -257,6 +263,34 @@ def table(results: list[Figures]) -> str:
         ("site files", [fmt(f.site_files, ",") for f in results]),
     ]
     return "\n".join([head, rule, *(f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows)])
+
+
+def mkdocs_ratio(f: Figures) -> str:
+    """Our build minus its generate stages, against bare Material: what our config and pages add to MkDocs."""
+    if not f.build or not f.bare_material or len(f.build_generate) < len(f.build):
+        return "–"
+    pairs = zip(f.build, f.build_generate, f.bare_material, strict=False)
+    return f"{statistics.median((b.seconds - g) / m.seconds for b, g, m in pairs):.2f}×"
+
+
+def stage_table(results: list[Figures]) -> str:
+    """Cold generate, stage by stage (medians of the runs), from `readinglist generate --timings`."""
+    names: list[str] = []
+    for f in results:
+        for run in f.stages:
+            names += [n for n in run if n not in names]
+    if not names:
+        return ""
+    head = "| cold generate, stage | " + " | ".join(f"{f.n:,} papers" for f in results) + " |"
+    rule = "|---|" + "---|" * len(results)
+    lines = [head, rule]
+    for name in names:
+        cells = []
+        for f in results:
+            values = [run[name] for run in f.stages if name in run]
+            cells.append(fmt(statistics.median(values) if values else None, ".2f", " s"))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def ratio(ours: list[Run], base: list[Run]) -> str:
@@ -327,11 +361,12 @@ def main(argv: list[str] | None = None) -> int:
     def progress(message: str) -> None:
         # Rewrite the page after every step, so an interrupted long run still leaves its figures.
         log(message)
-        args.out.write_text(render_doc(table(results), command, started, partial=True), encoding="utf-8")
+        text = table(results) + "\n\n" + stage_table(results)
+        args.out.write_text(render_doc(text, command, started, partial=True), encoding="utf-8")
 
     for figures in results:
         measure(figures.n, args.runs, args.build_max, args.cold_only_above, args.work, progress, figures)
-    text = table(results)
+    text = table(results) + "\n\n" + stage_table(results)
     print(text)
     args.out.write_text(render_doc(text, command, started), encoding="utf-8")
     log(f"wrote {args.out}")

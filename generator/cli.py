@@ -49,6 +49,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="build a site that works from disk (file://), search included"
     )
     bld.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration file")
+    bld.add_argument("--timings", action="store_true", help="print the wall time of each generate stage")
 
     srv = sub.add_parser("serve", help="generate, then serve the site on 127.0.0.1 with live reload")
     add_input_options(srv)

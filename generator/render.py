@@ -49,16 +49,21 @@ def render_home(cat: Catalogue) -> str:
     )
 
 
-def paper_files(cat: Catalogue, directory_urls: bool) -> tuple[dict[str, str], exports.Rows]:
-    """Every paper's page and export rows, made on every core (generator/parallel.py), in paper order."""
+def paper_files(cat: Catalogue, directory_urls: bool) -> tuple[dict[str, bytes], exports.Rows]:
+    """Every paper's page and export rows, made on every core (generator/parallel.py), in paper order.
+
+    Pages come back encoded: a str holding one non-ASCII character takes 2 or 4
+    bytes per character, and 50,000 pages are held until the writer is done.
+    """
     titles = {p.key: p.title for p in cat.papers}
 
-    def make(piece: Sequence[Paper]) -> tuple[list[str], exports.Rows]:
-        return [render_paper(cat, p, titles) for p in piece], exports.export_rows(cat, piece, directory_urls)
+    def make(piece: Sequence[Paper]) -> tuple[list[bytes], exports.Rows]:
+        pages = [render_paper(cat, p, titles).encode("utf-8") for p in piece]
+        return pages, exports.export_rows(cat, piece, directory_urls)
 
     workers = parallel.jobs(len(cat.papers))
     pieces = parallel.chunks(cat.papers, 2 * workers)
-    pages: dict[str, str] = {}
+    pages: dict[str, bytes] = {}
     rows = exports.Rows({}, {}, {})
     for piece, (texts, part) in zip(pieces, parallel.run_all([partial(make, p) for p in pieces], workers), strict=True):
         pages.update((f"{PAPERS_DIR}/{cat.slugs[p.key]}.md", text) for p, text in zip(piece, texts, strict=True))
