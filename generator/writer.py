@@ -101,20 +101,40 @@ def atomic_write(path: Path | str, data: bytes) -> None:
         raise
 
 
-def current_digest(name: str) -> str | None:
-    """SHA-256 of the file at a planned path, None if absent. Raises GeneratorError for a folder or link there."""
+def current_digest(name: str, known: tuple[list[int], str] | None = None) -> str | None:
+    """SHA-256 of the file at a planned path, None if absent. Raises GeneratorError for a folder or link there.
+
+    `known`: the size and mtime the last successful run recorded for this file,
+    with the digest it wrote; a file that still has both is not read again.
+    """
     try:
-        mode = os.lstat(name).st_mode
+        st = os.lstat(name)
     except FileNotFoundError:
         return None
-    if stat.S_ISLNK(mode):
+    if stat.S_ISLNK(st.st_mode):
         raise GeneratorError("is a symbolic link where the generator wants to write a page; remove it", name)
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(st.st_mode):
         raise GeneratorError(
             "is a folder (or other non-file) where the generator wants to write a page; rename or move it", name
         )
+    if known is not None and known[0] == [st.st_size, st.st_mtime_ns]:
+        return known[1]
     with open(name, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def last_written(docs: Path, owned: Manifest) -> dict[str, tuple[list[int], str]]:
+    """{path: ([size, mtime], digest)} for each file as the last successful run left it (see write_state)."""
+    state = read_state(docs) or {}
+    stats = state.get("files")
+    if not isinstance(stats, dict):
+        return {}
+    known = {}
+    for rel, stat_pair in stats.items():
+        digests = owned.get(rel)
+        if digests and len(digests) == 1 and isinstance(stat_pair, list):
+            known[rel] = (stat_pair, next(iter(digests)))
+    return known
 
 
 def check_plan_paths(plan: dict[str, Content]) -> None:
@@ -137,7 +157,9 @@ def check_parents(docs: Path, rel: str, seen: set[str]) -> None:
     seen.add(folder)
 
 
-def check_ownership(docs: Path, digests: dict[str, str], owned: Manifest) -> dict[str, str | None]:
+def check_ownership(
+    docs: Path, digests: dict[str, str], owned: Manifest, known: dict[str, tuple[list[int], str]] | None = None
+) -> dict[str, str | None]:
     """Refuse, before writing anything, to overwrite a file the generator did not write
     (or wrote and someone edited since). Returns the current digest of every planned path."""
     current: dict[str, str | None] = {}
@@ -148,7 +170,7 @@ def check_ownership(docs: Path, digests: dict[str, str], owned: Manifest) -> dic
         target = os.path.join(root, rel)  # strings, not Paths: this loop runs once per page
         try:
             check_parents(docs, rel, folders)
-            digest = current_digest(target)
+            digest = current_digest(target, known.get(rel) if known else None)
         except GeneratorError as exc:
             if str(exc) not in refused:  # a file in place of a folder stands in the way of every page in it
                 refused.append(str(exc))
@@ -205,7 +227,7 @@ def _write_plan(docs: Path, plan: dict[str, Content]) -> WriteReport:
     # Text is encoded once and kept; made-on-demand content is made, hashed and dropped.
     encoded = {rel: content_bytes(c) for rel, c in plan.items() if not callable(c)}
     digests = {rel: sha256(encoded[rel] if rel in encoded else content_bytes(c)) for rel, c in plan.items()}
-    current = check_ownership(docs, digests, owned)
+    current = check_ownership(docs, digests, owned, last_written(docs, owned))
     forget_state(docs)
     remove_stale_temp(docs)
     # Before the first write, accept both the old and the new content of every

@@ -67,3 +67,26 @@ def test_strict_still_fails_on_the_warnings_of_an_unchanged_corpus(project):
     replay = generate(project)
     assert replay.catalogue is None
     assert [(w.line, w.kind) for w in replay.warnings] == [(9, "skip")]
+
+
+def test_a_full_run_reads_back_only_the_files_touched_since_the_last_run(project, monkeypatch):
+    """Files with the size and mtime the last run recorded are not read again; a touched one is."""
+    import hashlib
+
+    from generator import writer
+
+    generate(project)
+    touched = project.docs / "papers" / "c-for-machine-learning.md"
+    touched.write_text(touched.read_text(encoding="utf-8"), encoding="utf-8")  # same bytes, new mtime
+    (project.sources / "003_new.txt").write_text("Other Title\n" + "Word. " * 80 + "\n", encoding="utf-8")
+    read: list[str] = []
+    real = hashlib.file_digest
+
+    def counting(handle, digest):
+        read.append(handle.name)
+        return real(handle, digest)
+
+    monkeypatch.setattr(writer.hashlib, "file_digest", counting)
+    again = generate(project)
+    assert again.catalogue is not None and again.report.written
+    assert read == [str(touched)]
