@@ -150,10 +150,15 @@ def analyse(
     from generator.related import paper_text
     from generator.textclean import clean_runs, prime
 
+    global _TAGGED
+    if _TAGGED[0] != tags:
+        _TAGGED = (tags, {})
+    memo = _TAGGED[1]
+    todo = [p for p in papers if (p.title, p.abstract) not in memo]
     index = PhraseIndex(compile_taxonomy(tags))
     texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
-    workers = parallel.jobs(len(papers))
-    pieces = parallel.chunks(papers, 4 * workers)
+    workers = parallel.jobs(len(todo))
+    pieces = parallel.chunks(todo, 4 * workers) if todo else []
 
     def related() -> dict[str, tuple[str, ...]]:
         from generator.related import related_papers
@@ -165,11 +170,15 @@ def analyse(
         return [tag_paper(index, p) for p in piece], cleaned
 
     results = parallel.run_all([related, *(partial(tag_and_clean, piece) for piece in pieces)], workers)
-    tagged: dict[str, tuple[TagMatch, ...]] = {}
     for piece, (found, cleaned) in zip(pieces, results[1:], strict=True):
-        tagged.update(zip((p.key for p in piece), found, strict=True))
+        memo.update(zip(((p.title, p.abstract) for p in piece), found, strict=True))
         prime(cleaned)
-    return tagged, results[0]
+    return {p.key: memo[p.title, p.abstract] for p in papers}, results[0]
+
+
+# Tags of the papers this process has tagged, for one taxonomy: a long-lived
+# process (`readinglist serve`) re-tags only the papers an edit changed.
+_TAGGED: tuple[tuple[Tag, ...], dict[tuple[str, str], tuple[TagMatch, ...]]] = ((), {})
 
 
 def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = False) -> Result:

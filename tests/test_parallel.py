@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from generator import parallel, textclean
+from generator import build, parallel, textclean
 from generator.build import Options, make_catalogue
 from generator.models import plan_text
 from generator.render import render_site
@@ -20,6 +20,7 @@ def site_plan(monkeypatch, jobs: str) -> dict[str, str]:
     # Forget what earlier runs cleaned in this process, so each run does the work itself.
     monkeypatch.setattr(textclean, "_PRIMED", {})
     textclean._clean_runs.cache_clear()
+    monkeypatch.setattr(build, "_TAGGED", ((), {}))
     options = Options(sources=CORPUS / "sources", tags=CORPUS / "tags.yml", notes=CORPUS / "notes.yml")
     return plan_text(render_site(make_catalogue(options, clean=True).catalogue))
 
@@ -65,3 +66,31 @@ def test_jobs_setting(monkeypatch):
     assert parallel.jobs(10**6) == 1
     monkeypatch.delenv("READINGLIST_JOBS")
     assert parallel.jobs(parallel.PARALLEL_MIN_PAPERS - 1) == 1  # small corpora stay in one process
+
+
+def test_a_long_lived_process_tags_only_what_changed(tmp_path, monkeypatch):
+    """`readinglist serve` runs generate again in the same process: unchanged papers keep their tags."""
+    import shutil
+
+    monkeypatch.setenv("READINGLIST_JOBS", "1")
+    monkeypatch.setattr(build, "_TAGGED", ((), {}))
+    sources = shutil.copytree(ROOT / "tests" / "fixtures" / "corpus", tmp_path / "sources")
+    options = Options(sources=sources, tags=ROOT / "tests" / "fixtures" / "tags.yml")
+    calls: list[str] = []
+    real = build.tag_paper
+    monkeypatch.setattr(build, "tag_paper", lambda index, paper: calls.append(paper.title) or real(index, paper))
+    first = make_catalogue(options).catalogue
+    assert len(calls) == len(first.papers) > 3
+    calls.clear()
+    listing = sorted(sources.glob("*.txt"))[0]
+    listing.write_text(
+        listing.read_text(encoding="utf-8")
+        + "\nA Paper About Diffusion Models\n"
+        + "Words about diffusion models. " * 20
+        + "\n",
+        encoding="utf-8",
+    )
+    second = make_catalogue(options).catalogue
+    assert calls == ["A Paper About Diffusion Models"]
+    assert len(second.papers) == len(first.papers) + 1
+    assert {k: v for k, v in second.matches.items() if k in first.matches} == dict(first.matches)
