@@ -49,28 +49,61 @@ def render_home(cat: Catalogue) -> str:
     )
 
 
+PaperFiles = tuple[bytes, bytes, bytes, bytes]  # page, papers.json line, BibTeX entry, CSV row
+
+
+def paper_inputs(cat: Catalogue, paper: Paper, titles: dict[str, str], directory_urls: bool) -> tuple:
+    """Everything a paper's page and export rows are made from: equal inputs make equal files."""
+    by_slug = {t.slug: t for t in cat.tags}
+    matches = cat.matches[paper.key]
+    return (
+        paper,
+        cat.slugs[paper.key],
+        matches,
+        tuple(by_slug[m.tag] for m in matches),
+        cat.notes.get(paper.key),
+        tuple((cat.slugs[k], titles[k]) for k in cat.related.get(paper.key, ())),
+        directory_urls,
+    )
+
+
 def paper_files(cat: Catalogue, directory_urls: bool) -> tuple[dict[str, bytes], exports.Rows]:
-    """Every paper's page and export rows, made on every core (generator/parallel.py), in paper order.
+    """Every paper's page and export rows, in paper order.
 
-    Pages come back encoded: a str holding one non-ASCII character takes 2 or 4
-    bytes per character, and 50,000 pages are held until the writer is done.
+    Made on every core (generator/parallel.py), and only for papers whose inputs
+    changed since this process last made them (`readinglist serve` regenerates
+    in the same process after each edit). Pages come back encoded: a str holding
+    one non-ASCII character takes 2 or 4 bytes per character.
     """
+    global _MADE
     titles = {p.key: p.title for p in cat.papers}
+    inputs = {p.key: paper_inputs(cat, p, titles, directory_urls) for p in cat.papers}
+    made = {inputs[p.key]: _MADE[inputs[p.key]] for p in cat.papers if inputs[p.key] in _MADE}
+    todo = [p for p in cat.papers if inputs[p.key] not in made]
 
-    def make(piece: Sequence[Paper]) -> tuple[list[bytes], exports.Rows]:
-        pages = [render_paper(cat, p, titles).encode("utf-8") for p in piece]
-        return pages, exports.export_rows(cat, piece, directory_urls)
+    def make(piece: Sequence[Paper]) -> list[PaperFiles]:
+        rows = exports.export_rows(cat, piece, directory_urls)
+        return [
+            (render_paper(cat, p, titles).encode("utf-8"), rows.json[p.key], rows.bib[p.key], rows.csv[p.key])
+            for p in piece
+        ]
 
-    workers = parallel.jobs(len(cat.papers))
-    pieces = parallel.chunks(cat.papers, 2 * workers)
+    workers = parallel.jobs(len(todo))
+    pieces = parallel.chunks(todo, 2 * workers) if todo else []
+    for piece, files in zip(pieces, parallel.run_all([partial(make, p) for p in pieces], workers), strict=True):
+        made.update(zip((inputs[p.key] for p in piece), files, strict=True))
+    _MADE = made  # this corpus's papers only: the memo never outgrows the corpus
     pages: dict[str, bytes] = {}
     rows = exports.Rows({}, {}, {})
-    for piece, (texts, part) in zip(pieces, parallel.run_all([partial(make, p) for p in pieces], workers), strict=True):
-        pages.update((f"{PAPERS_DIR}/{cat.slugs[p.key]}.md", text) for p, text in zip(piece, texts, strict=True))
-        rows.json.update(part.json)
-        rows.bib.update(part.bib)
-        rows.csv.update(part.csv)
+    for p in cat.papers:
+        page, json_line, bib, csv_line = made[inputs[p.key]]
+        pages[f"{PAPERS_DIR}/{cat.slugs[p.key]}.md"] = page
+        rows.json[p.key], rows.bib[p.key], rows.csv[p.key] = json_line, bib, csv_line
     return pages, rows
+
+
+# {paper inputs: its files}, from this process's last run.
+_MADE: dict[tuple, PaperFiles] = {}
 
 
 def render_site(

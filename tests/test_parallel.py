@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from generator import build, parallel, textclean
+from generator import build, parallel, render, textclean
 from generator.build import Options, make_catalogue
 from generator.models import plan_text
 from generator.render import render_site
@@ -21,6 +21,7 @@ def site_plan(monkeypatch, jobs: str) -> dict[str, str]:
     monkeypatch.setattr(textclean, "_PRIMED", {})
     textclean._clean_runs.cache_clear()
     monkeypatch.setattr(build, "_TAGGED", ((), {}))
+    monkeypatch.setattr(render, "_MADE", {})
     options = Options(sources=CORPUS / "sources", tags=CORPUS / "tags.yml", notes=CORPUS / "notes.yml")
     return plan_text(render_site(make_catalogue(options, clean=True).catalogue))
 
@@ -68,7 +69,7 @@ def test_jobs_setting(monkeypatch):
     assert parallel.jobs(parallel.PARALLEL_MIN_PAPERS - 1) == 1  # small corpora stay in one process
 
 
-def test_a_long_lived_process_tags_only_what_changed(tmp_path, monkeypatch):
+def test_a_long_lived_process_tags_and_renders_only_what_changed(tmp_path, monkeypatch):
     """`readinglist serve` runs generate again in the same process: unchanged papers keep their tags."""
     import shutil
 
@@ -76,12 +77,22 @@ def test_a_long_lived_process_tags_only_what_changed(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "_TAGGED", ((), {}))
     sources = shutil.copytree(ROOT / "tests" / "fixtures" / "corpus", tmp_path / "sources")
     options = Options(sources=sources, tags=ROOT / "tests" / "fixtures" / "tags.yml")
+    monkeypatch.setattr(render, "_MADE", {})
     calls: list[str] = []
     real = build.tag_paper
     monkeypatch.setattr(build, "tag_paper", lambda index, paper: calls.append(paper.title) or real(index, paper))
+    rendered: list[str] = []
+    real_render = render.render_paper
+    monkeypatch.setattr(
+        render,
+        "render_paper",
+        lambda cat, paper, titles: rendered.append(paper.title) or real_render(cat, paper, titles),
+    )
     first = make_catalogue(options).catalogue
-    assert len(calls) == len(first.papers) > 3
+    first_plan = plan_text(render_site(first))
+    assert len(calls) == len(rendered) == len(first.papers) > 3
     calls.clear()
+    rendered.clear()
     listing = sorted(sources.glob("*.txt"))[0]
     listing.write_text(
         listing.read_text(encoding="utf-8")
@@ -94,3 +105,14 @@ def test_a_long_lived_process_tags_only_what_changed(tmp_path, monkeypatch):
     assert calls == ["A Paper About Diffusion Models"]
     assert len(second.papers) == len(first.papers) + 1
     assert {k: v for k, v in second.matches.items() if k in first.matches} == dict(first.matches)
+    second_plan = plan_text(render_site(second))
+    # Re-rendered: the new paper, and the papers whose related list changed; no other.
+    changed = {
+        p.title for p in second.papers if p.key not in first.related or first.related[p.key] != second.related[p.key]
+    }
+    assert "A Paper About Diffusion Models" in changed and set(rendered) == changed
+    assert len(rendered) < len(second.papers)
+    # ...and the plan is what a fresh process makes from the same inputs.
+    monkeypatch.setattr(render, "_MADE", {})
+    assert plan_text(render_site(second)) == second_plan
+    assert second_plan != first_plan
