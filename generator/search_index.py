@@ -196,6 +196,20 @@ def build_index(config: dict[str, Any], entries: list[Entry], tag_names: list[st
     return {"config": {**config, "readinglist": index}, "docs": docs}
 
 
+def note_words(note: dict[str, Any] | None) -> str:
+    """The words of the reading-list box a paper page shows above the abstract (render_paper.py)."""
+    if not note:
+        return ""
+    words = ["My reading list", str(note.get("status") or "").replace("-", " ")]
+    for key, prefix in (("priority", "priority"), ("rating", "rated"), ("added", "added")):
+        if note.get(key) is not None:
+            words.append(f"{prefix} {note[key]}")
+    if note.get("tags"):
+        words.append("your tags: " + " ".join(note["tags"]))
+    words.append(note.get("note") or "")
+    return " ".join(words)
+
+
 def paper_entries(
     papers: list[dict[str, Any]],
     locations: dict[str, str],
@@ -207,8 +221,7 @@ def paper_entries(
     """papers.json records -> entries: title, clean abstract, the reader's note, tags (by name)."""
     entries = []
     for paper in papers:
-        note = paper.get("note") or {}
-        text = " ".join([paper.get("abstract_clean") or paper.get("abstract") or "", note.get("note") or ""])
+        text = " ".join([note_words(paper.get("note")), paper.get("abstract_clean") or paper.get("abstract") or ""])
         names = [tag_names.get(slug, slug) for slug in paper.get("tags", [])]
         entries.append(
             Entry(
