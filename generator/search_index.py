@@ -13,9 +13,9 @@ Material's main thread fetches it (or, offline, `search_index.js`) and hands
 exactly `config` and `docs` to the worker:
 
 - `docs`: one entry per result, `{"location", "title", "text", "tags"}`. Title
-  and text are HTML-escaped plain text (the worker unescapes, marks the matches
-  and escapes again); `text` is only a short snippet; `tags` are numbers into
-  `config.readinglist.tags`.
+  and text are HTML-escaped plain text, the text a short snippet in one `<p>`
+  (the worker unescapes, marks the matches and escapes again); `tags` are
+  numbers into `config.readinglist.tags`.
 - `config.readinglist`: the inverted index. `terms` is the sorted vocabulary
   (UTF-16 order, as JavaScript sorts) joined by spaces; `postings` has, in the
   same order and also space-separated, each term's documents as delta-coded
@@ -183,7 +183,9 @@ def build_index(config: dict[str, Any], entries: list[Entry], tag_names: list[st
         raise PluginError("readinglist-search: the search separator must split on spaces")
     docs = []
     for entry in entries:
-        doc: dict[str, Any] = {"location": entry.location, "title": entry.title, "text": entry.text}
+        # One paragraph of escaped text, as Material's entries hold it.
+        text = f"<p>{entry.text}</p>" if entry.text else ""
+        doc: dict[str, Any] = {"location": entry.location, "title": entry.title, "text": text}
         if entry.tags:
             doc["tags"] = entry.tags
         docs.append(doc)

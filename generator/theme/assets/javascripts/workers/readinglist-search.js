@@ -248,7 +248,8 @@
         const item = {
           location: d.location,
           title: this.highlight(unescapeHTML(d.title), marks),
-          text: d.text ? "<p>" + this.highlight(unescapeHTML(d.text), marks) + "</p>" : "",
+          // The stored text is escaped text in one <p>: drop the tag, unescape, mark, escape again.
+          text: d.text ? "<p>" + this.highlight(unescapeHTML(d.text.replace(/<[^>]*>/g, "")), marks) + "</p>" : "",
           score,
           terms,
         };
