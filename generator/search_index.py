@@ -38,6 +38,7 @@ rebuild skipped keep the entries of the previous build in this process.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -165,13 +166,14 @@ class Entry:
     location: str
     title: str  # HTML-escaped, as Material writes titles
     text: str  # HTML-escaped snippet
-    tags: list[int] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # names
     title_terms: list[str] = field(default_factory=list)
     text_terms: list[str] = field(default_factory=list)
 
 
-def build_index(config: dict[str, Any], entries: list[Entry], tag_names: list[str]) -> dict[str, Any]:
+def build_index(config: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
     """Entries -> the search_index.json data. Pure."""
+    tag_numbers: dict[str, int] = {}
     postings: dict[str, dict[int, int]] = {}
     for number, entry in enumerate(entries):
         for fields, terms in ((TITLE, entry.title_terms), (TEXT, entry.text_terms)):
@@ -187,15 +189,37 @@ def build_index(config: dict[str, Any], entries: list[Entry], tag_names: list[st
         text = f"<p>{entry.text}</p>" if entry.text else ""
         doc: dict[str, Any] = {"location": entry.location, "title": entry.title, "text": text}
         if entry.tags:
-            doc["tags"] = entry.tags
+            doc["tags"] = [tag_numbers.setdefault(name, len(tag_numbers)) for name in entry.tags]
         docs.append(doc)
     index = {
         "format": FORMAT,
-        "tags": tag_names,
+        "tags": list(tag_numbers),
         "terms": " ".join(vocabulary),
         "postings": " ".join(encode_postings(sorted(postings[t].items())) for t in vocabulary),
     }
     return {"config": {**config, "readinglist": index}, "docs": docs}
+
+
+def read_entries(data: dict[str, Any]) -> list[Entry]:
+    """Inverse of build_index: the entries of an index this plugin wrote (for dirty rebuilds)."""
+    index = data["config"]["readinglist"]
+    entries = [
+        Entry(
+            location=doc["location"],
+            title=doc["title"],
+            text=doc["text"].removeprefix("<p>").removesuffix("</p>"),
+            tags=[index["tags"][number] for number in doc.get("tags", [])],
+        )
+        for doc in data["docs"]
+    ]
+    if index["terms"]:
+        for term, encoded in zip(index["terms"].split(" "), index["postings"].split(" "), strict=True):
+            for number, fields in decode_postings(encoded):
+                if fields & TITLE:
+                    entries[number].title_terms.append(term)
+                if fields & TEXT:
+                    entries[number].text_terms.append(term)
+    return entries
 
 
 def note_words(note: dict[str, Any] | None) -> str:
@@ -216,7 +240,6 @@ def paper_entries(
     papers: list[dict[str, Any]],
     locations: dict[str, str],
     tag_names: dict[str, str],
-    tag_numbers: dict[str, int],
     separator: re.Pattern[str],
     stop_words: frozenset[str],
 ) -> list[Entry]:
@@ -230,7 +253,7 @@ def paper_entries(
                 location=locations.get(paper["slug"], paper.get("url", "")),
                 title=html.escape(paper["title"], quote=False),
                 text=html.escape(snippet(paper.get("abstract_clean") or ""), quote=False),
-                tags=[tag_numbers.setdefault(name, len(tag_numbers)) for name in names],
+                tags=names,
                 title_terms=terms_of(paper["title"], separator, stop_words),
                 text_terms=terms_of(text, separator, stop_words),
             )
@@ -238,9 +261,7 @@ def paper_entries(
     return entries
 
 
-def page_entry(
-    doc: dict[str, Any], tag_numbers: dict[str, int], separator: re.Pattern[str], stop_words: frozenset[str]
-) -> Entry:
+def page_entry(doc: dict[str, Any], separator: re.Pattern[str], stop_words: frozenset[str]) -> Entry:
     """One of Material's entries (a page or a section of it) -> an entry; its text keeps only a snippet."""
     title = html.unescape(TAG.sub("", doc.get("title", "")))
     text = html.unescape(TAG.sub(" ", doc.get("text", "")))
@@ -248,7 +269,7 @@ def page_entry(
         location=doc["location"],
         title=html.escape(title, quote=False),
         text=html.escape(snippet(text), quote=False),
-        tags=[tag_numbers.setdefault(str(name), len(tag_numbers)) for name in doc.get("tags", [])],
+        tags=[str(name) for name in doc.get("tags", [])],
         title_terms=terms_of(title, separator, stop_words),
         text_terms=terms_of(text, separator, stop_words),
     )
@@ -259,6 +280,10 @@ def page_docs_to_keep(doc: dict[str, Any], src: str | None) -> bool:
     page, _, anchor = doc.get("location", "").partition("#")
     is_tag_page = src is not None and src.startswith("tags/") and src != "tags/index.md"
     return not (is_tag_page and anchor)
+
+
+def page_url(url: str) -> str:
+    return "" if url in (".", "./") else url
 
 
 def tag_titles(docs_dir: Path) -> dict[str, str]:
@@ -278,8 +303,13 @@ class LeanSearchIndex(BasePlugin):
 
     def __init__(self) -> None:
         super().__init__()
+        self.dirty = False
+        self.files = None
         self.built: set[str] = set()  # page URLs rendered in this build
-        self.previous: dict[str, list[dict[str, Any]]] = {}  # page URL -> Material's entries, last build
+        self.previous: dict[str, list[Entry]] = {}  # page URL -> its entries in the last index (not papers)
+
+    def on_startup(self, *, command, dirty) -> None:
+        self.dirty = dirty
 
     def on_config(self, config):
         # The worker and the one-line template override travel with the plugin, so any
@@ -289,6 +319,14 @@ class LeanSearchIndex(BasePlugin):
 
     def on_pre_build(self, *, config) -> None:
         self.built = set()
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if self.dirty and not self.previous and path.is_file():
+            # `mkdocs build --dirty` in a new process: the pages it skips keep their entries
+            # from the index on disk (serve --dirty keeps them in self.previous instead).
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                for entry in read_entries(data):
+                    self.previous.setdefault(entry.location.partition("#")[0], []).append(entry)
 
     def on_files(self, files, *, config):
         self.files = files
@@ -318,33 +356,31 @@ class LeanSearchIndex(BasePlugin):
         separator = re.compile(search.get("separator") or r"[\s\-]+")
         stop_words = STOP_WORDS if "stopWordFilter" in search.get("pipeline", ()) else frozenset()
         docs_dir = Path(config.docs_dir)
-        files = getattr(self, "files", None)
-        src_of = {f.url: f.src_uri for f in files.documentation_pages()} if files else {}
+        files = self.files
+        # Page URLs as Material's locations have them (the home page is "", not "./").
+        src_of = {page_url(f.url): f.src_uri for f in files.documentation_pages()} if files else {}
         papers_json = docs_dir / "papers.json"
         papers = json.loads(papers_json.read_text(encoding="utf-8"))["papers"] if papers_json.is_file() else []
         locations = {}
         for paper in papers:
             file = files.get_file_from_path(f"papers/{paper['slug']}.md") if files else None
             if file is not None:
-                locations[paper["slug"]] = file.url
+                locations[paper["slug"]] = page_url(file.url)
         paper_urls = set(locations.values())
 
-        # Material's entries of the pages built now; a dirty rebuild keeps the last build's for the others.
-        by_page: dict[str, list[dict[str, Any]]] = {}
+        # Material's entries of the pages built now; a dirty rebuild keeps the last index's for the others.
+        by_page: dict[str, list[Entry]] = {}
         for doc in material.get("docs", []):
             page = doc.get("location", "").partition("#")[0]
-            if page in self.built and page not in paper_urls:
-                by_page.setdefault(page, []).append(doc)
-        for page, docs in self.previous.items():
+            if page in self.built and page not in paper_urls and page_docs_to_keep(doc, src_of.get(page)):
+                by_page.setdefault(page, []).append(page_entry(doc, separator, stop_words))
+        for page, entries in self.previous.items():
             if page not in self.built and page in src_of and page not in paper_urls:
-                by_page[page] = docs
+                by_page[page] = entries
         self.previous = by_page
 
-        tag_numbers: dict[str, int] = {}
-        entries = paper_entries(papers, locations, tag_titles(docs_dir), tag_numbers, separator, stop_words)
+        entries = paper_entries(papers, locations, tag_titles(docs_dir), separator, stop_words)
         for page in sorted(by_page):
-            for doc in by_page[page]:
-                if page_docs_to_keep(doc, src_of.get(page)):
-                    entries.append(page_entry(doc, tag_numbers, separator, stop_words))
+            entries.extend(by_page[page])
         config_out = {k: v for k, v in search.items() if k != "readinglist"}
-        return build_index(config_out, entries, list(tag_numbers))
+        return build_index(config_out, entries)

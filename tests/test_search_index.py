@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+import time
+
+import pytest
 
 from generator.search_index import (
     SNIPPET_CHARS,
@@ -14,11 +20,14 @@ from generator.search_index import (
     decode_postings,
     encode_number,
     encode_postings,
+    read_entries,
     snippet,
     terms_of,
     trim,
 )
+from tests.sitebuild import ROOT, build_site
 
+FIXTURE = ROOT / "tests" / "fixtures"
 SEP = re.compile(r"[\s\-]+")
 CONFIG = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": ["stopWordFilter"], "fields": {}}
 
@@ -35,7 +44,18 @@ def test_numbers_and_postings_round_trip():
 
 def test_terms_are_lunr_words_trimmed_of_punctuation():
     text = "The model, (NTK) is a “deep” re-weighting of CIFAR-10; the, ℓ_∞ x²"
-    assert terms_of(text, SEP, STOP_WORDS) == ["model", "ntk", "deep", "re", "weighting", "cifar", "10", "the", "ℓ", "x²"]
+    assert terms_of(text, SEP, STOP_WORDS) == [
+        "model",
+        "ntk",
+        "deep",
+        "re",
+        "weighting",
+        "cifar",
+        "10",
+        "the",
+        "ℓ",
+        "x²",
+    ]
     # "the," is not a stop word for lunr (it compares whole tokens), so it stays, as "the".
     assert trim("(ntk),") == "ntk" and trim("...") == "" and trim("café́") == "café́"
     assert terms_of("the of and", SEP, frozenset()) == ["the", "of", "and"]
@@ -50,10 +70,10 @@ def test_snippet_cuts_at_a_word():
 
 def test_build_index_keeps_materials_shape_and_encodes_fields():
     entries = [
-        Entry("papers/a/", "A &lt;b&gt;", "snip", [0], ["a", "b"], ["b", "c"]),
+        Entry("papers/a/", "A &lt;b&gt;", "snip", ["Tag one"], ["a", "b"], ["b", "c"]),
         Entry("papers/b/", "B", "", [], ["c"], []),
     ]
-    data = build_index(CONFIG, entries, ["Tag one"])
+    data = build_index(CONFIG, entries)
     assert data["docs"] == [
         {"location": "papers/a/", "title": "A &lt;b&gt;", "text": "<p>snip</p>", "tags": [0]},
         {"location": "papers/b/", "title": "B", "text": ""},
@@ -65,11 +85,13 @@ def test_build_index_keeps_materials_shape_and_encodes_fields():
     assert terms == ["a", "b", "c"]
     assert postings == {"a": [(0, 1)], "b": [(0, 3)], "c": [(0, 2), (1, 1)]}
     assert extra["tags"] == ["Tag one"]
+    data["config"]["readinglist"] = extra
+    assert read_entries(data) == entries  # what a dirty rebuild reads back
 
 
 def test_vocabulary_is_in_javascript_order():
     entries = [Entry("x", "x", "", [], ["𝒪", "ｚ", "z", "é"], [])]
-    terms = build_index(CONFIG, entries, [])["config"]["readinglist"]["terms"].split(" ")
+    terms = build_index(CONFIG, entries)["config"]["readinglist"]["terms"].split(" ")
     # UTF-16 code units: the astral 𝒪 (a surrogate pair, 0xD835...) sorts before the fullwidth ｚ (0xFF5A).
     assert terms == ["z", "é", "𝒪", "ｚ"]
 
@@ -94,3 +116,43 @@ def test_pages_point_materials_search_ui_at_our_worker(real_site):
     config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', page, re.S)[1])
     assert config["search"].endswith("assets/javascripts/workers/readinglist-search.js")
     assert (site / "assets" / "javascripts" / "workers" / "readinglist-search.js").is_file()
+
+
+@pytest.mark.slow
+def test_dirty_rebuild_keeps_every_page_searchable(tmp_path):
+    """`mkdocs build --dirty` renders only changed pages; the index must still hold every page.
+
+    --no-strict: MkDocs warns about every dirty build.
+    """
+    work = tmp_path / "work"
+    site, result = build_site(work, sources=FIXTURE / "corpus", tags=FIXTURE / "tags.yml")
+    before = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    about = work / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nZanzibarword.\n", encoding="utf-8")
+    later = time.time() + 60
+    os.utime(about, (later, later))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", READINGLIST_OFFLINE="false")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--dirty",
+            "--no-strict",
+            "-f",
+            str(work / "mkdocs.yml"),
+            "-d",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    after = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {d["location"].partition("#")[0] for d in after["docs"]}
+    assert locations == {d["location"].partition("#")[0] for d in before["docs"]}
+    assert len([loc for loc in locations if loc.startswith("papers/")]) == len(result.catalogue.papers)
+    assert "zanzibarword" in after["config"]["readinglist"]["terms"].split(" ")
+    assert len(after["config"]["readinglist"]["terms"]) > len(before["config"]["readinglist"]["terms"])

@@ -108,7 +108,9 @@ def material_queries(words_by_paper: dict[str, set[str]]) -> list[str]:
     """A sample of single words, every prefix typed on the way to some words, stop words, multi-word queries."""
     vocabulary = sorted(set().union(*words_by_paper.values()))
     sample = vocabulary[::40]
-    prefixes = [w[:n] for w in ("intrinsic", "diffusion", "convergence", "transformer", "ℓ") for n in range(1, len(w) + 1)]
+    prefixes = [
+        w[:n] for w in ("intrinsic", "diffusion", "convergence", "transformer", "ℓ") for n in range(1, len(w) + 1)
+    ]
     stop_words = ["the", "of", "and", "a", "is", "with", "the of"]
     multi = [
         "intrinsic dimension",
