@@ -14,6 +14,7 @@
 (function () {
   const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
   const TITLE = 1, TEXT = 2, TAGS = 4;
+  const MARKED = 100;
   const WEIGHT = { [TITLE]: 10, [TAGS]: 6, [TEXT]: 1 };
   // lunr.js's English stop words (lunr.stopWordFilter), as in generator/search_index.py.
   const STOP_WORDS = new Set(("a able about across after all almost also am among an and any are as at be because " +
@@ -42,9 +43,12 @@
 
   const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&#x27;": "'" };
   function unescapeHTML(text) {
+    if (text.indexOf("&") < 0) return text;
     return text.replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, (e) => ENTITIES[e]);
   }
+  const SPECIAL = /[&<>"']/;
   function escapeHTML(text) {
+    if (!SPECIAL.test(text)) return text;
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
       .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
   }
@@ -193,6 +197,29 @@
       return clauses;
     }
 
+    // A function marking the words of `text` that `marks` (clauses) match, escaping the rest.
+    // Plain prefixes use one regular expression (fast on thousands of results); wildcards the slow path.
+    highlighter(marks) {
+      if (!marks.length) return escapeHTML;
+      if (marks.some((c) => c.pattern || !c.key)) return (text) => this.highlight(text, marks);
+      const sep = this.separator.source;
+      const keys = marks.map((c) => c.key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+      // A word's start, its leading punctuation, then the marked core: a key and the rest of the
+      // word up to its trailing punctuation (the same trimming as the index's).
+      const re = new RegExp(
+        `(?<=^|${sep})[^\\p{L}\\p{M}\\p{N}]*?((?:${keys})(?:(?!${sep})[\\s\\S])*?)(?=[^\\p{L}\\p{M}\\p{N}]*(?:${sep}|$))`,
+        "giu");
+      return (text) => {
+        let out = "", last = 0;
+        for (const m of text.matchAll(re)) {
+          const start = m.index + m[0].length - m[1].length;
+          out += escapeHTML(text.slice(last, start)) + "<mark>" + escapeHTML(m[1]) + "</mark>";
+          last = start + m[1].length;
+        }
+        return out + escapeHTML(text.slice(last));
+      };
+    }
+
     highlight(text, marks) {
       if (!marks.length) return escapeHTML(text);
       return text.split(new RegExp("(" + this.separator.source + ")")).map((piece, i) => {
@@ -213,88 +240,104 @@
       const excluded = new Set();
       for (const c of clauses.filter((c) => c.presence < 0)) for (const doc of this.match(c).keys()) excluded.add(doc);
 
+      // Score: per query word, its rarity times the best field it is in (title > tags > text),
+      // halved for a prefix match. Which words a document has is a bitmask (at most 31 words count).
       const scores = new Map();
       perClause.forEach((hits, k) => {
         const idf = Math.log(1 + n / (1 + hits.size));
+        const bit = k < 31 ? 1 << k : 0;
         for (const [doc, hit] of hits) {
-          const weight = Math.max(...[TITLE, TAGS, TEXT].filter((f) => hit.fields & f).map((f) => WEIGHT[f]));
-          let s = scores.get(doc);
-          if (!s) scores.set(doc, s = { score: 0, matched: new Set() });
-          s.score += idf * weight * (hit.exact ? 1 : 0.5);
-          s.matched.add(k);
+          const weight = hit.fields & TITLE ? WEIGHT[TITLE] : hit.fields & TAGS ? WEIGHT[TAGS] : WEIGHT[TEXT];
+          const s = scores.get(doc);
+          const add = idf * weight * (hit.exact ? 1 : 0.5);
+          if (s) { s.score += add; s.matched |= bit; }
+          else scores.set(doc, { score: add, matched: bit });
         }
       });
-      for (const [doc, s] of scores) {
-        const required = wanted.some((c, k) => c.presence > 0 && !s.matched.has(k));
-        if (required || excluded.has(doc)) scores.delete(doc);
-      }
+      let required = 0;
+      wanted.forEach((c, k) => { if (c.presence > 0 && k < 31) required |= 1 << k; });
 
       // Material's post-query boost: pages over sections, documents with more of the query's words first.
-      const items = [];
-      for (const [doc, s] of scores) {
-        const d = this.docs[doc];
+      // Documents with the same words share their `terms` and their highlighter.
+      const shared = new Map();
+      const sharedFor = (matched) => {
+        let entry = shared.get(matched);
+        if (entry) return entry;
         const terms = {};
+        const marks = [];
         wanted.forEach((c, k) => {
-          if (s.matched.has(k)) terms[c.term] = true;
+          if (k >= 31 || matched & (1 << k)) { terms[c.term] = true; marks.push(c); }
           else if (!(c.term in terms) && !this.stopWords.has(c.term)) terms[c.term] = false;
         });
-        const boost = +(this.parent[doc] < 0) + s.matched.size / wanted.length;
-        items.push({ doc, score: s.score * (1 + boost ** 2), terms, marks: wanted.filter((_, k) => s.matched.has(k)) });
+        let count = 0;
+        for (let m = matched; m; m &= m - 1) count++;
+        entry = { terms, mark: this.highlighter(marks), fraction: count / Math.min(wanted.length, 31) };
+        shared.set(matched, entry);
+        return entry;
+      };
+      const items = [];
+      for (const [doc, s] of scores) {
+        if ((s.matched & required) !== required || excluded.has(doc)) continue;
+        const entry = sharedFor(s.matched);
+        const boost = +(this.parent[doc] < 0) + entry.fraction;
+        items.push({ doc, score: s.score * (1 + boost ** 2), entry });
       }
       items.sort((a, b) => b.score - a.score || a.doc - b.doc);
 
-      const render = (doc, score, terms, marks) => {
+      const plain = { terms: {}, mark: escapeHTML };
+      const render = (doc, score, { terms, mark }) => {
         const d = this.docs[doc];
         const item = {
           location: d.location,
-          title: this.highlight(unescapeHTML(d.title), marks),
+          title: mark(unescapeHTML(d.title)),
           // The stored text is escaped text in one <p>: drop the tag, unescape, mark, escape again.
-          text: d.text ? "<p>" + this.highlight(unescapeHTML(d.text.replace(/<[^>]*>/g, "")), marks) + "</p>" : "",
+          text: d.text ? "<p>" + mark(unescapeHTML(d.text.replace(/^<p>|<\/p>$/g, ""))) + "</p>" : "",
           score,
           terms,
         };
-        if (d.tags) item.tags = d.tags.map((t) => this.highlight(this.tagNames[t], marks));
+        if (d.tags) item.tags = d.tags.map((t) => mark(this.tagNames[t]));
         return item;
       };
       const groups = new Map();
-      for (const { doc, score, terms, marks } of items) {
+      for (const { doc, score, entry } of items) {
         const page = this.parent[doc] < 0 ? doc : this.parent[doc];
-        if (!groups.has(page)) groups.set(page, []);
-        groups.get(page).push(render(doc, score, terms, marks));
+        let list = groups.get(page);
+        if (!list) groups.set(page, list = []);
+        // Marks only where a reader looks: past the first MARKED pages of results (Material shows
+        // 10, then 4 more per scroll), text is escaped but not marked, which keeps large result lists fast.
+        list.push(render(doc, score, groups.size <= MARKED ? entry : { terms: entry.terms, mark: escapeHTML }));
       }
       for (const [page, list] of groups) {
-        if (!list.some((item) => item.location === this.docs[page].location)) list.push(render(page, 0, {}, []));
+        if (!list.some((item) => item.location === this.docs[page].location)) list.push(render(page, 0, plain));
       }
 
       const result = { items: [...groups.values()] };
-      if (this.options.suggest) result.suggest = this.suggest(wanted);
+      if (this.options.suggest) result.suggest = this.suggest(wanted, perClause);
       return result;
     }
 
     // Material suggests the rest of the last word from the best title that matches every word.
-    suggest(clauses) {
+    suggest(clauses, perClause) {
       const last = clauses[clauses.length - 1];
+      if (!last.key) return [];
+      let titles = null;
+      perClause.forEach((hits) => {
+        const next = new Map();
+        for (const [doc, hit] of hits) {
+          if (hit.fields & TITLE && (titles === null || titles.has(doc))) {
+            next.set(doc, (titles ? titles.get(doc) : 0) + (hit.exact ? 2 : 1));
+          }
+        }
+        titles = next;
+      });
       let best = null;
-      for (const [doc, hit] of this.intersectTitles(clauses)) {
+      for (const [doc, hit] of titles) {
         if (best === null || hit > best[1] || (hit === best[1] && doc < best[0])) best = [doc, hit];
       }
-      if (best === null || !last.key) return [];
+      if (best === null) return [];
       const words = this.words(unescapeHTML(this.docs[best[0]].title)).filter((w) => this.termMatches(last, w));
       words.sort((a, b) => a.length - b.length);
       return words.length ? [words[0]] : [];
-    }
-
-    intersectTitles(clauses) {
-      let docs = null;
-      for (const clause of clauses) {
-        const hits = this.match({ ...clause, fields: TITLE });
-        const next = new Map();
-        for (const [doc, hit] of hits) {
-          if (docs === null || docs.has(doc)) next.set(doc, (docs ? docs.get(doc) : 0) + (hit.exact ? 2 : 1));
-        }
-        docs = next;
-      }
-      return docs || new Map();
     }
   }
 
