@@ -142,10 +142,13 @@
     // doc -> {fields, exact} for one clause.
     match(clause) {
       const hits = new Map();
+      // weight: the best field this word is in (title > tags > text), halved for a longer word
+      // that only starts with it ("dimensionality" for "dimension").
       const add = (doc, fields, exact) => {
+        const weight = (fields & TITLE ? WEIGHT[TITLE] : fields & TAGS ? WEIGHT[TAGS] : WEIGHT[TEXT]) * (exact ? 1 : 0.5);
         const hit = hits.get(doc);
-        if (hit) { hit.fields |= fields; hit.exact = hit.exact || exact; }
-        else hits.set(doc, { fields, exact });
+        if (hit) { hit.fields |= fields; hit.exact = hit.exact || exact; hit.weight = Math.max(hit.weight, weight); }
+        else hits.set(doc, { fields, exact, weight });
       };
       if (clause.fields & (TITLE | TEXT)) {
         for (const t of this.expand(clause)) {
@@ -240,16 +243,15 @@
       const excluded = new Set();
       for (const c of clauses.filter((c) => c.presence < 0)) for (const doc of this.match(c).keys()) excluded.add(doc);
 
-      // Score: per query word, its rarity times the best field it is in (title > tags > text),
-      // halved for a prefix match. Which words a document has is a bitmask (at most 31 words count).
+      // Score: per query word, its rarity times its weight in the document (see match).
+      // Which words a document has is a bitmask (at most 31 words count).
       const scores = new Map();
       perClause.forEach((hits, k) => {
         const idf = Math.log(1 + n / (1 + hits.size));
         const bit = k < 31 ? 1 << k : 0;
         for (const [doc, hit] of hits) {
-          const weight = hit.fields & TITLE ? WEIGHT[TITLE] : hit.fields & TAGS ? WEIGHT[TAGS] : WEIGHT[TEXT];
           const s = scores.get(doc);
-          const add = idf * weight * (hit.exact ? 1 : 0.5);
+          const add = idf * hit.weight;
           if (s) { s.score += add; s.matched |= bit; }
           else scores.set(doc, { score: add, matched: bit });
         }
