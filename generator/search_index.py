@@ -1,35 +1,62 @@
-"""A leaner search_index.json: same words found, fewer bytes for the browser to fetch and index.
+"""A prebuilt search index, so that search is ready as soon as the index is parsed.
 
-Material's search plugin stores the full text of every section: about 2 KB per
-paper, all downloaded and indexed by lunr before the first result. This MkDocs
-plugin (`readinglist-search` in mkdocs.yml, after `search`) rewrites the index
-once Material has written it:
+Material's search worker builds a lunr index from the full text of every page
+in the browser before the first result: about 13 s at 10,000 papers in
+Chromium. This MkDocs plugin (`readinglist-search` in mkdocs.yml, after
+`search`) rewrites `search/search_index.json` once Material has written it,
+and the theme override in `generator/theme/` (added by the plugin) points Material's search UI at our
+own worker (`assets/javascripts/workers/readinglist-search.js`), which speaks
+the same messages as Material's worker but only parses the prebuilt index.
 
-- each text keeps its first HEAD_WORDS words verbatim, so result snippets still
-  start with readable prose; after them come only the words not seen before in
-  that entry, in first-seen order, without the stop words lunr drops anyway;
-- markup is stripped (text stays HTML-escaped as Material wrote it), and the
-  result is one paragraph, the shape Material's result list styles and clamps;
-- sub-sections of a page ("Listed in") no longer repeat the page's tags.
+The file keeps Material's shape, `{"config": ..., "docs": [...]}`, because
+Material's main thread fetches it (or, offline, `search_index.js`) and hands
+exactly `config` and `docs` to the worker:
 
-Recall is unchanged: every token lunr would index (split on the configured
-separator, lower-cased, stop words removed by the configured pipeline) is still
-in the entry. Only term frequencies within one entry change, which affects
-ranking slightly, not what is found.
+- `docs`: one entry per result, `{"location", "title", "text", "tags"}`. Title
+  and text are HTML-escaped plain text, the text a short snippet in one `<p>`
+  (the worker unescapes, marks the matches and escapes again); `tags` are
+  numbers into `config.readinglist.tags`.
+- `config.readinglist`: the inverted index. `terms` is the sorted vocabulary
+  (UTF-16 order, as JavaScript sorts) joined by spaces; `postings` has, in the
+  same order and also space-separated, each term's documents as delta-coded
+  numbers (`encode_postings`) with the field (title, text or both); `tags`
+  holds the tag names, whose words the worker matches itself.
+
+Terms are what lunr indexes with Material's English configuration (split on the
+configured separator, lower-cased, lunr's stop words out; Material leaves
+lunr's stemmer and trimmer out of the pipeline), then trimmed of punctuation at
+both ends, so "models," and "(NTK)" are found by "models" and "ntk", which
+Material's lunr misses. Queries match terms by prefix, as Material's worker
+does while typing; tests/test_search_recall.py compares both on the whole
+embedded corpus.
+
+Papers are indexed from the generator's `docs/papers.json`, not from the
+pages MkDocs rendered, so an incremental (`--dirty`) build still indexes every
+paper; other pages come from Material's entries, and pages that a dirty
+rebuild skipped keep the entries of the previous build in this process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import html
 import json
 import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.utils.meta import get_data
 
 from generator.writer import atomic_write
 
-HEAD_WORDS = 30
+FORMAT = "readinglist-search/1"
+THEME = Path(__file__).parent / "theme"
+SNIPPET_CHARS = 160
 TAG = re.compile(r"<[^>]*>")
 # lunr.js's English stop word list (lunr.stopWordFilter), which Material's
 # worker applies when the search pipeline includes "stopWordFilter".
@@ -40,54 +67,275 @@ STOP_WORD_LIST = """a able about across after all almost also am among an and an
     their them then there these they this tis to too twas us wants was we were what when where which while
     who whom why will with would yet you your"""
 STOP_WORDS = frozenset(STOP_WORD_LIST.split())
+TITLE, TEXT = 1, 2
+# Posting digits: printable ASCII that JSON never escapes, minus the space (the
+# list separator). The first BASE mark the last digit of a number, the next BASE
+# a digit with more to come.
+DIGITS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"\\')[:90]
+BASE = 45
 
 
-def lean_text(text: str, separator: re.Pattern[str], stop_words: frozenset[str]) -> str:
-    """Markup out; the first HEAD_WORDS words exactly as written, then each further word once."""
-    plain = " ".join(TAG.sub(" ", text).split())
-    cut = len(plain)
-    count = 0
-    for gap in separator.finditer(plain):
-        if gap.start() == 0:
-            continue
-        count += 1
-        if count == HEAD_WORDS:
-            cut = gap.start()
-            break
-    head, rest = plain[:cut], plain[cut:]
-    seen = {w.lower() for w in separator.split(head) if w}
-    tail = []
-    for word in separator.split(rest):
+def _kept(char: str) -> bool:
+    """Letters, marks and numbers: what the worker's /[\\p{L}\\p{M}\\p{N}]/u keeps at a word's ends."""
+    return unicodedata.category(char)[0] in "LMN"
+
+
+def trim(word: str) -> str:
+    """`word` without the punctuation at either end ("(ntk)," -> "ntk"); the worker trims queries alike."""
+    if word and word[0].isalnum() and word[-1].isalnum():
+        return word
+    start, end = 0, len(word)
+    while start < end and not _kept(word[start]):
+        start += 1
+    while end > start and not _kept(word[end - 1]):
+        end -= 1
+    return word[start:end]
+
+
+def terms_of(text: str, separator: re.Pattern[str], stop_words: frozenset[str]) -> list[str]:
+    """The words lunr would index for plain `text`, each trimmed of punctuation, in order."""
+    terms = []
+    for word in separator.split(text):
         key = word.lower()
-        if not word or key in seen or key in stop_words:
+        if not key or key in stop_words:
             continue
-        seen.add(key)
-        tail.append(word)
-    return " ".join([head, *tail])
+        term = trim(key)
+        if term:
+            terms.append(term)
+    return terms
 
 
-def lean_index(index: dict[str, Any]) -> dict[str, Any]:
-    """Material's search index (parsed JSON) -> the leaner one. Pure."""
-    config = index.get("config", {})
-    separator = re.compile(config.get("separator") or r"[\s\-]+")
-    stop_words = STOP_WORDS if "stopWordFilter" in config.get("pipeline", ()) else frozenset()
-    page_tags: dict[str, list[str]] = {}
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """The start of `text` (whitespace collapsed), cut at a word boundary, for the result list."""
+    plain = " ".join(text.split())
+    if len(plain) <= limit:
+        return plain
+    cut = plain.rfind(" ", 0, limit)
+    return plain[: cut if cut > limit // 2 else limit] + " …"
+
+
+def encode_number(value: int) -> str:
+    digits = [DIGITS[value % BASE]]
+    value //= BASE
+    while value:
+        digits.append(DIGITS[BASE + value % BASE])
+        value //= BASE
+    return "".join(reversed(digits))
+
+
+def decode_numbers(text: str) -> list[int]:
+    """Inverse of encode_number over a run of numbers (the worker has the same loop)."""
+    numbers, value = [], 0
+    for char in text:
+        digit = DIGITS.index(char)
+        if digit >= BASE:
+            value = value * BASE + digit - BASE
+        else:
+            numbers.append(value * BASE + digit)
+            value = 0
+    return numbers
+
+
+def encode_postings(postings: Iterable[tuple[int, int]]) -> str:
+    """(doc number, fields) pairs in doc order -> one number each: (gap - 1) * 3 + fields - 1."""
+    previous = -1
+    out = []
+    for doc, fields in postings:
+        out.append(encode_number((doc - previous - 1) * 3 + fields - 1))
+        previous = doc
+    return "".join(out)
+
+
+def decode_postings(text: str) -> list[tuple[int, int]]:
+    doc, out = -1, []
+    for number in decode_numbers(text):
+        doc += number // 3 + 1
+        out.append((doc, number % 3 + 1))
+    return out
+
+
+def utf16_key(term: str) -> bytes:
+    """Sort key giving JavaScript's string order (UTF-16 code units), which the worker's binary search needs."""
+    return term.encode("utf-16-be", "surrogatepass")
+
+
+@dataclass
+class Entry:
+    """One search result before encoding: escaped title and snippet, tag numbers, and its words."""
+
+    location: str
+    title: str  # HTML-escaped, as Material writes titles
+    text: str  # HTML-escaped snippet
+    tags: list[str] = field(default_factory=list)  # names
+    title_terms: list[str] = field(default_factory=list)
+    text_terms: list[str] = field(default_factory=list)
+
+
+def build_index(config: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
+    """Entries -> the search_index.json data. Pure."""
+    tag_numbers: dict[str, int] = {}
+    postings: dict[str, dict[int, int]] = {}
+    for number, entry in enumerate(entries):
+        for fields, terms in ((TITLE, entry.title_terms), (TEXT, entry.text_terms)):
+            for term in terms:
+                docs = postings.setdefault(term, {})
+                docs[number] = docs.get(number, 0) | fields
+    vocabulary = sorted(postings, key=utf16_key)
+    if any(" " in term for term in vocabulary):
+        raise PluginError("readinglist-search: the search separator must split on spaces")
     docs = []
-    for doc in index.get("docs", []):
-        doc = dict(doc)
-        page, _, anchor = doc.get("location", "").partition("#")
-        if not anchor:
-            page_tags[page] = doc.get("tags", [])
-        elif "tags" in doc and page_tags.get(page) == doc["tags"]:
-            del doc["tags"]  # the page entry carries them; a section adds nothing to recall
-        text = lean_text(doc.get("text", ""), separator, stop_words)
-        doc["text"] = f"<p>{text}</p>" if text else ""
+    for entry in entries:
+        # One paragraph of escaped text, as Material's entries hold it.
+        text = f"<p>{entry.text}</p>" if entry.text else ""
+        doc: dict[str, Any] = {"location": entry.location, "title": entry.title, "text": text}
+        if entry.tags:
+            doc["tags"] = [tag_numbers.setdefault(name, len(tag_numbers)) for name in entry.tags]
         docs.append(doc)
-    return {**index, "docs": docs}
+    index = {
+        "format": FORMAT,
+        "tags": list(tag_numbers),
+        "terms": " ".join(vocabulary),
+        "postings": " ".join(encode_postings(sorted(postings[t].items())) for t in vocabulary),
+    }
+    return {"config": {**config, "readinglist": index}, "docs": docs}
+
+
+def read_entries(data: dict[str, Any]) -> list[Entry]:
+    """Inverse of build_index: the entries of an index this plugin wrote (for dirty rebuilds)."""
+    index = data["config"]["readinglist"]
+    entries = [
+        Entry(
+            location=doc["location"],
+            title=doc["title"],
+            text=doc["text"].removeprefix("<p>").removesuffix("</p>"),
+            tags=[index["tags"][number] for number in doc.get("tags", [])],
+        )
+        for doc in data["docs"]
+    ]
+    if index["terms"]:
+        for term, encoded in zip(index["terms"].split(" "), index["postings"].split(" "), strict=True):
+            for number, fields in decode_postings(encoded):
+                if fields & TITLE:
+                    entries[number].title_terms.append(term)
+                if fields & TEXT:
+                    entries[number].text_terms.append(term)
+    return entries
+
+
+def note_words(note: dict[str, Any] | None) -> str:
+    """The words of the reading-list box a paper page shows above the abstract (render_paper.py)."""
+    if not note:
+        return ""
+    words = ["My reading list", str(note.get("status") or "").replace("-", " ")]
+    for key, prefix in (("priority", "priority"), ("rating", "rated"), ("added", "added")):
+        if note.get(key) is not None:
+            words.append(f"{prefix} {note[key]}")
+    if note.get("tags"):
+        words.append("your tags: " + " ".join(note["tags"]))
+    words.append(note.get("note") or "")
+    return " ".join(words)
+
+
+def paper_entries(
+    papers: list[dict[str, Any]],
+    locations: dict[str, str],
+    tag_names: dict[str, str],
+    separator: re.Pattern[str],
+    stop_words: frozenset[str],
+) -> list[Entry]:
+    """papers.json records -> entries: title, clean abstract, the reader's note, tags (by name)."""
+    entries = []
+    for paper in papers:
+        text = " ".join([note_words(paper.get("note")), paper.get("abstract_clean") or paper.get("abstract") or ""])
+        names = [tag_names.get(slug, slug) for slug in paper.get("tags", [])]
+        entries.append(
+            Entry(
+                location=locations.get(paper["slug"], paper.get("url", "")),
+                title=html.escape(paper["title"], quote=False),
+                text=html.escape(snippet(paper.get("abstract_clean") or ""), quote=False),
+                tags=names,
+                title_terms=terms_of(paper["title"], separator, stop_words),
+                text_terms=terms_of(text, separator, stop_words),
+            )
+        )
+    return entries
+
+
+def page_entry(doc: dict[str, Any], separator: re.Pattern[str], stop_words: frozenset[str]) -> Entry:
+    """One of Material's entries (a page or a section of it) -> an entry; its text keeps only a snippet."""
+    title = html.unescape(TAG.sub("", doc.get("title", "")))
+    text = html.unescape(TAG.sub(" ", doc.get("text", "")))
+    return Entry(
+        location=doc["location"],
+        title=html.escape(title, quote=False),
+        text=html.escape(snippet(text), quote=False),
+        tags=[str(name) for name in doc.get("tags", [])],
+        title_terms=terms_of(title, separator, stop_words),
+        text_terms=terms_of(text, separator, stop_words),
+    )
+
+
+def page_docs_to_keep(doc: dict[str, Any], src: str | None) -> bool:
+    """Tag pages list their papers' titles and related tags: the papers' own entries hold those words."""
+    page, _, anchor = doc.get("location", "").partition("#")
+    is_tag_page = src is not None and src.startswith("tags/") and src != "tags/index.md"
+    return not (is_tag_page and anchor)
+
+
+def page_url(url: str) -> str:
+    return "" if url in (".", "./") else url
+
+
+def tag_titles(docs_dir: Path) -> dict[str, str]:
+    """Tag slug -> name, from the front matter of the generated docs/tags/<slug>.md (escaped there)."""
+    names = {}
+    for path in sorted((docs_dir / "tags").glob("*.md")):
+        if path.stem == "index":
+            continue
+        _, meta = get_data(path.read_text(encoding="utf-8"))
+        if isinstance(meta.get("title"), str):
+            names[path.stem] = html.unescape(meta["title"])
+    return names
 
 
 class LeanSearchIndex(BasePlugin):
-    """MkDocs plugin: rewrite site/search/search_index.json with lean_index."""
+    """MkDocs plugin: replace site/search/search_index.json with the prebuilt index (see the module doc)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dirty = False
+        self.files = None
+        self.built: set[str] = set()  # page URLs rendered in this build
+        self.previous: dict[str, list[Entry]] = {}  # page URL -> its entries in the last index (not papers)
+
+    def on_startup(self, *, command, dirty) -> None:
+        self.dirty = dirty
+
+    def on_config(self, config):
+        # The worker and the one-line template override travel with the plugin, so any
+        # project folder using the plugin (tests, benchmarks) gets them, without custom_dir.
+        config.theme.dirs.insert(0, str(THEME))
+        return config
+
+    def on_pre_build(self, *, config) -> None:
+        self.built = set()
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if self.dirty and not self.previous and path.is_file():
+            # `mkdocs build --dirty` in a new process: the pages it skips keep their entries
+            # from the index on disk (serve --dirty keeps them in self.previous instead).
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                for entry in read_entries(data):
+                    self.previous.setdefault(entry.location.partition("#")[0], []).append(entry)
+
+    def on_files(self, files, *, config):
+        self.files = files
+        return files
+
+    @event_priority(-50)  # after Material's search plugin (0) has seen the page
+    def on_page_context(self, context, *, page, config, nav):
+        self.built.add(page.url)
+        return context
 
     # After Material's search plugin (priority 0) writes the index, before the
     # offline plugin (-100) inlines it into search_index.js.
@@ -96,6 +344,43 @@ class LeanSearchIndex(BasePlugin):
         path = Path(config.site_dir) / "search" / "search_index.json"
         if not path.is_file():
             return
-        data = lean_index(json.loads(path.read_text(encoding="utf-8")))
+        material = json.loads(path.read_text(encoding="utf-8"))
+        data = self.index(material, config)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         atomic_write(path, text.encode("utf-8"))
+
+    def index(self, material: dict[str, Any], config) -> dict[str, Any]:
+        search = material.get("config", {})
+        if "stemmer" in search.get("pipeline", ()) or search.get("lang", ["en"]) != ["en"]:
+            raise PluginError("readinglist-search supports Material's English search without the stemmer")
+        separator = re.compile(search.get("separator") or r"[\s\-]+")
+        stop_words = STOP_WORDS if "stopWordFilter" in search.get("pipeline", ()) else frozenset()
+        docs_dir = Path(config.docs_dir)
+        files = self.files
+        # Page URLs as Material's locations have them (the home page is "", not "./").
+        src_of = {page_url(f.url): f.src_uri for f in files.documentation_pages()} if files else {}
+        papers_json = docs_dir / "papers.json"
+        papers = json.loads(papers_json.read_text(encoding="utf-8"))["papers"] if papers_json.is_file() else []
+        locations = {}
+        for paper in papers:
+            file = files.get_file_from_path(f"papers/{paper['slug']}.md") if files else None
+            if file is not None:
+                locations[paper["slug"]] = page_url(file.url)
+        paper_urls = set(locations.values())
+
+        # Material's entries of the pages built now; a dirty rebuild keeps the last index's for the others.
+        by_page: dict[str, list[Entry]] = {}
+        for doc in material.get("docs", []):
+            page = doc.get("location", "").partition("#")[0]
+            if page in self.built and page not in paper_urls and page_docs_to_keep(doc, src_of.get(page)):
+                by_page.setdefault(page, []).append(page_entry(doc, separator, stop_words))
+        for page, entries in self.previous.items():
+            if page not in self.built and page in src_of and page not in paper_urls:
+                by_page[page] = entries
+        self.previous = by_page
+
+        entries = paper_entries(papers, locations, tag_titles(docs_dir), separator, stop_words)
+        for page in sorted(by_page):
+            entries.extend(by_page[page])
+        config_out = {k: v for k, v in search.items() if k != "readinglist"}
+        return build_index(config_out, entries)

@@ -1,82 +1,158 @@
-"""generator/search_index.py: a smaller search index that still finds every word."""
+"""generator/search_index.py: the prebuilt index our search worker loads."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+import time
 
-from generator.search_index import HEAD_WORDS, STOP_WORDS, lean_index, lean_text
-from generator.textclean import clean_text
+import pytest
 
+from generator.search_index import (
+    SNIPPET_CHARS,
+    STOP_WORDS,
+    Entry,
+    build_index,
+    decode_numbers,
+    decode_postings,
+    encode_number,
+    encode_postings,
+    read_entries,
+    snippet,
+    terms_of,
+    trim,
+)
+from tests.sitebuild import ROOT, build_site
+
+FIXTURE = ROOT / "tests" / "fixtures"
 SEP = re.compile(r"[\s\-]+")
 CONFIG = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": ["stopWordFilter"], "fields": {}}
 
 
-def lunr_terms(text: str, stop_words=STOP_WORDS) -> set[str]:
-    """The terms lunr indexes for a text: markup out, separator split, lower case, stop words out."""
-    words = SEP.split(re.sub(r"<[^>]*>", " ", text))
-    return {w.lower() for w in words if w and w.lower() not in stop_words}
+def test_numbers_and_postings_round_trip():
+    numbers = [0, 1, 44, 45, 46, 2024, 91124, 10**6]
+    assert decode_numbers("".join(encode_number(n) for n in numbers)) == numbers
+    postings = [(0, 1), (1, 2), (3, 3), (1000, 2), (1001, 1)]
+    encoded = encode_postings(postings)
+    assert decode_postings(encoded) == postings
+    assert len(encoded) <= 8  # small gaps take one character
+    assert not set(encoded) & set(' "\\')  # nothing JSON escapes, no separator
 
 
-ABSTRACT = (
-    "<p>We propose Adaban, a method for out-of-distribution generalization. The method is simple: "
-    + " ".join(f"the model learns the task {i} and the model generalizes" for i in range(40))
-    + " with &lt;script&gt; tokens kept escaped.</p> <p>Tags: Generalization</p>"
-)
+def test_terms_are_lunr_words_trimmed_of_punctuation():
+    text = "The model, (NTK) is a “deep” re-weighting of CIFAR-10; the, ℓ_∞ x²"
+    assert terms_of(text, SEP, STOP_WORDS) == [
+        "model",
+        "ntk",
+        "deep",
+        "re",
+        "weighting",
+        "cifar",
+        "10",
+        "the",
+        "ℓ",
+        "x²",
+    ]
+    # "the," is not a stop word for lunr (it compares whole tokens), so it stays, as "the".
+    assert trim("(ntk),") == "ntk" and trim("...") == "" and trim("café́") == "café́"
+    assert terms_of("the of and", SEP, frozenset()) == ["the", "of", "and"]
 
 
-def test_lean_text_keeps_every_indexed_term_and_a_readable_head():
-    lean = lean_text(ABSTRACT, SEP, STOP_WORDS)
-    assert lunr_terms(lean) == lunr_terms(ABSTRACT)
-    assert len(lean) < len(ABSTRACT) / 2
-    assert lean.startswith("We propose Adaban, a method for out-of-distribution generalization. The method is simple:")
-    assert "<p>" not in lean and "&lt;script&gt;" in lean and "<script" not in lean
-    tail = lean.split()[HEAD_WORDS:]
-    assert len({w.lower() for w in tail}) == len(tail)  # no repeats after the head
-    assert not STOP_WORDS & {w.lower() for w in tail}
+def test_snippet_cuts_at_a_word():
+    text = "word " * 100
+    cut = snippet(text)
+    assert len(cut) <= SNIPPET_CHARS + 2 and cut.endswith(" …") and "wor …" not in cut
+    assert snippet("  short\n text ") == "short text"
 
 
-def test_stop_words_stay_when_the_pipeline_keeps_them():
-    text = "a " * 40 + "the end of the story"
-    lean = lean_text(text, SEP, frozenset())
-    assert lunr_terms(lean, frozenset()) == lunr_terms(text, frozenset())
+def test_build_index_keeps_materials_shape_and_encodes_fields():
+    entries = [
+        Entry("papers/a/", "A &lt;b&gt;", "snip", ["Tag one"], ["a", "b"], ["b", "c"]),
+        Entry("papers/b/", "B", "", [], ["c"], []),
+    ]
+    data = build_index(CONFIG, entries)
+    assert data["docs"] == [
+        {"location": "papers/a/", "title": "A &lt;b&gt;", "text": "<p>snip</p>", "tags": [0]},
+        {"location": "papers/b/", "title": "B", "text": ""},
+    ]
+    extra = data["config"].pop("readinglist")
+    assert data["config"] == CONFIG
+    terms = extra["terms"].split(" ")
+    postings = dict(zip(terms, (decode_postings(p) for p in extra["postings"].split(" ")), strict=True))
+    assert terms == ["a", "b", "c"]
+    assert postings == {"a": [(0, 1)], "b": [(0, 3)], "c": [(0, 2), (1, 1)]}
+    assert extra["tags"] == ["Tag one"]
+    data["config"]["readinglist"] = extra
+    assert read_entries(data) == entries  # what a dirty rebuild reads back
 
 
-def test_lean_index_drops_repeated_section_tags_only():
-    index = {
-        "config": CONFIG,
-        "docs": [
-            {"location": "papers/x/", "title": "X", "text": ABSTRACT, "tags": ["Generalization"]},
-            {
-                "location": "papers/x/#listed-in",
-                "title": "Listed in",
-                "text": "<ul><li>a.txt</li></ul>",
-                "tags": ["Generalization"],
-            },
-            {"location": "papers/y/#other", "title": "Other", "text": "b", "tags": ["Other"]},
-        ],
-    }
-    lean = lean_index(index)
-    assert lean["config"] == CONFIG
-    assert [d.get("tags") for d in lean["docs"]] == [["Generalization"], None, ["Other"]]
-    assert [d["title"] for d in lean["docs"]] == ["X", "Listed in", "Other"]
-    assert lean["docs"][1]["text"] == "<p>a.txt</p>"  # one paragraph, as Material styles results
-    assert index["docs"][1]["tags"] == ["Generalization"]  # input untouched (pure)
+def test_vocabulary_is_in_javascript_order():
+    entries = [Entry("x", "x", "", [], ["𝒪", "ｚ", "z", "é"], [])]
+    terms = build_index(CONFIG, entries)["config"]["readinglist"]["terms"].split(" ")
+    # UTF-16 code units: the astral 𝒪 (a surrogate pair, 0xD835...) sorts before the fullwidth ｚ (0xFF5A).
+    assert terms == ["z", "é", "𝒪", "ｚ"]
 
 
-def test_built_site_index_is_lean_and_finds_every_title_and_abstract_word(real_site):
+def test_built_site_index_is_small_and_complete(real_site):
     site, result, _ = real_site
     data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert data["config"]["readinglist"]["format"] == "readinglist-search/1"
     docs = {d["location"]: d for d in data["docs"]}
     for paper in result.catalogue.papers:
         slug = result.catalogue.slugs[paper.key]
-        entry = docs[f"papers/{slug}/"]
-        assert entry["title"]
-        indexed = lunr_terms(entry["text"])
-        # Words of the abstract as the page shows it (LaTeX residue cleaned), as lunr sees them in
-        # the escaped HTML text (& < > become entities).
-        escaped = clean_text(paper.abstract).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        missing = lunr_terms(escaped) - indexed
-        assert not missing, (slug, sorted(missing)[:5])
-    per_paper = len(json.dumps(data, ensure_ascii=False).encode()) / len(result.catalogue.papers)
-    assert per_paper < 2000
+        assert docs[f"papers/{slug}/"]["title"]
+    # Tag pages keep their own entry, not the lists of titles they show.
+    assert "tags/quantization/" in docs and not any(loc.startswith("tags/quantization/#") for loc in docs)
+    per_paper = (site / "search" / "search_index.json").stat().st_size / len(result.catalogue.papers)
+    assert per_paper < 1200
+
+
+def test_pages_point_materials_search_ui_at_our_worker(real_site):
+    site, _, _ = real_site
+    page = (site / "index.html").read_text(encoding="utf-8")
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', page, re.S)[1])
+    assert config["search"].endswith("assets/javascripts/workers/readinglist-search.js")
+    assert (site / "assets" / "javascripts" / "workers" / "readinglist-search.js").is_file()
+
+
+@pytest.mark.slow
+def test_dirty_rebuild_keeps_every_page_searchable(tmp_path):
+    """`mkdocs build --dirty` renders only changed pages; the index must still hold every page.
+
+    --no-strict: MkDocs warns about every dirty build.
+    """
+    work = tmp_path / "work"
+    site, result = build_site(work, sources=FIXTURE / "corpus", tags=FIXTURE / "tags.yml")
+    before = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    about = work / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nZanzibarword.\n", encoding="utf-8")
+    later = time.time() + 60
+    os.utime(about, (later, later))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", READINGLIST_OFFLINE="false")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--dirty",
+            "--no-strict",
+            "-f",
+            str(work / "mkdocs.yml"),
+            "-d",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    after = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {d["location"].partition("#")[0] for d in after["docs"]}
+    assert locations == {d["location"].partition("#")[0] for d in before["docs"]}
+    assert len([loc for loc in locations if loc.startswith("papers/")]) == len(result.catalogue.papers)
+    assert "zanzibarword" in after["config"]["readinglist"]["terms"].split(" ")
+    assert len(after["config"]["readinglist"]["terms"]) > len(before["config"]["readinglist"]["terms"])

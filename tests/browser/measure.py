@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from tests.browser.helpers import LAUNCH_ARGS, RESULT_META, SEARCH_INITIALIZING, find_chromium, serve
+from tests.isolated import tags_alone
 from tests.sitebuild import ROOT, build_site
 
 QUERIES = ("intrinsic dimension", "gradient descent")
@@ -176,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.papers:
                 sources = synthetic_sources(args.papers, args.seed, args.synth, work / "sources")
             started = time.perf_counter()
-            site, result = build_site(work / "project", sources=sources, offline=args.offline)
+            # A synthetic corpus gets the taxonomy alone: the embedded overrides name papers it lacks.
+            tags = tags_alone() if args.papers else ROOT / "corpus" / "tags.yml"
+            site, result = build_site(work / "project", sources=sources, tags=tags, offline=args.offline)
             print(f"built {len(result.catalogue.papers)} papers in {time.perf_counter() - started:.0f} s: {site}")
         papers = len(json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"])
         with contextlib.ExitStack() as stack:

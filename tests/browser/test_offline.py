@@ -62,6 +62,8 @@ def test_offline_search_works_from_disk(offline_page, offline_site: Path, papers
     # The search really ran in the iframe-worker shim, from the site's own copy of it.
     assert any(u.endswith("/assets/javascripts/iframe-worker.js") for u in log.requests)
     assert any(u.endswith("/search/search_index.js") for u in log.requests)
+    # ... and it was our worker (generator/theme/), which the shim loads as a script.
+    assert any("/workers/readinglist-search.js" in u for u in log.requests)
     assert_stayed_on_disk(log, attempted)
 
 

@@ -179,3 +179,24 @@ def test_dark_mode_toggle_works_and_persists(page, base_url):
     assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
     page.goto(base_url)
     assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
+
+
+def test_search_marks_words_suggests_and_highlights_the_opened_page(page, log, base_url):
+    """Our worker (generator/theme/) feeds Material's UI: marks in results, suggestion, ?h= highlighting."""
+    page.goto(base_url)
+    wait_search_ready(page)
+    open_search(page)
+    page.locator(SEARCH_INPUT).press_sequentially("intrinsic dimens")
+    wait_search_results = "sel => document.querySelectorAll(sel).length > 0"
+    page.wait_for_function(wait_search_results, arg=f"{RESULT_ITEM} h1 mark")
+    expect(page.locator(".md-search__suggest")).to_have_text("intrinsic dimension")
+    titles = search(page, "intrinsic dimension")
+    assert titles[0] == INTRINSIC
+    first = page.locator(f"{RESULT_ITEM} > a").first
+    assert first.locator("h1 mark").all_inner_texts() == ["Intrinsic", "Dimension"]
+    assert "h=intrinsic+dimension" in first.get_attribute("href")
+    first.click()
+    page.wait_for_url(re.compile(r"/papers/"))
+    marks = page.locator("article mark").all_inner_texts()
+    assert {m.lower() for m in marks} >= {"intrinsic", "dimension"}
+    assert log.problems() == []
