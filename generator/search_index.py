@@ -298,6 +298,12 @@ def tag_titles(docs_dir: Path) -> dict[str, str]:
     return names
 
 
+def read_papers(docs_dir: Path) -> list[dict[str, Any]]:
+    """docs/papers.json's records; none when there is no papers.json (a site without the generator)."""
+    path = docs_dir / "papers.json"
+    return json.loads(path.read_text(encoding="utf-8"))["papers"] if path.is_file() else []
+
+
 class LeanSearchIndex(BasePlugin):
     """MkDocs plugin: replace site/search/search_index.json with the prebuilt index (see the module doc)."""
 
@@ -306,6 +312,8 @@ class LeanSearchIndex(BasePlugin):
         self.dirty = False
         self.files = None
         self.built: set[str] = set()  # page URLs rendered in this build
+        self.papers: list[dict[str, Any]] = []  # docs/papers.json's records, read once per build
+        self.paper_pages: set[str] = set()  # src_uri of the pages papers.json describes
         self.previous: dict[str, list[Entry]] = {}  # page URL -> its entries in the last index (not papers)
 
     def on_startup(self, *, command, dirty) -> None:
@@ -330,7 +338,18 @@ class LeanSearchIndex(BasePlugin):
 
     def on_files(self, files, *, config):
         self.files = files
+        self.papers = read_papers(Path(config.docs_dir))
+        self.paper_pages = {f"papers/{paper['slug']}.md" for paper in self.papers}
         return files
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        # Papers are indexed from papers.json (see index()): Material's search plugin
+        # need not parse their pages' HTML for entries that would be thrown away
+        # (`search.exclude`, its own front matter switch, set here and not in the
+        # page files, so other tools reading those pages index them as usual).
+        if page.file.src_uri in self.paper_pages:
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        return markdown
 
     @event_priority(-50)  # after Material's search plugin (0) has seen the page
     def on_page_context(self, context, *, page, config, nav):
@@ -359,8 +378,7 @@ class LeanSearchIndex(BasePlugin):
         files = self.files
         # Page URLs as Material's locations have them (the home page is "", not "./").
         src_of = {page_url(f.url): f.src_uri for f in files.documentation_pages()} if files else {}
-        papers_json = docs_dir / "papers.json"
-        papers = json.loads(papers_json.read_text(encoding="utf-8"))["papers"] if papers_json.is_file() else []
+        papers = self.papers if self.files is not None else read_papers(docs_dir)
         locations = {}
         for paper in papers:
             file = files.get_file_from_path(f"papers/{paper['slug']}.md") if files else None

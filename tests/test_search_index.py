@@ -156,3 +156,24 @@ def test_dirty_rebuild_keeps_every_page_searchable(tmp_path):
     assert len([loc for loc in locations if loc.startswith("papers/")]) == len(result.catalogue.papers)
     assert "zanzibarword" in after["config"]["readinglist"]["terms"].split(" ")
     assert len(after["config"]["readinglist"]["terms"]) > len(before["config"]["readinglist"]["terms"])
+
+
+def test_materials_search_skips_the_pages_of_papers_json_only(tmp_path):
+    """Papers are indexed from papers.json, so Material's plugin is told to skip their pages
+    (it would parse 10,000 pages' HTML for nothing); any other page is left to it."""
+    from types import SimpleNamespace
+
+    from generator.search_index import LeanSearchIndex
+
+    (tmp_path / "papers.json").write_text(json.dumps({"papers": [{"slug": "a-paper"}]}), encoding="utf-8")
+    plugin = LeanSearchIndex()
+    plugin.on_files([], config=SimpleNamespace(docs_dir=str(tmp_path)))
+
+    def meta_after(src_uri: str, meta: dict) -> dict:
+        page = SimpleNamespace(file=SimpleNamespace(src_uri=src_uri), meta=meta)
+        assert plugin.on_page_markdown("text", page=page, config=None, files=None) == "text"
+        return page.meta
+
+    assert meta_after("papers/a-paper.md", {"title": "A"}) == {"title": "A", "search": {"exclude": True}}
+    assert meta_after("papers/my-own-page.md", {}) == {}  # hand-written, not in papers.json
+    assert meta_after("about.md", {"search": {"boost": 2}}) == {"search": {"boost": 2}}
