@@ -26,10 +26,12 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -61,12 +63,12 @@ class Watch:
         return (self.names is None or name in self.names) and name.endswith(self.suffix)
 
 
-def input_watches(options: Options, config_file: Path) -> list[Watch]:
-    """The generator's inputs and mkdocs.yml. Files are watched through their folder (not recursively), so
+def input_watches(options: Options) -> list[Watch]:
+    """The generator's inputs. Files are watched through their folder (not recursively), so
     an editor that saves by renaming a new file over the old one, or a file created later, is still seen."""
     files: dict[Path, set[str]] = {}
     notes, _ = options.notes_path
-    for path in (options.tags, options.overrides_path, notes, config_file):
+    for path in (options.tags, options.overrides_path, notes):
         path = path.absolute()
         if path.exists() and not path.is_file():
             continue  # /dev/null as "no overrides": nothing to watch
@@ -103,15 +105,16 @@ class GeneratedFiles:
             stamp = (st.st_mtime_ns, st.st_size)
             if stamp != self._stamp:
                 try:
-                    self._paths = frozenset(read_manifest(self.docs))
+                    # Kept once seen: a page generate deletes may be reported after the manifest dropped it.
+                    self._paths |= frozenset(read_manifest(self.docs))
                     self._stamp = stamp
                 except GeneratorError:
                     pass  # half-written or damaged: keep the last good list; generate reports it
             return self._paths
 
 
-def make_observer(watches: list[Watch], docs: Watch, generated: GeneratedFiles, changed: Callable[[], None]):
-    """A watchdog observer calling `changed` for every event that is not the generator writing docs/."""
+def start_observer(watches: list[Watch], docs: Watch, generated: GeneratedFiles, changed: Callable[[], None]):
+    """A running watchdog observer calling `changed` for every event that is not the generator writing docs/."""
     import watchdog.events
     import watchdog.observers
     import watchdog.observers.polling
@@ -130,17 +133,23 @@ def make_observer(watches: list[Watch], docs: Watch, generated: GeneratedFiles, 
                 changed()
 
     handler = Handler()
-    for make in (watchdog.observers.Observer, lambda: watchdog.observers.polling.PollingObserver(timeout=0.5)):
-        observer = make()
-        try:
-            observer.schedule(handler, str(docs.folder), recursive=True)
-            for folder in {w.folder for w in watches}:
-                recursive = any(w.names is None and not w.suffix for w in watches if w.folder == folder)
-                observer.schedule(handler, str(folder), recursive=recursive)
-            return observer
-        except OSError as exc:  # e.g. the inotify watch limit
-            log.warning(f"native file watching failed ({exc}); polling instead")
-    raise AssertionError("unreachable")
+    folders = [(docs.folder, True)] + [
+        (folder, any(w.names is None and not w.suffix for w in watches if w.folder == folder))
+        for folder in sorted({w.folder for w in watches})
+    ]
+    try:
+        observer = watchdog.observers.Observer()
+        for folder, recursive in folders:
+            observer.schedule(handler, str(folder), recursive=recursive)
+        observer.start()
+        return observer
+    except OSError as exc:  # e.g. the inotify watch limit
+        log.warning(f"native file watching failed ({exc}); polling instead")
+    observer = watchdog.observers.polling.PollingObserver(timeout=0.5)
+    for folder, recursive in folders:
+        observer.schedule(handler, str(folder), recursive=recursive)
+    observer.start()
+    return observer
 
 
 class QuietDirtyWarning(logging.Filter):
@@ -182,6 +191,8 @@ def serve(options: Options, port: int, config_file: Path) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ["READINGLIST_OFFLINE"] = "false"
     started_with = code_stamp()
+    host = "127.0.0.1"
+    check_port(host, port)  # before minutes of building, not after
 
     def run_generate() -> bool:
         """In-process: no interpreter start or numpy/scipy import per edit (about 0.5 s)."""
@@ -191,8 +202,11 @@ def serve(options: Options, port: int, config_file: Path) -> int:
                 # This process still runs the old code: its pages would not be what the new code writes.
                 raise GeneratorError("the generator's code changed since serve started: restart `readinglist serve`")
             result = generate(options)
-        except GeneratorError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+        except Exception as exc:  # a bug must not stall the server either: MkDocs would hold every request
+            if isinstance(exc, GeneratorError):
+                print(f"error: {exc}", file=sys.stderr)
+            else:
+                traceback.print_exc()
             print("serve: still serving the last good site; fix the input and save again", file=sys.stderr, flush=True)
             return False
         report_generate(result, time.perf_counter() - started)
@@ -202,7 +216,6 @@ def serve(options: Options, port: int, config_file: Path) -> int:
     report_generate(generate(options), time.perf_counter() - started)  # an error here ends the command
 
     site_dir = tempfile.mkdtemp(prefix="readinglist-serve-")
-    host = "127.0.0.1"
 
     def get_config():
         config = load_config(config_file=str(config_file), site_dir=site_dir, strict=False)
@@ -214,9 +227,9 @@ def serve(options: Options, port: int, config_file: Path) -> int:
     serve_url = _serve_url(host, port, urlsplit(config.site_url or "/").path)
     config.site_url = serve_url
 
-    def mkdocs_build(config) -> None:
+    def mkdocs_build(config=None) -> None:
         started = time.perf_counter()
-        build(config, serve_url=serve_url, dirty=True)
+        build(config or get_config(), serve_url=serve_url, dirty=True)
         print(f"serve: mkdocs build {time.perf_counter() - started:.2f} s", file=sys.stderr, flush=True)
 
     def builder(config=None) -> None:
@@ -224,7 +237,7 @@ def serve(options: Options, port: int, config_file: Path) -> int:
             mkdocs_build(config)
             return
         if run_generate():
-            mkdocs_build(get_config())
+            mkdocs_build()
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir)
 
@@ -241,13 +254,16 @@ def serve(options: Options, port: int, config_file: Path) -> int:
             server._rebuild_cond.notify_all()
 
     docs = Watch(Path(config.docs_dir))
-    watches = input_watches(options, config_file) + [Watch(Path(p)) for p in config.watch]
-    observer = make_observer(watches, docs, GeneratedFiles(options.docs), changed)
+    watches = input_watches(options) + [Watch(Path(p)) for p in config.watch]
     previous = signal.signal(signal.SIGTERM, _interrupt)
+    # Started before the first build, so that edits made while it runs are not lost.
+    observer = start_observer(watches, docs, GeneratedFiles(options.docs), changed)
     try:
         builder(config)
+        # mkdocs.yml the way `mkdocs serve` watches it (polling one file); a server that watches
+        # nothing also leaves the live-reload script out of its pages.
+        server.watch(str(config_file))
         server = config.plugins.on_serve(server, config=config, builder=builder)
-        observer.start()
         shown = ", ".join(sorted({str(w.folder) for w in [docs, *watches]}))
         log.info(f"Watching for changes: {shown}")
         try:
@@ -256,12 +272,21 @@ def serve(options: Options, port: int, config_file: Path) -> int:
             log.info("Shutting down...")
         finally:
             server.shutdown()
-            observer.stop()
     finally:
+        observer.stop()
         signal.signal(signal.SIGTERM, previous)
         config.plugins.on_shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
     return 0
+
+
+def check_port(host: str, port: int) -> None:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is no obstacle
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise GeneratorError(f"cannot serve on {host}:{port}: {exc.strerror}; pass --port N") from exc
 
 
 def code_stamp() -> str:
