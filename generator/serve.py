@@ -49,10 +49,11 @@ DIRTY_WARNING = "A 'dirty' build is being performed"
 class Watch:
     """One watched folder: every file under it, or only the named files directly in it."""
 
-    def __init__(self, folder: Path, names: frozenset[str] | None = None, suffix: str = "") -> None:
+    def __init__(self, folder: Path, names: frozenset[str] | None = None, suffix: str = "", is_input: bool = True):
         self.folder = folder.resolve()
         self.names = names
         self.suffix = suffix
+        self.is_input = is_input  # read by the generator (else: by MkDocs)
 
     def wants(self, path: str) -> bool:
         if self.names is None and not self.suffix:
@@ -113,24 +114,28 @@ class GeneratedFiles:
             return self._paths
 
 
-def start_observer(watches: list[Watch], docs: Watch, generated: GeneratedFiles, changed: Callable[[], None]):
-    """A running watchdog observer calling `changed` for every event that is not the generator writing docs/."""
+def start_observer(watches: list[Watch], docs: Watch, generated: GeneratedFiles, changed: Callable[[bool], None]):
+    """A running watchdog observer calling `changed(is_input)` for every event that is not the generator
+    writing docs/; is_input is True for the generator's inputs, False for docs/ and other watched files."""
     import watchdog.events
     import watchdog.observers
     import watchdog.observers.polling
 
-    def relevant(path: str) -> bool:
+    def relevant(path: str) -> bool | None:
+        """None: not ours to follow; True: a generator input; False: anything else MkDocs builds from."""
         if path.startswith(str(docs.folder) + os.sep):
-            return path not in generated
-        return any(w.wants(path) for w in watches)
+            return None if path in generated else False
+        hits = [w.is_input for w in watches if w.wants(path)]
+        return any(hits) if hits else None
 
     class Handler(watchdog.events.FileSystemEventHandler):
         def on_any_event(self, event) -> None:
             if event.is_directory or event.event_type in ("opened", "closed_no_write"):
                 return
             paths = [os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")]
-            if any(p and relevant(p) for p in paths):
-                changed()
+            kinds = {relevant(p) for p in paths if p} - {None}
+            if kinds:
+                changed(all(kinds))
 
     handler = Handler()
     folders = [(docs.folder, True)] + [
@@ -194,8 +199,8 @@ def serve(options: Options, port: int, config_file: Path) -> int:
     host = "127.0.0.1"
     check_port(host, port)  # before minutes of building, not after
 
-    def run_generate() -> bool:
-        """In-process: no interpreter start or numpy/scipy import per edit (about 0.5 s)."""
+    def run_generate():
+        """In-process: no interpreter start or numpy/scipy import per edit (about 0.5 s). None on error."""
         started = time.perf_counter()
         try:
             if code_stamp() != started_with:
@@ -208,9 +213,9 @@ def serve(options: Options, port: int, config_file: Path) -> int:
             else:
                 traceback.print_exc()
             print("serve: still serving the last good site; fix the input and save again", file=sys.stderr, flush=True)
-            return False
+            return None
         report_generate(result, time.perf_counter() - started)
-        return True
+        return result
 
     started = time.perf_counter()
     report_generate(generate(options), time.perf_counter() - started)  # an error here ends the command
@@ -236,8 +241,16 @@ def serve(options: Options, port: int, config_file: Path) -> int:
         if config is not None:  # the first build: generate has just run
             mkdocs_build(config)
             return
-        if run_generate():
-            mkdocs_build()
+        only_inputs = inputs_only.is_set() and not others.is_set()
+        inputs_only.clear()
+        others.clear()
+        result = run_generate()
+        if result is None:
+            return
+        if only_inputs and result.report is not None and not (result.report.written or result.report.removed):
+            print("serve: no page changed; nothing to rebuild", file=sys.stderr, flush=True)
+            return
+        mkdocs_build()
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir)
 
@@ -247,14 +260,20 @@ def serve(options: Options, port: int, config_file: Path) -> int:
 
     server.error_handler = error_page
 
-    def changed() -> None:
+    # Only generator inputs changed since the last rebuild, and generate rewrote nothing (a save
+    # without changes): then there is nothing for MkDocs to do (about 3 s at 10,000 papers).
+    inputs_only = threading.Event()
+    others = threading.Event()
+
+    def changed(is_input: bool) -> None:
+        (inputs_only if is_input else others).set()
         # What LiveReloadServer.watch's own callback does (mkdocs 1.6.1, pinned); the loop debounces.
         with server._rebuild_cond:
             server._want_rebuild = True
             server._rebuild_cond.notify_all()
 
     docs = Watch(Path(config.docs_dir))
-    watches = input_watches(options) + [Watch(Path(p)) for p in config.watch]
+    watches = input_watches(options) + [Watch(Path(p), is_input=False) for p in config.watch]
     previous = signal.signal(signal.SIGTERM, _interrupt)
     # Started before the first build, so that edits made while it runs are not lost.
     observer = start_observer(watches, docs, GeneratedFiles(options.docs), changed)

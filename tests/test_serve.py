@@ -173,3 +173,11 @@ def test_a_listing_problem_is_reported_with_its_file_and_line(served, project):
     served.wait_output("warning: sources/002_newer.txt:", after=before)
     assert served.proc.poll() is None
     assert "Denoising Diffusion" in served.get(PAPER)
+
+
+def test_a_save_without_changes_rebuilds_nothing(served, project):
+    before = len(served.lines)
+    notes = project / "notes.yml"
+    notes.write_text(notes.read_text(encoding="utf-8"), encoding="utf-8")
+    served.wait_output("serve: no page changed; nothing to rebuild", after=before)
+    assert not any("serve: mkdocs build" in line for line in served.lines[before:])
