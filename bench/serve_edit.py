@@ -35,6 +35,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,10 +193,11 @@ def observe_dirty(server: Server, project: Path, marked_slug: str, marker: str) 
         papers = {p for p in pages if p.startswith("papers/") and p != "papers/"}
         edited = [d for d in docs if d["location"].startswith(f"papers/{marked_slug}/")]
         locations = [d["location"] for d in docs]
-        repeated = len(locations) - len(set(locations))
+        repeated = sorted(loc for loc, k in Counter(locations).items() if k > 1)
         notes.append(
             f"search_index.json: {len(docs)} entries, {len(pages)} pages, {len(papers)} paper pages; "
-            f"{repeated} repeated locations; edited paper: {len(edited)} entries, "
+            f"{len(locations) - len(set(locations))} entries repeat a location ({', '.join(repeated[:8]) or 'none'}); "
+            f"edited paper: {len(edited)} entries, "
             f"{sum(marker in d.get('text', '') for d in edited)} with the last edit"
         )
     sitemap = server.get("sitemap.xml")
