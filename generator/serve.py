@@ -12,6 +12,8 @@ One process, one rebuild loop (MkDocs' own LiveReloadServer):
 - the generator's own writes into docs/ (pages in its manifest, its state and
   temporary files) do not trigger another rebuild: the rebuild that wrote them
   builds them;
+- when only generator inputs changed and generate rewrote nothing (a save
+  without changes), the MkDocs build is skipped;
 - a generate error (`error: path:line: message`) leaves docs/ as it was; the
   build is skipped and the last good site stays served until the input is fixed.
 
@@ -79,6 +81,13 @@ def input_watches(options: Options) -> list[Watch]:
     if options.sources.is_dir():
         watches.append(Watch(options.sources, suffix=".txt"))
     return watches
+
+
+def extra_watch(path: Path) -> Watch:
+    """An entry of mkdocs.yml's `watch:` list: a folder, or a file (watched through its folder)."""
+    if path.is_file():
+        return Watch(path.parent, frozenset({path.name}), is_input=False)
+    return Watch(path, is_input=False)
 
 
 class GeneratedFiles:
@@ -273,7 +282,7 @@ def serve(options: Options, port: int, config_file: Path) -> int:
             server._rebuild_cond.notify_all()
 
     docs = Watch(Path(config.docs_dir))
-    watches = input_watches(options) + [Watch(Path(p), is_input=False) for p in config.watch]
+    watches = input_watches(options) + [extra_watch(Path(p)) for p in config.watch]
     previous = signal.signal(signal.SIGTERM, _interrupt)
     # Started before the first build, so that edits made while it runs are not lost.
     observer = start_observer(watches, docs, GeneratedFiles(options.docs), changed)
