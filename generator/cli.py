@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.build import Options, generate, make_catalogue, mkdocs, require_shim
 from generator.errors import GeneratorError
+from generator.serve import serve
 from generator.sources import read_yaml
 from generator.tag_report import build_report, format_report, load_gold, score_against
 from generator.tagging import tag_papers
@@ -51,7 +52,9 @@ def make_parser() -> argparse.ArgumentParser:
     bld.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration file")
     bld.add_argument("--timings", action="store_true", help="print the wall time of each generate stage")
 
-    srv = sub.add_parser("serve", help="generate, then serve the site on 127.0.0.1 with live reload")
+    srv = sub.add_parser(
+        "serve", help="generate and serve the site on 127.0.0.1; edits to the corpus or docs/ show up live"
+    )
     add_input_options(srv)
     srv.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     srv.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration file")
@@ -102,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
         overrides=args.overrides,
         notes=args.notes,
     )
+    if args.command == "serve":
+        return serve(options, args.port, args.config)
     result = generate(options)
     for problem in result.problems:
         if problem.kind != "info":
@@ -118,9 +123,6 @@ def run(args: argparse.Namespace) -> int:
             where = (args.site / "index.html").resolve()
             print(f"site: {args.site}/" + (f" (open file://{where})" if offline else ""))
         return 1 if code else 0
-    if args.command == "serve":
-        # Live preview: rebuild only changed pages, and keep serving through warnings.
-        return mkdocs("serve", "--dev-addr", f"127.0.0.1:{args.port}", "--dirty", "--no-strict", config=args.config)
     return 0
 
 
