@@ -298,6 +298,13 @@ def tag_titles(docs_dir: Path) -> dict[str, str]:
     return names
 
 
+def material_entries(config) -> list[dict] | None:
+    """The entries Material's search plugin has made so far in this build (None: not found)."""
+    search = config.plugins.get("material/search") if hasattr(config, "plugins") else None
+    entries = getattr(getattr(search, "search_index", None), "entries", None)
+    return entries if isinstance(entries, list) else None
+
+
 def read_papers(docs_dir: Path) -> list[dict[str, Any]]:
     """docs/papers.json's records; none when there is no papers.json (a site without the generator)."""
     path = docs_dir / "papers.json"
@@ -314,6 +321,8 @@ class LeanSearchIndex(BasePlugin):
         self.built: set[str] = set()  # page URLs rendered in this build
         self.papers: list[dict[str, Any]] = []  # docs/papers.json's records, read once per build
         self.paper_pages: set[str] = set()  # src_uri of the pages papers.json describes
+        self.fresh: dict[str, list[dict]] = {}  # page URL -> the entries Material made for it in this build
+        self.seen = 0  # how many entries Material had made when the last page was done
         self.previous: dict[str, list[Entry]] = {}  # page URL -> its entries in the last index (not papers)
 
     def on_startup(self, *, command, dirty) -> None:
@@ -327,6 +336,8 @@ class LeanSearchIndex(BasePlugin):
 
     def on_pre_build(self, *, config) -> None:
         self.built = set()
+        self.fresh = {}
+        self.seen = 0
         path = Path(config.site_dir) / "search" / "search_index.json"
         if self.dirty and not self.previous and path.is_file():
             # `mkdocs build --dirty` in a new process: the pages it skips keep their entries
@@ -354,6 +365,13 @@ class LeanSearchIndex(BasePlugin):
     @event_priority(-50)  # after Material's search plugin (0) has seen the page
     def on_page_context(self, context, *, page, config, nav):
         self.built.add(page.url)
+        # The entries Material made for this page just now. Its index on disk cannot
+        # tell them apart after a dirty rebuild under serve: Material merges its last
+        # index back in and drops the old entries of only the first page rebuilt.
+        made = material_entries(config)
+        if made is not None:
+            self.fresh[page_url(page.url)] = made[self.seen :]
+            self.seen = len(made)
         return context
 
     # After Material's search plugin (priority 0) writes the index, before the
@@ -388,7 +406,10 @@ class LeanSearchIndex(BasePlugin):
 
         # Material's entries of the pages built now; a dirty rebuild keeps the last index's for the others.
         by_page: dict[str, list[Entry]] = {}
-        for doc in material.get("docs", []):
+        docs = material.get("docs", [])
+        if self.fresh:  # Material's entries as made in this build, page by page
+            docs = [doc for page in sorted(self.fresh) for doc in self.fresh[page]]
+        for doc in docs:
             page = doc.get("location", "").partition("#")[0]
             if page in self.built and page not in paper_urls and page_docs_to_keep(doc, src_of.get(page)):
                 by_page.setdefault(page, []).append(page_entry(doc, separator, stop_words))

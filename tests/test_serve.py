@@ -181,3 +181,24 @@ def test_a_save_without_changes_rebuilds_nothing(served, project):
     notes.write_text(notes.read_text(encoding="utf-8"), encoding="utf-8")
     served.wait_output("serve: no page changed; nothing to rebuild", after=before)
     assert not any("serve: mkdocs build" in line for line in served.lines[before:])
+
+
+def test_rebuilds_leave_no_stale_search_entries(served, project):
+    """Each dirty rebuild replaces the entries of the pages it rebuilt: no old text stays searchable."""
+    import json
+    from collections import Counter
+
+    before = "diffusion"
+    for word in ("zzfirstedit", "zzsecondedit"):
+        replace_in(project / "notes.yml", f"tags: [{before}]", f"tags: [{word}]")
+        served.wait_for("reading/queue/", word)
+        served.wait_for(PAPER, word)
+        before = word
+    # One edit that changes two listing pages at once: the paper leaves the queue for "Read".
+    replace_in(project / "notes.yml", "  status: reading\n", "  status: read\n")
+    served.wait_for("reading/read/", "zzsecondedit")
+    served.wait_for("reading/queue/", "zzsecondedit", present=False)
+    index = json.loads(served.get("search/search_index.json"))
+    locations = Counter(d["location"] for d in index["docs"])
+    assert [loc for loc, n in locations.items() if n > 1] == []
+    assert "reading/queue/" in locations and "reading/read/" in locations
