@@ -208,7 +208,7 @@ def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path,
 
 
 def search_ready(site: Path, log) -> dict | None:
-    """Material's own search worker in Node on this site's index: seconds until ready, memory."""
+    """The site's own search worker (ours or Material's) in Node on its index: seconds until ready, memory."""
     node = shutil.which("node")
     if node is None:
         log("  node not found: search readiness not measured")
@@ -259,8 +259,8 @@ def table(results: list[Figures]) -> str:
             "same pages, Material's own index, per paper",
             [fmt(per(f.bare_index_bytes, f.n), ".2f", " KB") for f in results],
         ),
-        ("search ready (Node, Material's worker): ours", [ready(f.ready) for f in results]),
-        ("search ready: Material's own index", [ready(f.bare_ready) for f in results]),
+        ("search ready in Node (parse + setup): ours, prebuilt index", [ready(f.ready) for f in results]),
+        ("search ready in Node: bare Material (lunr built at load)", [ready(f.bare_ready) for f in results]),
         ("site size", [fmt(mb(f.site_bytes), ".0f", " MB") for f in results]),
         ("site size per paper", [fmt(per(f.site_bytes, f.n), ".1f", " KB") for f in results]),
         ("site files", [fmt(f.site_files, ",") for f in results]),

@@ -130,6 +130,11 @@ def test_paper_page_shows_title_abstract_tags_and_provenance(page, base_url, pap
         assert line.startswith(f"{prov['source']}, line {prov['line']}")
         if prov["date"]:
             assert line.endswith(f"(listing of {prov['date']})")
+    # The BibTeX block: Material's copy button copies exactly the entry shown.
+    cite = article.locator("pre:has(code.language-bibtex)")
+    expect(cite.locator("button[data-md-type='copy']")).to_have_count(1)
+    code = cite.locator("code").inner_text()
+    assert code.startswith(f"@misc{{{paper['slug']},") and code.rstrip().endswith("}")
 
 
 def test_mobile_navigation_and_search(browser, base_url):
