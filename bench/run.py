@@ -38,7 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-HAND_WRITTEN = ("about.md", "benchmarks.md", "stylesheets")
+HAND_WRITTEN = ("about.md", "benchmarks.md", "stylesheets", "javascripts")
 TRASH = "trash"  # under the work folder: generated files of earlier runs, deleted at the end
 SHORT_NAV = "nav:\n  - Home: index.md\n  - Tags: tags/index.md\n  - About: about.md\n"
 WRITTEN = re.compile(r"docs: (\d+) files written, (\d+) unchanged, (\d+) removed")

@@ -40,8 +40,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.run import prepare as prepare_project  # noqa: E402
+
 BIN = Path(sys.executable).parent
-HAND_WRITTEN = ("about.md", "benchmarks.md", "stylesheets", "javascripts")
 LIVERELOAD = re.compile(r"livereload\((\d+), (\d+)\)")
 GENERATE = re.compile(r"serve: generate ([\d.]+) s")
 MKDOCS = re.compile(r"serve: mkdocs build ([\d.]+) s")
@@ -101,18 +104,8 @@ def free_port() -> int:
 
 
 def prepare(project: Path, sources: Path) -> None:
-    if project.exists():
-        shutil.rmtree(project)
-    (project / "docs").mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    for name in HAND_WRITTEN:
-        source = ROOT / "docs" / name
-        if source.is_dir():
-            shutil.copytree(source, project / "docs" / name)
-        elif source.exists():
-            shutil.copy(source, project / "docs" / name)
-    if (ROOT / "node_modules").exists():
-        (project / "node_modules").symlink_to(ROOT / "node_modules")
+    """bench/run.py's scratch project, plus a copy of the listings and an empty notes file to edit."""
+    prepare_project(project)
     shutil.copytree(sources, project / "sources")  # edited below: the shared synthetic dump stays as made
     (project / "notes.yml").write_text("# bench notes\n", encoding="utf-8")
 
