@@ -52,9 +52,8 @@ def render_home(cat: Catalogue) -> str:
 PaperFiles = tuple[bytes, bytes, bytes, bytes]  # page, papers.json line, BibTeX entry, CSV row
 
 
-def paper_inputs(cat: Catalogue, paper: Paper, titles: dict[str, str], directory_urls: bool) -> tuple:
+def paper_inputs(cat: Catalogue, paper: Paper, titles: dict[str, str], by_slug: dict, directory_urls: bool) -> tuple:
     """Everything a paper's page and export rows are made from: equal inputs make equal files."""
-    by_slug = {t.slug: t for t in cat.tags}
     matches = cat.matches[paper.key]
     return (
         paper,
@@ -77,7 +76,8 @@ def paper_files(cat: Catalogue, directory_urls: bool) -> tuple[dict[str, bytes],
     """
     global _MADE
     titles = {p.key: p.title for p in cat.papers}
-    inputs = {p.key: paper_inputs(cat, p, titles, directory_urls) for p in cat.papers}
+    by_slug = {t.slug: t for t in cat.tags}
+    inputs = {p.key: paper_inputs(cat, p, titles, by_slug, directory_urls) for p in cat.papers}
     made = {inputs[p.key]: _MADE[inputs[p.key]] for p in cat.papers if inputs[p.key] in _MADE}
     todo = [p for p in cat.papers if inputs[p.key] not in made]
 
