@@ -150,8 +150,8 @@ def folder_size(folder: Path) -> tuple[int, int]:
     return total, count
 
 
-def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path, log, figures: Figures) -> Figures:
-    """Fill `figures` in place; `log` also republishes the table after each step."""
+def synthetic_sources(work: Path, n: int) -> Path:
+    """The synthetic listings of N papers (seed 1) in `work`, made by bench/synth.py the first time."""
     sources = work / f"sources-{n}"
     if not sources.exists():
         subprocess.run(
@@ -159,6 +159,12 @@ def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path,
             check=True,
             stdout=subprocess.DEVNULL,
         )
+    return sources
+
+
+def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path, log, figures: Figures) -> Figures:
+    """Fill `figures` in place; `log` also republishes the table after each step."""
+    sources = synthetic_sources(work, n)
     project = work / f"project-{n}"
     prepare(project)
     readinglist = [str(BIN / "readinglist")]

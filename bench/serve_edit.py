@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.run import prepare as prepare_project  # noqa: E402
+from bench.run import synthetic_sources  # noqa: E402
 
 BIN = Path(sys.executable).parent
 LIVERELOAD = re.compile(r"livereload\((\d+), (\d+)\)")
@@ -200,13 +201,7 @@ def observe_dirty(server: Server, project: Path, marked_slug: str, marker: str) 
 
 
 def run(n: int, edits: int, work: Path, log) -> list[str]:
-    sources = work / f"sources-{n}"
-    if not sources.exists():
-        subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "synth.py"), "--n", str(n), "--seed", "1", "--out", str(sources)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+    sources = synthetic_sources(work, n)
     project = work / f"serve-{n}"
     prepare(project, sources)
     port = free_port()
