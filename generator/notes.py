@@ -9,7 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from functools import lru_cache
+from html.parser import HTMLParser
 from typing import Any
+
+import markdown
+import nh3
 
 from generator.errors import GeneratorError
 from generator.models import Note
@@ -17,11 +22,20 @@ from generator.models import Note
 STATUSES = ("to-read", "reading", "read")
 NOTE_KEYS = {"status", "priority", "rating", "added", "note", "tags"}
 TAG_RE = re.compile(r"^[\w][\w .+#-]{0,39}$")
-# Links in a note may go to the web, to mail or within the site; never to script.
-LINK_TARGET = re.compile(
-    r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*):|^\s*\[[^\]]+\]:\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*):", re.M
-)
+# Links in a note may go to the web or to mail; never to script. They are checked
+# in the HTML the note becomes, where the browser will read them, not in the
+# Markdown (reference links, entities and line breaks hide a scheme there).
 SAFE_SCHEMES = {"http", "https", "mailto"}
+# What a browser drops from a URL before reading its scheme (and more: any
+# control character or space, wherever it stands, so `java\vscript:` is javascript).
+URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+# Harmless formatting only: no images (nothing is fetched from elsewhere), no
+# forms, no script, no style, no class or id.
+NOTE_TAGS = {"a", "blockquote", "br", "code", "del", "em", "hr", "li", "ol", "p", "pre", "strong", "ul"}
+NOTE_TAGS |= {"table", "thead", "tbody", "tr", "th", "td", "h3", "h4", "h5", "h6", "sub", "sup", "kbd", "s"}
+NOTE_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+# Python-Markdown's processors that pass raw HTML through: without them `<b>` is text.
+RAW_HTML_PROCESSORS = (("preprocessors", "html_block"), ("inlinePatterns", "html"))
 
 
 def load_notes(data: Any, path: str, slugs: list[str]) -> dict[str, Note]:
@@ -67,9 +81,9 @@ def validate_note(slug: str, item: Any, path: str) -> Note:
         note = ""
     if not isinstance(note, str):
         raise GeneratorError(f"{label}: note must be text (Markdown); use `note: |` for several lines", path)
-    for match in LINK_TARGET.finditer(note):
-        scheme = (match.group(1) or match.group(2)).lower()
-        if scheme not in SAFE_SCHEMES:
+    for url in note_links(note):
+        scheme = link_scheme(url)
+        if scheme is not None and scheme not in SAFE_SCHEMES:
             raise GeneratorError(f"{label}: note links may use http, https or mailto, not {scheme!r}", path)
     tags = item.get("tags", [])
     if isinstance(tags, str):
@@ -101,14 +115,70 @@ def _date(value: Any, label: str, path: str) -> str:
     raise GeneratorError(f"{label} must be a date written YYYY-MM-DD, not {value!r}", path)
 
 
-def note_markdown(text: str) -> str:
-    """The reader's Markdown, with raw HTML and attribute lists disarmed.
+def link_scheme(url: str) -> str | None:
+    """The scheme a browser would read in a link target (lower case), or None for a relative link."""
+    match = re.match(r"([^/?#]*?):", URL_NOISE.sub("", url))
+    return match.group(1).lower() if match else None
 
-    The note is trusted as Markdown but must not inject markup: `<`, `>` and `&`
-    become character references (no raw HTML, no autolinks), and so does `{`
-    (attr_list could otherwise add an onclick attribute).
+
+def _markdown() -> markdown.Markdown:
+    """Notes' own Markdown set-up: MkDocs' defaults (tables, fenced code), no attr_list, no raw HTML."""
+    md = markdown.Markdown(extensions=["tables", "fenced_code"])
+    for registry, name in RAW_HTML_PROCESSORS:
+        getattr(md, registry).deregister(name)
+    return md
+
+
+def render_note(text: str) -> str:
+    """The reader's Markdown -> HTML, not yet sanitised; raw HTML in it comes out as text."""
+    return _markdown().convert(text)
+
+
+def note_links(text: str) -> list[str]:
+    """Every link target of a note as the browser would see it, and every reference definition's URL."""
+    md = _markdown()
+    parser = _Links()
+    parser.feed(md.convert(text))
+    parser.close()
+    return parser.urls + [url for url, _title in md.references.values()]
+
+
+class _Links(HTMLParser):
+    """Collects every URL-valued attribute, with character references decoded as a browser does."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [value or "" for name, value in attrs if name in ("href", "src")]
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    if name != "href":
+        return value
+    if URL_NOISE.search(value):
+        return None
+    scheme = link_scheme(value)
+    return value if scheme is None or scheme in SAFE_SCHEMES else None
+
+
+@lru_cache(maxsize=4096)
+def note_html(text: str) -> str:
+    """The reader's Markdown -> sanitised HTML: allow-listed tags and attributes, http/https/mailto links.
+
+    validate_note already refused a note whose links use another scheme; the
+    sanitiser (nh3, Rust's ammonia) is what makes the page safe whatever slips by.
     """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("{", "&#123;")
+    return nh3.clean(
+        render_note(text),
+        tags=NOTE_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=NOTE_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        url_schemes=SAFE_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    ).strip()
 
 
 def by_priority(notes: list[Note]) -> list[Note]:

@@ -13,7 +13,7 @@ from generator.escape import html_text, markdown_text
 from generator.exports import bib_entry
 from generator.links import abstract_links, lookup_links, safe_href
 from generator.models import Catalogue, Note, Paper, Tag, TagMatch
-from generator.notes import note_markdown
+from generator.notes import note_html
 from generator.pages import TAGS_DIR, front_matter
 from generator.textclean import clean_markdown
 
@@ -37,19 +37,26 @@ def stars(rating: int) -> str:
 
 
 def note_admonition(note: Note) -> str:
-    """The reader's state as an admonition; the note body is the reader's Markdown, disarmed."""
-    facts = [f"**{STATUS_LABELS[note.status]}**", f"priority {note.priority}"]
+    """The reader's state as an admonition, written as HTML.
+
+    The note is rendered and sanitised here (notes.note_html) and the whole box
+    is one raw HTML block, which Markdown passes through untouched: the
+    sanitised HTML is what the browser gets, never re-read as Markdown.
+    """
+    facts = [f"<strong>{STATUS_LABELS[note.status]}</strong>", f"priority {note.priority}"]
     if note.rating is not None:
         facts.append(f"rated {stars(note.rating)}")
     if note.added:
-        facts.append(f"added {note.added}")
+        facts.append(f"added {html_text(note.added)}")
     if note.tags:
-        facts.append("your tags: " + ", ".join(f"`{markdown_text(t)}`" for t in note.tags))
-    body = [" · ".join(facts)]
+        facts.append("your tags: " + ", ".join(f"<code>{html_text(t)}</code>" for t in note.tags))
+    body = f"<p>{' · '.join(facts)}</p>"
     if note.note:
-        body += ["", note_markdown(note.note)]
-    indented = "\n".join(("    " + line) if line.strip() else "" for line in "\n".join(body).splitlines())
-    return f'!!! {ADMONITION[note.status]} "My reading list"\n\n{indented}\n'
+        body += "\n" + note_html(note.note)
+    return (
+        f'<div class="admonition {ADMONITION[note.status]}">\n'
+        f'<p class="admonition-title">My reading list</p>\n{body}\n</div>\n'
+    )
 
 
 def link_lines(paper: Paper) -> str:

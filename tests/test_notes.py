@@ -8,7 +8,7 @@ import pytest
 
 from generator.errors import GeneratorError
 from generator.models import Note
-from generator.notes import by_priority, load_notes, note_markdown
+from generator.notes import by_priority, load_notes, note_html
 from generator.render_paper import note_admonition
 
 SLUGS = ["attention-is-all-you-need", "deep-residual-learning", "adam-a-method-for-stochastic-optimization"]
@@ -89,17 +89,18 @@ def test_top_level_must_be_a_mapping():
         load_notes(["a"], PATH, SLUGS)
 
 
-def test_note_markdown_cannot_inject_html_or_attributes():
-    md = note_markdown('<script>alert(1)</script> & <img src=x onerror=alert(1)>\n\nText{: onclick="x()" }')
-    assert "<" not in md and ">" not in md and "{" not in md
-    assert "&lt;script&gt;" in md and "&amp;" in md
+def test_note_html_cannot_inject_html_or_attributes():
+    html = note_html('<script>alert(1)</script> & <img src=x onerror=alert(1)>\n\nText{: onclick="x()" }')
+    assert "<script" not in html and "<img" not in html and "onclick=" not in html.replace("{: onclick", "")
+    assert "&lt;script&gt;" in html and "&amp;" in html and '<p>Text{: onclick="x()" }</p>' in html
 
 
 def test_admonition_indents_the_note_and_shows_the_state():
     note = Note("s", "read", 2, 4, "2026-01-01", "line one\n\n- item", ("x",))
     text = note_admonition(note)
-    assert text.startswith('!!! success "My reading list"\n\n    **Read** · priority 2 · rated ★★★★☆')
-    assert "\n    line one\n\n    - item" in text
+    assert text.startswith('<div class="admonition success">\n<p class="admonition-title">My reading list</p>\n')
+    assert "<p><strong>Read</strong> · priority 2 · rated ★★★★☆" in text
+    assert "<p>line one</p>\n<ul>\n<li>item</li>\n</ul>" in text
 
 
 def test_queue_order():
