@@ -15,7 +15,7 @@ from generator import exports, parallel
 from generator.escape import markdown_text
 from generator.models import Catalogue, Content, Paper
 from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter
-from generator.render_paper import render_paper
+from generator.render_paper import listing_name, render_paper
 from generator.render_reading import render_reading
 from generator.render_tags import co_occurrence, papers_by_tag, render_tag, render_tag_index
 
@@ -24,7 +24,8 @@ def render_home(cat: Catalogue) -> str:
     untagged = sum(1 for p in cat.papers if not cat.matches[p.key])
     listed = Counter(prov.source for p in cat.papers for prov in p.provenance)
     rows = "\n".join(
-        f"| `{s}` | {markdown_text(cat.dates.get(s) or 'no date')} | {listed.get(s, 0)} |" for s in cat.sources
+        f"| {listing_name(s)} | {markdown_text(cat.dates.get(s) or 'no date')} | {listed.get(s, 0)} |"
+        for s in cat.sources
     )
     return "\n".join(
         [

@@ -27,8 +27,13 @@ def paper_tags(cat: Catalogue, paper: Paper) -> list[Tag]:
     return [by_slug[m.tag] for m in cat.matches[paper.key]]
 
 
+def listing_name(source: str) -> str:
+    """A listing's file name, shown in code font: it is untrusted text like a title (backticks, <, newlines)."""
+    return f"<code>{markdown_text(source)}</code>"
+
+
 def provenance_line(source: str, line: int, date: str | None) -> str:
-    where = f"`{source}`, line {line}"
+    where = f"{listing_name(source)}, line {line}"
     return f"{where} (listing of {markdown_text(date)})" if date else where
 
 
