@@ -108,8 +108,11 @@ def clean_url(raw: str) -> str | None:
         if not re.match(r"(www\.|github\.com/|gitlab\.com/)", url, re.IGNORECASE):
             return None
         url = "https://" + url
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # "https://[x.org": a bracket where only an IPv6 address may stand
+        return None
     if "." not in host:
         return None
     path = parts.path

@@ -143,10 +143,20 @@ TEMPLATE = re.compile(r"\{\{\s.*?\s\}\}|\{%\s.*?\s%\}|\{#\s.*?\s#\}")
 LATEX_ESCAPE = re.compile(r"\\(?:[A-Za-z]+|['\"`^~=.]|[%&#_$])")
 # Backslashes that are not LaTeX residue we know (\* \( \[): the token stays as written.
 UNHANDLED_BACKSLASH = re.compile(r"\\(?![A-Za-z'\"`^~=.%&#_${}])")
+# A Windows path (C:\\Users) is not LaTeX, whatever macro names its folders spell.
+WINDOWS_PATH = re.compile(r"(?<![A-Za-z])[A-Za-z]:\\")
+MACRO_NAME = re.compile(r"\\([A-Za-z]+)")
+# Accents that take an argument: LaTeX writes \v{c} and \'e; code writes \d+, \u00e9, \"%d, \.txt.
+ACCENT_USE = re.compile(
+    r"\\[bcdHkruv](?![A-Za-z])(?!\{(?:[A-Za-z]|\\[ij]))"  # a letter accent without its {letter}
+    r"|\\\.(?!\{)"  # \. only as \.{z}: \.txt is a regex
+    r"""|\\['"`^~=](?![A-Za-z{]|\\[ij])"""  # a symbol accent before no letter
+)
 # Markup of other languages in a token (^^x^^, x^2^, ~~x~~, ==x==, ++x++): not LaTeX.
 MARKUP_PAIRS = re.compile(r"\^\^|\^[A-Za-z0-9]+\^(?![{\w])|~[A-Za-z0-9]*~|==|\+\+")
 DOUBLE_QUOTES = re.compile(r"(?<!`)``(?!`)([^`']{1,300}?)(?<!')''(?!')")
-OPEN_QUOTES = re.compile(r"(?<![`\w])``(?=\w)")  # ``word" with a plain closing quote
+# ``word" with a plain closing quote; ``code`` (Markdown's code span) is no quote.
+OPEN_QUOTES = re.compile(r'(?<![`\w])``(?=\w[^`"\n]{0,300}")')
 CLOSE_QUOTES = re.compile(r"(?<=[\w.,])''(?![\w'])")
 TIE = re.compile(r"(?<=[\w.,])~(?=[\w(\ue000])")
 # {word group} with plain words inside loses its braces; {: attr}, {#id}, {{ x }} do not match.
@@ -157,6 +167,8 @@ SPACED_ARGUMENT = re.compile(
 LETTER_MACRO = re.compile(r"\\(L|l|o|O|ss|ae|AE|oe|OE|aa|AA|i|j)\s+(?=[a-z])")
 LATEX_HINT = re.compile(r"[\\{}^_~`$]|''")
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+# Private-use characters are held like URLs, so that none can pose as a placeholder.
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 SUPERSCRIPT = dict(
     zip("0123456789+-−=()nijkmpstTuvxyzabcdeo*⋆†⊤", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱʲᵏᵐᵖˢᵗᵀᵘᵛˣʸᶻᵃᵇᶜᵈᵉᵒ*⋆†ᵀ", strict=True)
@@ -219,6 +231,8 @@ def convert_token(token: str) -> str:
     """One whitespace-free token: LaTeX residue -> Unicode; anything else is left exactly as written."""
     if "\ue000" in token or MARKUP_PAIRS.search(token) or UNHANDLED_BACKSLASH.search(token):
         return token
+    if "\\" in token and not _latex_backslashes(token):
+        return token  # code, a path or a regex: \n, C:\Windows, \d+ are not LaTeX
     work = token
     if MATHY.search(work) and not REAL_MACRO.search(work):
         # A lost \frac leaves two groups side by side: {a}{b} or 1{2}.
@@ -238,6 +252,22 @@ def convert_token(token: str) -> str:
     elif work != token:
         work = re.sub(r"\{([^{}\\]*)\}", r"\1", work)  # maths groups, now plain
     return work
+
+
+@lru_cache(maxsize=1)
+def _known_macros() -> frozenset[str]:
+    """Every macro name the conversion knows: pylatexenc's, ours, the emphasis commands."""
+    db = get_default_latex_context_db()
+    names = {spec.macroname for spec in db.iter_macro_specs(db.category_list)}
+    return frozenset(names | set(MATH_MACROS) | set(EMPHASIS_STYLES))
+
+
+def _latex_backslashes(token: str) -> bool:
+    """Whether every backslash in the token starts LaTeX we know, used the way LaTeX uses it."""
+    if WINDOWS_PATH.search(token) or ACCENT_USE.search(token):
+        return False
+    known = _known_macros()
+    return all(name in known for name in MACRO_NAME.findall(token))
 
 
 def convert_plain(text: str) -> str:
@@ -361,10 +391,10 @@ def _clean_runs(raw: str) -> tuple[Run, ...]:
     pieces: list[str] = []
     last = 0
     for span in find_urls(raw):
-        pieces.append(raw[last : span.start])
+        pieces.append(_hold_private_use(raw[last : span.start], held))
         pieces.append(_hold(" ".join(span.urls) + (f" {span.text}" if span.text else ""), held))
         last = span.end
-    pieces.append(raw[last:])
+    pieces.append(_hold_private_use(raw[last:], held))
     # URLs, template syntax and code identifiers go through untouched, behind placeholders.
     source = "".join(pieces)
     if "{" in source:
@@ -387,6 +417,12 @@ def _clean_runs(raw: str) -> tuple[Run, ...]:
 def _hold(text: str, held: list[str]) -> str:
     held.append(text)
     return f"\ue000{len(held) - 1}\ue001"
+
+
+def _hold_private_use(text: str, held: list[str]) -> str:
+    if not PRIVATE_USE.search(text):
+        return text
+    return PRIVATE_USE.sub(lambda m: _hold(m.group(), held), text)
 
 
 def _needs_latex(raw: str) -> bool:
