@@ -174,30 +174,39 @@ def papers_csv(papers: list[Paper] | tuple[Paper, ...], rows: Rows) -> bytes:
     return CSV_HEADER + b"".join([rows.csv[p.key] for p in papers])
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and
+# Google Sheets (OWASP, "CSV Injection"); a leading single quote makes it text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str | int) -> str | int:
+    """A CSV cell that no spreadsheet reads as a formula: risky text gets a leading `'`."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def csv_row(cat: Catalogue, paper: Paper, directory_urls: bool) -> str:
-    """One paper's CSV line (quoted as the csv module quotes it)."""
+    """One paper's CSV line (quoted as the csv module quotes it; formula-like cells neutralised)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
     note = cat.notes.get(paper.key)
     links = abstract_links(paper.abstract)
-    writer.writerow(
-        {
-            "slug": cat.slugs[paper.key],
-            "url": paper_url(cat.slugs[paper.key], directory_urls),
-            "title": paper.title,
-            "abstract": clean_text(paper.abstract),
-            "tags": " ".join(m.tag for m in cat.matches[paper.key]),
-            "code_links": " ".join(link.url for link in links if link.kind == "code"),
-            "project_links": " ".join(link.url for link in links if link.kind != "code"),
-            "related": " ".join(cat.slugs[k] for k in cat.related.get(paper.key, ())),
-            "status": note.status if note else "",
-            "priority": note.priority if note else "",
-            "rating": note.rating if note and note.rating else "",
-            "added": note.added or "" if note else "",
-            "note_tags": " ".join(note.tags) if note else "",
-            "listings": " ".join(v.source for v in paper.provenance),
-        }
-    )
+    row = {
+        "slug": cat.slugs[paper.key],
+        "url": paper_url(cat.slugs[paper.key], directory_urls),
+        "title": paper.title,
+        "abstract": clean_text(paper.abstract),
+        "tags": " ".join(m.tag for m in cat.matches[paper.key]),
+        "code_links": " ".join(link.url for link in links if link.kind == "code"),
+        "project_links": " ".join(link.url for link in links if link.kind != "code"),
+        "related": " ".join(cat.slugs[k] for k in cat.related.get(paper.key, ())),
+        "status": note.status if note else "",
+        "priority": note.priority if note else "",
+        "rating": note.rating if note and note.rating else "",
+        "added": note.added or "" if note else "",
+        "note_tags": " ".join(note.tags) if note else "",
+        "listings": " ".join(v.source for v in paper.provenance),
+    }
+    writer.writerow({name: csv_cell(value) for name, value in row.items()})
     return out.getvalue()
 
 
