@@ -114,7 +114,8 @@ def parse_lock(text: str | None, path: str) -> dict[str, str]:
     lock: dict[str, str] = {}
     owner: dict[str, str] = {}
     for key, slug in pairs_seen[0]:
-        line = lines.get(key, 1)
+        places = lines.get(key, [1])
+        line = places[1] if key in lock and len(places) > 1 else places[0]
         if key in lock:
             raise GeneratorError(f"{key!r} is listed twice in the slug lock; keep one", path, line)
         if not IDENTITY_RE.match(key):
@@ -132,14 +133,14 @@ def parse_lock(text: str | None, path: str) -> dict[str, str]:
     return lock
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """{key: line} for a lock written one entry per line (the only layout the generator writes)."""
-    found: dict[str, int] = {}
+def _key_lines(text: str) -> dict[str, list[int]]:
+    """{key: its lines} for a lock written one entry per line (the only layout the generator writes)."""
+    found: dict[str, list[int]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         match = re.match(r'\s*("(?:[^"\\]|\\.)*")\s*:', line)
         if match:
             try:
-                found.setdefault(json.loads(match.group(1)), number)
+                found.setdefault(json.loads(match.group(1)), []).append(number)
             except ValueError:
                 continue
     return found
