@@ -196,7 +196,10 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
     papers, merges, dedup_problems = deduplicate(entries, options.sources)
     problems.extend(dedup_problems)
     tags = load_taxonomy(read_yaml(options.tags), str(options.tags))
-    lock_source = read_text_asset(options.lock_path)
+    try:
+        lock_source = read_text_asset(options.lock_path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GeneratorError(f"cannot read the slug lock: {exc}", str(options.lock_path)) from exc
     fingerprints = paper_fingerprints(papers, entries)
     slugs, lock = resolve_slugs(
         [(p.key, p.title, title_key(p.title), fingerprints[p.key]) for p in papers],

@@ -361,3 +361,15 @@ def test_override_and_note_for_a_paper_in_no_listing_warn_and_the_build_goes_on(
     assert code == 1 and "corpus/overrides.yml:3: unknown paper slug 'old-paper'" in err
     assert (project / "corpus" / "overrides.yml").read_text(encoding="utf-8") == overrides
     assert (project / "corpus" / "notes.yml").read_text(encoding="utf-8") == notes
+
+
+@pytest.mark.parametrize("damage", ["folder", "bytes"])
+def test_an_unreadable_lock_is_an_error_not_a_traceback(project, capsys, damage):
+    (project / "corpus" / "sources" / "a.txt").write_text(listing(("Solo", abstract("solo"))), encoding="utf-8")
+    lock = project / "corpus" / LOCK_NAME
+    if damage == "folder":
+        lock.mkdir()
+    else:
+        lock.write_bytes(b'{\n"solo #0123abcd": "so\xff"\n}\n')
+    code, _, err = generate(capsys)
+    assert code == 1 and err.startswith(f"error: corpus/{LOCK_NAME}: cannot read the slug lock")
