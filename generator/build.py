@@ -13,17 +13,17 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from generator.corpus import Merge, deduplicate
+from generator.corpus import Merge, deduplicate, paper_fingerprints, title_key
 from generator.errors import GeneratorError
 from generator.models import Catalogue, Entry, Paper, Problem, Tag, TagMatch
 from generator.notes import load_notes
 from generator.overrides import apply_overrides, parse_overrides
 from generator.parse import parse_listing
-from generator.slugs import assign_slugs
+from generator.slugs import LOCK_NAME, lock_text, parse_lock, resolve_slugs
 from generator.sources import fingerprint, read_listings, read_text_asset, read_yaml
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
-from generator.writer import WriteReport, files_untouched, read_state, write_plan, write_state
+from generator.writer import WriteReport, files_untouched, read_state, write_plan, write_slug_lock, write_state
 
 SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/javascripts/iframe-worker.js"
@@ -52,6 +52,11 @@ class Options:
             return self.notes, True
         return self.sources.parent / "notes.yml", False
 
+    @property
+    def lock_path(self) -> Path:
+        """The slug lock lives beside the sources folder, like notes.yml: one lock per corpus folder."""
+        return self.sources.parent / LOCK_NAME
+
 
 class Clock:
     """Wall time per pipeline stage, for `readinglist generate --timings` and the benchmark."""
@@ -78,6 +83,7 @@ class Result:
     notes: tuple[str, ...] = field(default_factory=tuple)
     counts: tuple[str, ...] = ()  # the summary's counting lines, when there is no catalogue
     timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in pipeline order
+    lock: str | None = None  # the slug lock's new text, when it exists and new papers extend it
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -187,10 +193,19 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
     clock = clock or Clock()
     entries, problems, nfiles, skipped = parse_all(options)
     clock.lap("read and parse")
-    papers, merges, dedup_problems = deduplicate(entries)
+    papers, merges, dedup_problems = deduplicate(entries, options.sources)
     problems.extend(dedup_problems)
     tags = load_taxonomy(read_yaml(options.tags), str(options.tags))
-    slugs = assign_slugs([(p.key, p.title) for p in papers])
+    try:
+        lock_source = read_text_asset(options.lock_path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GeneratorError(f"cannot read the slug lock: {exc}", str(options.lock_path)) from exc
+    fingerprints = paper_fingerprints(papers, entries)
+    slugs, lock = resolve_slugs(
+        [(p.key, p.title, title_key(p.title), fingerprints[p.key]) for p in papers],
+        parse_lock(lock_source, str(options.lock_path)),
+    )
+    new_lock = lock_text(lock) if lock_source is not None else None
     dates: dict[str, str | None] = {}
     for entry in entries:
         dates.setdefault(entry.provenance.source, entry.provenance.date)
@@ -204,7 +219,10 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
     clock.lap("tag, related papers" + (", clean abstracts" if clean else ""))
     by_slug = {slugs[p.key]: p.key for p in papers}
     notes_path, required = options.notes_path
-    notes = load_notes(read_yaml(notes_path, required=required), str(notes_path), list(by_slug))
+    notes, note_problems = load_notes(
+        read_yaml(notes_path, required=required), str(notes_path), list(by_slug), read_text_asset(notes_path)
+    )
+    problems.extend(note_problems)
     cat = Catalogue(
         tuple(papers),
         slugs,
@@ -216,7 +234,10 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
         {by_slug[slug]: note for slug, note in notes.items()},
     )
     clock.lap("notes")
-    return Result(cat, nfiles, len(entries), skipped, tuple(merges), tuple(problems), timings=tuple(clock.laps))
+    return Result(
+        cat, nfiles, len(entries), skipped, tuple(merges), tuple(problems), timings=tuple(clock.laps),
+        lock=new_lock if new_lock != lock_source else None,
+    )  # fmt: skip
 
 
 FINGERPRINT_VERSION = "1"
@@ -227,7 +248,7 @@ def input_fingerprint(options: Options) -> str:
     code = sorted(Path(__file__).parent.glob("*.py"))
     notes_path, _ = options.notes_path
     return fingerprint(
-        [options.tags, options.overrides_path, notes_path, SHIM_SOURCE, *code],
+        [options.tags, options.overrides_path, notes_path, options.lock_path, SHIM_SOURCE, *code],
         [options.sources],
         [
             FINGERPRINT_VERSION,
@@ -278,12 +299,15 @@ def generate(options: Options) -> Result:
     plan = render_site(result.catalogue, options.directory_urls, os.environ.get("SITE_URL") or None, feed_stamp())
     clock.lap("render pages")
     lasting: list[str] = []  # true of every run on these inputs: replayed by a no-op run
+    lasting += [str(p) for p in result.problems if p.kind == "info"]  # merged entries whose text was not kept
     shim = read_text_asset(SHIM_SOURCE)
     if shim is not None:
         plan[SHIM_TARGET] = shim
     else:
         lasting.append(f"{SHIM_SOURCE} is missing (run `make deps`): the offline build will not search from file://")
     report = write_plan(options.docs, plan)
+    if result.lock is not None:
+        write_slug_lock(options.lock_path, result.lock)  # after the pages: the lock records what was published
     kept = [
         f"{options.docs / rel}: its paper left the corpus, but the file was edited by hand, so it was kept "
         "(it is yours now: delete it if you do not need it)"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from generator.models import Entry, Paper, Problem, Provenance
 
@@ -28,44 +30,112 @@ def normalise_title(title: str) -> str:
     return TRAILING.sub("", text)
 
 
+# Two entries with one title are one paper when their abstracts share at least
+# half their words (Jaccard similarity of the word sets), else two papers.
+SAME_PAPER = 0.5
+WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """Word tokens of a text: NFKC, case-folded, runs of Unicode letters, digits and "_"."""
+    return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the two texts' word sets (1.0 for two texts with no words)."""
+    sa, sb = set(words(a)), set(words(b))
+    if not sa and not sb:
+        return 1.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def fingerprint(abstract: str) -> str:
+    """8 hex digits naming an abstract's words: unchanged by spacing, case or punctuation edits."""
+    return hashlib.sha1(" ".join(words(abstract)).encode("utf-8")).hexdigest()[:8]
+
+
+def title_key(title: str) -> str:
+    """The normalised title, or the title as written when nothing is left of it (all punctuation)."""
+    return normalise_title(title) or title
+
+
 @dataclass(frozen=True)
 class Merge:
     """An entry folded into an earlier paper with the same normalised title."""
 
     provenance: Provenance
-    into: str  # the paper's dedup key
+    into: str  # the paper's key
     same_abstract: bool
 
 
-def deduplicate(entries: list[Entry]) -> tuple[list[Paper], list[Merge], list[Problem]]:
-    """Fold entries with equal normalised titles into one paper, keeping every
-    provenance. The first entry (in source-file then line order) gives the text."""
+def deduplicate(entries: list[Entry], folder: Path | None = None) -> tuple[list[Paper], list[Merge], list[Problem]]:
+    """Fold entries with equal normalised titles and similar abstracts into one paper, keeping
+    every provenance. The first entry (in source-file then line order) gives the text.
+
+    Entries whose titles match but whose abstracts share less than half their words stay
+    separate papers (with a warning naming both places): the first keeps the title as its
+    key, each other one gets `<title> #<abstract fingerprint>`. Problems name places as
+    `folder/source:line` when `folder` is given.
+    """
+
+    def place(p: Provenance) -> str:
+        return f"{folder / p.source if folder is not None else p.source}:{p.line}"
+
+    groups: dict[str, list[str]] = {}  # title key -> keys of its papers, first listed first
     first: dict[str, Entry] = {}
     provenance: dict[str, list[Provenance]] = {}
     merges: list[Merge] = []
     problems: list[Problem] = []
     for entry in entries:
-        key = normalise_title(entry.title)
-        if not key:
-            key = entry.title  # all-punctuation title: keep it apart, exactly as written
-        kept = first.get(key)
-        if kept is None:
+        title = title_key(entry.title)
+        keys = groups.setdefault(title, [])
+        scores = [(similarity(first[k].abstract, entry.abstract), -i, k) for i, k in enumerate(keys)]
+        best = max(scores, default=None)
+        p = entry.provenance
+        if best is None or best[0] < SAME_PAPER:
+            key = title if not keys else f"{title} #{fingerprint(entry.abstract)}"
+            while key in first:  # two different abstracts with one fingerprint: never in practice
+                key += "+"
+            if keys:
+                other = first[keys[0]].provenance
+                problems.append(
+                    Problem(
+                        str(folder / p.source) if folder is not None else p.source,
+                        p.line,
+                        f"same title as {place(other)}, but the abstracts share only {best[0]:.0%} of their "
+                        f"words (under {SAME_PAPER:.0%}): kept as two papers",
+                    )
+                )
+            keys.append(key)
             first[key] = entry
-            provenance[key] = [entry.provenance]
+            provenance[key] = [p]
             continue
+        key = best[2]
+        kept = first[key]
         same = kept.abstract == entry.abstract
-        merges.append(Merge(entry.provenance, key, same))
-        provenance[key].append(entry.provenance)
+        merges.append(Merge(p, key, same))
+        provenance[key].append(p)
         if not same:
-            p = entry.provenance
             problems.append(
                 Problem(
-                    p.source,
+                    str(folder / p.source) if folder is not None else p.source,
                     p.line,
-                    f"duplicate of {kept.provenance.source}:{kept.provenance.line} with a different abstract; "
-                    "the first abstract is kept",
+                    f"duplicate of {place(kept.provenance)} with a different abstract "
+                    f"({best[0]:.0%} of the words shared); the first abstract is kept",
                     kind="info",
                 )
             )
     papers = [Paper(key, e.title, e.abstract, tuple(provenance[key])) for key, e in first.items()]
     return papers, merges, problems
+
+
+def paper_fingerprints(papers: list[Paper], entries: list[Entry]) -> dict[str, tuple[str, ...]]:
+    """{paper key: fingerprints of every abstract merged into it, the kept one first}: what the
+    slug lock recognises a paper by, even after an earlier listing with an edited abstract appears."""
+    owner = {prov: p.key for p in papers for prov in p.provenance}
+    found: dict[str, dict[str, None]] = {p.key: {fingerprint(p.abstract): None} for p in papers}
+    for entry in entries:
+        key = owner.get(entry.provenance)
+        if key is not None:
+            found[key][fingerprint(entry.abstract)] = None
+    return {key: tuple(fps) for key, fps in found.items()}

@@ -1,13 +1,13 @@
 """The reader's reading-list state (corpus/notes.yml, already loaded) -> validated Note values.
 
 The generator only reads notes.yml, never writes it, so what a reader records
-survives every regeneration. Errors name the file and the slug.
+survives every regeneration. Errors name the file and the slug; a note for a
+paper in no listing is a warning (an error under --strict) and is ignored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -15,9 +15,11 @@ from typing import Any
 
 import markdown
 import nh3
+import yaml
 
 from generator.errors import GeneratorError
-from generator.models import Note
+from generator.models import Note, Problem
+from generator.overrides import unknown_slug_message
 
 STATUSES = ("to-read", "reading", "read")
 NOTE_KEYS = {"status", "priority", "rating", "added", "note", "tags"}
@@ -38,21 +40,40 @@ NOTE_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 RAW_HTML_PROCESSORS = (("preprocessors", "html_block"), ("inlinePatterns", "html"))
 
 
-def load_notes(data: Any, path: str, slugs: list[str]) -> dict[str, Note]:
-    """Raw YAML -> {slug: Note}. An unknown slug is an error suggesting the closest one."""
+def load_notes(
+    data: Any, path: str, slugs: list[str], text: str | None = None
+) -> tuple[dict[str, Note], list[Problem]]:
+    """Raw YAML -> ({slug: Note}, warnings). A slug of no paper is a warning naming the line
+    (found in `text`, the file as written) and the closest slug; that note is ignored."""
     if data is None:
-        return {}
+        return {}, []
     if not isinstance(data, dict):
         raise GeneratorError("expected a mapping of paper slug -> note (status, priority, ...)", path)
     known = set(slugs)
+    lines = key_lines(text)
     notes: dict[str, Note] = {}
+    problems: list[Problem] = []
     for slug, item in data.items():
+        note = validate_note(str(slug), item, path)
         if not isinstance(slug, str) or slug not in known:
-            close = difflib.get_close_matches(str(slug), slugs, n=1, cutoff=0.5)
-            hint = f"; did you mean {close[0]!r}?" if close else "; slugs are the file names in docs/papers/"
-            raise GeneratorError(f"{slug!r} is not the slug of any paper{hint}", path)
-        notes[slug] = validate_note(slug, item, path)
-    return notes
+            line = lines.get(str(slug), 0)
+            problems.append(Problem(path, line, unknown_slug_message(str(slug), slugs, "note")))
+            continue
+        notes[slug] = note
+    return notes, problems
+
+
+def key_lines(text: str | None) -> dict[str, int]:
+    """{top-level key: its line} of a YAML mapping; {} when the text is missing or not a mapping."""
+    if not text:
+        return {}
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        return {}
+    return {key.value: key.start_mark.line + 1 for key, _ in root.value if isinstance(key, yaml.ScalarNode)}
 
 
 def validate_note(slug: str, item: Any, path: str) -> Note:

@@ -7,8 +7,9 @@ some-paper-slug:
   note: why, for the next reader    # optional
 ```
 
-Overrides win over rules. An unknown paper slug or tag is an error naming the
-file and line, with the closest known name as a suggestion. An override that
+Overrides win over rules. An unknown tag is an error naming the file and line,
+with the closest known name as a suggestion; an unknown paper slug (a paper in
+no listing) is a warning in the same form, and that entry is ignored. An override that
 no longer changes anything (adding a tag the rules now give, removing one they
 no longer give) is a warning, so stale corrections get noticed.
 """
@@ -87,6 +88,16 @@ def _tag_list(value: Any, slug: str, key: str, path: str, line: int) -> tuple[st
     return tuple(dict.fromkeys(v.strip() for v in value))
 
 
+def unknown_slug_message(slug: str, known: list[str], what: str) -> str:
+    """The warning for a note or override whose paper is in no listing (shared with notes.py)."""
+    close = difflib.get_close_matches(slug, known, n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}?" if close else "slugs are the file names in docs/papers/"
+    return (
+        f"unknown paper slug {slug!r} (no listing has that paper; {hint}); this {what} is ignored. "
+        "Fix the slug, or remove the entry if the paper is gone"
+    )
+
+
 def _suggest(name: str, known: list[str]) -> str:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
     return f"; did you mean {close[0]!r}?" if close else ""
@@ -105,11 +116,13 @@ def apply_overrides(
     result = dict(matches)
     problems: list[Problem] = []
     for o in overrides:
-        if o.slug not in key_of:
-            raise GeneratorError(f"unknown paper slug {o.slug!r}{_suggest(o.slug, list(key_of))}", path, o.line)
         for tag in (*o.add, *o.remove):
             if tag not in known_tags:
                 raise GeneratorError(f"{o.slug}: unknown tag {tag!r}{_suggest(tag, known_tags)}", path, o.line)
+        if o.slug not in key_of:
+            # A paper in no listing (an old listing removed, another --sources): the rest of the build stands.
+            problems.append(Problem(path, o.line, unknown_slug_message(o.slug, list(key_of), "override")))
+            continue
         key = key_of[o.slug]
         given = {m.tag for m in result[key]}
         for tag in o.add:

@@ -1,10 +1,13 @@
 """Raw listing text -> entries (title, abstract, provenance) and problems.
 
 Two layouts occur: blank-line separated blocks, and a compact one with no blank
-lines. Both are handled the same way: boilerplate lines are dropped, every other
-line is classified as title-like or abstract-like by its shape, and a title is
-paired with the abstract that follows it. One missing abstract therefore costs
-one entry (with a warning), never a shift of every later entry.
+lines. Both are handled the same way: boilerplate lines are dropped, and titles
+and abstracts alternate. Position decides; shape only breaks ties: a short line
+where an abstract is expected is a title when it has the shape of one (the
+previous title then has no abstract), and a long line where a title is expected
+is a title when the next line is its abstract (longer, and prose). One missing
+abstract therefore costs one entry (with a warning), never a shift of every
+later entry.
 """
 
 from __future__ import annotations
@@ -35,6 +38,11 @@ LONG_ABSTRACT_CHARS = 10_000
 # A short line right after a title still reads as its abstract when it holds
 # two or more full sentences (titles are one phrase, rarely ending in ".").
 SENTENCES = re.compile(r"[.!?]\s+[A-Z0-9].*\.$")
+# A line longer than MAX_TITLE_CHARS where a title is expected is still the title
+# when the next line is unmistakably its abstract: longer, and prose (several
+# sentences, at least this many words). Random or damaged text is neither.
+PROSE_WORDS = 30
+SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z0-9]")
 # C0 controls (but tab), DEL and C1 controls: invisible, and invalid in HTML and XML.
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -63,6 +71,16 @@ def looks_like_abstract(line: str, after_title: bool) -> bool:
     return after_title and bool(SENTENCES.search(line))
 
 
+def could_be_long_title(line: str) -> bool:
+    """Too long for the usual title, but not prose: a title if its abstract follows."""
+    return len(line) > MAX_TITLE_CHARS and not SENTENCES.search(line)
+
+
+def is_abstract_of(line: str, title: str) -> bool:
+    """`line` is unmistakably the abstract of the long line `title` before it."""
+    return len(line) > len(title) and len(line.split()) >= PROSE_WORDS and bool(SENTENCE_BREAK.search(line))
+
+
 def parse_listing(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
     """Parse one listing file's text. Pure: no I/O, never raises on any text.
 
@@ -75,6 +93,7 @@ def parse_listing(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
     seen_entry = False
     content_lines = 0
     pending: tuple[int, str] | None = None  # (line number, title) waiting for its abstract
+    held: tuple[int, str] | None = None  # a long line where a title belongs: a title if its abstract follows
 
     def skip_title(title_line: int, next_is_title: int | None) -> None:
         if next_is_title is None:
@@ -85,6 +104,23 @@ def parse_listing(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
                 "next line, or join the two lines if they are one title broken in two"
             )
         problems.append(Problem(name, title_line, message, kind="skip", reason=NO_ABSTRACT))
+
+    def skip_abstract(number: int, line: str) -> None:
+        shape = (
+            f" (a line of {len(line):,} characters: too long for a title, which has at most {MAX_TITLE_CHARS})"
+            if could_be_long_title(line)
+            else ""
+        )
+        problems.append(
+            Problem(
+                name,
+                number,
+                f"{NO_TITLE} before it{shape}; skipped. "
+                "Add the title on the line above (or shorten this line if it is the title)",
+                kind="skip",
+                reason=NO_TITLE,
+            )
+        )
 
     for number, raw in enumerate(split_lines(text), start=1):
         cleaned = CONTROLS.sub("", raw)
@@ -116,23 +152,18 @@ def parse_listing(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
             )
             continue
 
+        if held is not None:
+            if is_abstract_of(line, held[1]):
+                pending = held  # position wins: the long line was this abstract's title
+            else:
+                skip_abstract(*held)
+            held = None
         if looks_like_abstract(line, pending is not None):
             if pending is None:
-                shape = (
-                    f" (a line of {len(line):,} characters: too long for a title, which has at most {MAX_TITLE_CHARS})"
-                    if len(line) > MAX_TITLE_CHARS and not SENTENCES.search(line)
-                    else ""
-                )
-                problems.append(
-                    Problem(
-                        name,
-                        number,
-                        f"{NO_TITLE} before it{shape}; skipped. "
-                        "Add the title on the line above (or shorten this line if it is the title)",
-                        kind="skip",
-                        reason=NO_TITLE,
-                    )
-                )
+                if could_be_long_title(line):
+                    held = (number, line)
+                else:
+                    skip_abstract(number, line)
                 continue
             title_line, title = pending
             if len(line) > LONG_ABSTRACT_CHARS:
@@ -152,6 +183,8 @@ def parse_listing(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
                 skip_title(pending[0], number)
             pending = (number, line)
 
+    if held is not None:
+        skip_abstract(*held)
     if pending is not None:
         skip_title(pending[0], None)
     if not entries and not any(p.kind == "skip" for p in problems):

@@ -312,3 +312,11 @@ def write_state(docs: Path, fingerprint: str, summary: dict, paths: list[str]) -
 def forget_state(docs: Path) -> None:
     """Before writing: a run that dies half-way must not leave a state that claims docs/ is current."""
     (docs / STATE).unlink(missing_ok=True)
+
+
+def write_slug_lock(path: Path, text: str) -> None:
+    """Write the slug lock (corpus/slugs.lock) atomically: the one file outside docs/ the generator writes."""
+    try:
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise GeneratorError(f"cannot write the slug lock: {exc.strerror}", str(path)) from exc

@@ -35,7 +35,8 @@ def test_merges_keep_every_provenance_and_first_text():
 
 
 def test_different_abstract_on_a_duplicate_is_reported_not_lost():
-    papers, merges, problems = deduplicate([entry("T", abstract="one."), entry("T", "b.txt", 9, abstract="two.")])
+    first, edited = "We study one thing in depth, with care.", "We study one thing in depth, with great care."
+    papers, merges, problems = deduplicate([entry("T", abstract=first), entry("T", "b.txt", 9, abstract=edited)])
     assert len(papers) == 1 and not merges[0].same_abstract
     assert problems[0].path == "b.txt" and problems[0].line == 9 and problems[0].kind == "info"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 
 from generator.errors import GeneratorError
 from generator.models import Note
@@ -28,7 +29,8 @@ def test_valid_notes_load_with_defaults():
         "deep-residual-learning": None,
         "adam-a-method-for-stochastic-optimization": {"status": "read", "added": "2026-01-05", "tags": "optim"},
     }
-    notes = load_notes(data, PATH, SLUGS)
+    notes, problems = load_notes(data, PATH, SLUGS)
+    assert problems == []
     assert notes["attention-is-all-you-need"] == Note(
         "attention-is-all-you-need",
         "reading",
@@ -40,21 +42,21 @@ def test_valid_notes_load_with_defaults():
     )
     assert notes["deep-residual-learning"] == Note("deep-residual-learning", "to-read")
     assert notes["adam-a-method-for-stochastic-optimization"].tags == ("optim",)
-    assert load_notes(None, PATH, SLUGS) == {}
+    assert load_notes(None, PATH, SLUGS) == ({}, [])
 
 
-def test_unknown_slug_suggests_the_closest():
-    with pytest.raises(GeneratorError) as err:
-        load_notes({"attention-is-all-you-needed": {}}, PATH, SLUGS)
-    message = str(err.value)
-    assert message.startswith("corpus/notes.yml: ")
-    assert "'attention-is-all-you-needed' is not the slug of any paper" in message
-    assert "did you mean 'attention-is-all-you-need'?" in message
+def test_unknown_slug_is_a_warning_with_line_and_closest_slug():
+    text = "deep-residual-learning: {}\nattention-is-all-you-needed:\n  status: read\n"
+    notes, problems = load_notes(yaml.safe_load(text), PATH, SLUGS, text)
+    assert list(notes) == ["deep-residual-learning"]  # the unknown one is ignored, the rest stands
+    [problem] = problems
+    assert str(problem).startswith("corpus/notes.yml:2: unknown paper slug 'attention-is-all-you-needed'")
+    assert "did you mean 'attention-is-all-you-need'?" in problem.message and problem.kind == "warning"
 
 
 def test_unknown_slug_with_nothing_close():
-    with pytest.raises(GeneratorError, match="slugs are the file names"):
-        load_notes({"zzz": {}}, PATH, SLUGS)
+    _, [problem] = load_notes({"zzz": {}}, PATH, SLUGS)
+    assert "slugs are the file names" in problem.message
 
 
 @pytest.mark.parametrize(
@@ -113,20 +115,26 @@ def test_queue_order():
     assert [n.slug for n in by_priority(notes)] == ["d", "b", "c", "a"]
 
 
-def test_cli_reports_a_bad_notes_file_and_leaves_docs_alone(tmp_path, capsys, root):
+def test_cli_warns_about_a_note_for_no_paper_and_strict_stops(tmp_path, capsys, root):
     from generator.cli import main
 
     notes = tmp_path / "notes.yml"
     notes.write_text("graph-contrastive-learning-with-meta-path:\n  status: read\n", encoding="utf-8")
-    docs = tmp_path / "docs"
+    before = notes.read_bytes()
     sources = root / "tests" / "fixtures" / "notes" / "sources"
     tags = str(sources.parent / "tags.yml")
-    code = main(["generate", "--sources", str(sources), "--tags", tags, "--docs", str(docs), "--notes", str(notes)])
+    args = ["generate", "--sources", str(sources), "--tags", tags, "--notes", str(notes)]
+    code = main([*args, "--docs", str(tmp_path / "docs")])
     err = capsys.readouterr().err
-    assert code == 1
-    assert f"error: {notes}: 'graph-contrastive-learning-with-meta-path' is not the slug of any paper" in err
+    assert code == 0
+    assert f"warning: {notes}:1: unknown paper slug 'graph-contrastive-learning-with-meta-path'" in err
     assert "did you mean 'graph-contrastive-learning-with-meta-paths'?" in err
-    assert not docs.exists()
+    assert (tmp_path / "docs" / "papers.json").exists()
+    code = main([*args, "--docs", str(tmp_path / "strict"), "--strict"])
+    err = capsys.readouterr().err
+    assert code == 1 and f"error: {notes}:1: unknown paper slug" in err
+    assert not (tmp_path / "strict").exists()
+    assert notes.read_bytes() == before
 
 
 def test_cli_requires_an_explicit_notes_file_to_exist(tmp_path, capsys, root):

@@ -34,10 +34,13 @@ def test_add_and_remove_tags_overrides_win():
     assert OVERRIDE_PHRASE == "added by override" and OVERRIDE_FIELD == "override"
 
 
-def test_unknown_paper_is_an_error_with_line_and_closest_slug():
-    with pytest.raises(GeneratorError) as info:
-        apply("# comment\nlow-bit-vit:\n  add: [vision]\n")
-    assert str(info.value) == f"{PATH}:2: unknown paper slug 'low-bit-vit'; did you mean 'low-bit-vits'?"
+def test_unknown_paper_is_a_warning_with_line_and_closest_slug_and_is_ignored():
+    matches, problems = apply("# comment\nlow-bit-vit:\n  add: [vision]\nsparse-nets:\n  remove: [vision]\n")
+    assert matches["k1"] == RULES["k1"] and matches["k2"] == (RULES["k2"][0],)
+    [problem] = problems
+    assert problem.kind == "warning"
+    assert str(problem).startswith(f"{PATH}:2: unknown paper slug 'low-bit-vit' (no listing has that paper; ")
+    assert "did you mean 'low-bit-vits'?" in problem.message and "this override is ignored" in problem.message
 
 
 def test_unknown_tag_is_an_error_with_line_and_closest_tag():
@@ -88,5 +91,5 @@ def test_real_overrides_apply_cleanly_and_reach_papers_json(tmp_path):
 def test_overrides_next_to_the_tags_file_are_found(tmp_path):
     (tmp_path / "tags.yml").write_text((ROOT / "tests" / "fixtures" / "tags.yml").read_text(), encoding="utf-8")
     (tmp_path / "overrides.yml").write_text("no-such-paper:\n  add: [vision]\n", encoding="utf-8")
-    with pytest.raises(GeneratorError, match="unknown paper slug 'no-such-paper'"):
-        make_catalogue(Options(sources=ROOT / "tests" / "fixtures" / "corpus", tags=tmp_path / "tags.yml"))
+    result = make_catalogue(Options(sources=ROOT / "tests" / "fixtures" / "corpus", tags=tmp_path / "tags.yml"))
+    assert any("unknown paper slug 'no-such-paper'" in p.message for p in result.warnings)

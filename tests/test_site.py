@@ -60,7 +60,7 @@ def test_hostile_text_renders_literally_in_built_html(fixture_site):
 
 def test_c_family_papers_have_three_pages(fixture_site):
     pages = {p.name for p in (fixture_site / "papers").iterdir()}
-    assert {"c-for-machine-learning", "c-for-machine-learning-0baa74", "c-for-machine-learning-4371e8"} <= pages
+    assert {"c-for-machine-learning", "c-for-machine-learning--0baa74", "c-for-machine-learning--4371e8"} <= pages
 
 
 def test_every_tag_page_and_link_resolves(real_site):
