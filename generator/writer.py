@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ MANIFEST = ".readinglist-manifest.json"
 STATE = ".readinglist-state.json"  # the last run's input fingerprint, summary and file stats
 MANIFEST_VERSION = 2
 TMP_SUFFIX = ".rl-tmp"
+OWN_FILES = (MANIFEST, STATE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ Manifest = dict[str, frozenset[str]]
 
 
 def read_manifest(docs: Path) -> Manifest:
+    """The manifest's {path: digests}; every path is checked to lie inside docs/ (see check_recorded)."""
     path = docs / MANIFEST
     if not path.exists():
         return {}
@@ -58,14 +61,64 @@ def read_manifest(docs: Path) -> Manifest:
         data = json.loads(path.read_text(encoding="utf-8"))
         generated = data["generated"]
         if isinstance(generated, list):  # version 1: paths only
-            return {str(p): frozenset() for p in generated}
-        return {str(p): frozenset(str(h) for h in hashes) for p, hashes in generated.items()}
+            manifest = {p: frozenset() for p in generated}
+        else:
+            manifest = {p: frozenset(str(h) for h in hashes) for p, hashes in generated.items()}
     except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise GeneratorError(
             f"manifest is unreadable ({exc}); delete it only if docs/ holds no hand-written pages "
             "(the next run then refuses to touch files it cannot prove it wrote, and says which)",
             str(path),
         ) from exc
+    check_recorded(docs, manifest, path)
+    return manifest
+
+
+def path_problem(rel: object) -> str | None:
+    """Why a path recorded in docs/ (manifest, state) or planned there is not a plain relative path, or None."""
+    if not isinstance(rel, str):
+        return "is not a path"
+    if not rel:
+        return "is empty"
+    if "\x00" in rel:
+        return "holds a NUL byte"
+    if "\\" in rel:
+        return "holds a backslash"
+    if rel.startswith("/") or os.path.isabs(rel):
+        return "is an absolute path"
+    if any(part in ("", ".", "..") for part in rel.split("/")):
+        return "has an empty, '.' or '..' part"
+    if rel in OWN_FILES:
+        return "names one of the generator's own records"
+    return None
+
+
+def folder_escapes(docs: Path, rel: str, resolved: dict[str, bool]) -> bool:
+    """True when the folder holding `rel` resolves, through symbolic links, to a place outside docs/."""
+    folder = rel.rpartition("/")[0]
+    if not folder:
+        return False
+    if folder not in resolved:
+        root = os.path.realpath(docs)
+        real = os.path.realpath(os.path.join(root, folder))
+        resolved[folder] = os.path.commonpath([root, real]) != root
+    return resolved[folder]
+
+
+def check_recorded(docs: Path, paths: Iterable[object], record: Path) -> None:
+    """Every path a record (manifest, state) names must lie inside docs/: a planted or edited record
+    must never make the generator read, overwrite or delete a file elsewhere."""
+    resolved: dict[str, bool] = {}
+    for rel in paths:
+        problem = path_problem(rel)
+        if problem is None and folder_escapes(docs, rel, resolved):
+            problem = "leads through a symbolic link to a folder outside docs/"
+        if problem is not None:
+            raise GeneratorError(
+                f"entry {rel!r} {problem}; the generator only records files it wrote inside docs/, so this "
+                "record was edited or planted. Nothing was written or deleted: remove the entry and run again",
+                str(record),
+            )
 
 
 def write_manifest(docs: Path, manifest: Manifest) -> None:
@@ -139,13 +192,13 @@ def last_written(docs: Path, owned: Manifest) -> dict[str, tuple[list[int], str]
 
 def check_plan_paths(plan: dict[str, Content]) -> None:
     for rel in plan:
-        parts = rel.split("/")
-        if rel.startswith("/") or "" in parts or ".." in parts or rel in (MANIFEST, STATE):
+        if path_problem(rel) is not None:
             raise GeneratorError(f"internal error: planned path {rel!r} is outside docs/")
 
 
 def check_parents(docs: Path, rel: str, seen: set[str]) -> None:
-    """Every folder on the way to a planned file is a folder or absent (each good folder checked once)."""
+    """Every folder on the way to a planned file is a folder or absent, and inside docs/ even through
+    symbolic links (each good folder checked once)."""
     folder = rel.rpartition("/")[0]
     if folder in seen:
         return
@@ -154,6 +207,11 @@ def check_parents(docs: Path, rel: str, seen: set[str]) -> None:
         path = docs / "/".join(parents[:depth])
         if path.exists() and not path.is_dir():
             raise GeneratorError("is a file where the generator needs a folder; rename or move it", str(path))
+    if folder_escapes(docs, rel, {}):
+        raise GeneratorError(
+            "is a symbolic link to a folder outside docs/, where the generator wants to write pages; remove it",
+            str(docs / folder),
+        )
     seen.add(folder)
 
 
@@ -280,11 +338,17 @@ def _prune_empty_dirs(docs: Path, folder: Path) -> None:
 
 
 def read_state(docs: Path) -> dict | None:
+    """The last run's record, None when absent or unreadable (it is a cache); a path in it that is not
+    inside docs/ is an error, as in the manifest."""
     try:
         data = json.loads((docs / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    if isinstance(data.get("files"), dict):
+        check_recorded(docs, data["files"], docs / STATE)
+    return data
 
 
 def files_untouched(docs: Path, stats: dict[str, list[int]]) -> bool:
