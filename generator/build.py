@@ -20,7 +20,7 @@ from generator.notes import load_notes
 from generator.overrides import apply_overrides, parse_overrides
 from generator.parse import parse_listing
 from generator.slugs import assign_slugs
-from generator.sources import fingerprint, read_listings, read_text_asset, read_yaml
+from generator.sources import fingerprint, read_listings, read_text_asset, read_yaml, read_yaml_text
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
 from generator.writer import WriteReport, files_untouched, read_state, write_plan, write_state
@@ -196,7 +196,7 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
         dates.setdefault(entry.provenance.source, entry.provenance.date)
     sources = tuple(sorted({e.provenance.source for e in entries} | set(dates)))
     where = str(options.overrides_path)
-    overrides = parse_overrides(read_text_asset(options.overrides_path), where)
+    overrides = parse_overrides(read_yaml_text(options.overrides_path, required=False), where)
     clock.lap("deduplicate, slugs, taxonomy")
     tagged, related = analyse(tags, papers, slugs, clean)
     matches, override_problems = apply_overrides(tagged, slugs, tags, overrides, where)
