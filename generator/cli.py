@@ -12,6 +12,7 @@ from generator.serve import serve
 from generator.sources import read_yaml
 from generator.tag_report import build_report, format_report, load_gold, score_against
 from generator.tagging import tag_papers
+from generator.writer import check_site_folder, claim_site_folder
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
@@ -90,12 +91,29 @@ def run_tags(args: argparse.Namespace) -> int:
     return 0
 
 
+def protected(options: Options, config: Path) -> list[tuple[str, Path]]:
+    """What a site folder must never be or hold (MkDocs empties it): the inputs, the project, home, /."""
+    notes, _ = options.notes_path
+    project = config.absolute().parent
+    places = [
+        ("the sources folder", options.sources),
+        ("the tags file", options.tags),
+        ("the overrides file", options.overrides_path),
+        ("the notes file", notes),
+        ("the docs folder", options.docs),
+        ("the MkDocs configuration", config),
+        ("the project folder (where mkdocs.yml is)", project),
+    ]
+    repository = next((p for p in (project, *project.parents) if (p / ".git").exists()), None)
+    if repository is not None:
+        places.append(("the repository", repository))
+    return [*places, ("your home folder", Path.home()), ("the root folder", Path("/"))]
+
+
 def run(args: argparse.Namespace) -> int:
     if args.command == "tags":
         return run_tags(args)
     offline = getattr(args, "offline", False)
-    if args.command == "build":
-        require_shim(offline)
     options = Options(
         args.sources,
         args.docs,
@@ -105,6 +123,9 @@ def run(args: argparse.Namespace) -> int:
         overrides=args.overrides,
         notes=args.notes,
     )
+    if args.command == "build":
+        require_shim(offline)
+        check_site_folder(args.site, protected(options, args.config), options.docs)  # before generate touches docs/
     if args.command == "serve":
         return serve(options, args.port, args.config)
     result = generate(options)
@@ -118,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
         for stage, seconds in result.timings:
             print(f"  {seconds:7.2f} s  {stage}")
     if args.command == "build":
+        claim_site_folder(args.site)
         code = mkdocs("build", "--strict", "--site-dir", str(args.site), offline=offline, config=args.config)
         if code == 0:
             where = (args.site / "index.html").resolve()

@@ -376,3 +376,61 @@ def write_state(docs: Path, fingerprint: str, summary: dict, paths: list[str]) -
 def forget_state(docs: Path) -> None:
     """Before writing: a run that dies half-way must not leave a state that claims docs/ is current."""
     (docs / STATE).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- the site folder
+# MkDocs empties its site folder before every build (all but dot-files). `readinglist build`
+# therefore builds only into a folder that is new, empty, or marked as made by an earlier build.
+
+SITE_MARKER = ".readinglist-site"  # a dot-file: MkDocs' clean-up keeps it, and never copies it from docs/
+# What every site this project built holds: such a folder, made before the marker existed, is adopted.
+BUILT_SITE = ("404.html", "sitemap.xml", "papers.json", "search/search_index.json")
+
+
+def check_site_folder(site: Path, inputs: Iterable[tuple[str, Path]], docs: Path) -> None:
+    """Refuse a site folder MkDocs would empty when it is, or holds, one of `inputs` ((label, path)),
+    lies inside docs/, or holds files no build made."""
+    real = os.path.realpath(site)
+    for label, path in inputs:
+        other = os.path.realpath(path)
+        if real == other or os.path.commonpath([real, other]) == real:
+            relation = "is" if real == other else "holds"
+            raise GeneratorError(
+                f"refusing to build the site here: MkDocs empties the site folder before every build, and this "
+                f"folder {relation} {label} ({path}). Pass --site with a folder of its own (default: site)",
+                str(site),
+            )
+    root = os.path.realpath(docs)
+    if os.path.commonpath([real, root]) == root:
+        raise GeneratorError(
+            f"refusing to build the site inside the docs folder ({docs}): MkDocs would publish it. "
+            "Pass --site with a folder outside it (default: site)",
+            str(site),
+        )
+    try:
+        entries = os.listdir(site)
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:
+        raise GeneratorError("is a file, not a folder; pass --site with a folder (default: site)", str(site)) from None
+    except OSError as exc:
+        raise GeneratorError(f"cannot list the site folder: {exc.strerror}", str(site)) from exc
+    if not entries or SITE_MARKER in entries or all(os.path.isfile(os.path.join(site, p)) for p in BUILT_SITE):
+        return
+    raise GeneratorError(
+        f"refusing to build the site here: the folder is not empty and was not made by `readinglist build` "
+        f"(it has no {SITE_MARKER}), and MkDocs empties the site folder before every build. Pass --site with a "
+        "new or empty folder, or empty this one yourself",
+        str(site),
+    )
+
+
+def claim_site_folder(site: Path) -> None:
+    """Mark the site folder as the build's own, before MkDocs writes into it (its clean-up keeps dot-files)."""
+    try:
+        os.makedirs(site, exist_ok=True)
+        marker = os.path.join(site, SITE_MARKER)
+        if not os.path.exists(marker):
+            atomic_write(marker, b"Made by `readinglist build`, which empties and rebuilds this folder.\n")
+    except OSError as exc:
+        raise GeneratorError(f"cannot write into the site folder: {exc.strerror}", str(site)) from exc
