@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -23,7 +23,7 @@ from generator.slugs import assign_slugs
 from generator.sources import fingerprint, read_listings, read_text_asset, read_yaml, read_yaml_text
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
-from generator.writer import WriteReport, files_untouched, read_state, write_plan, write_state
+from generator.writer import WriteReport, docs_lock, files_untouched, read_state, write_plan, write_state
 
 SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/javascripts/iframe-worker.js"
@@ -259,12 +259,20 @@ def up_to_date(options: Options, stamp: str) -> Result | None:
     return result
 
 
-def generate(options: Options) -> Result:
+def generate(options: Options, *, wait: float | None = None, on_wait: Callable[[str], None] | None = None) -> Result:
     """Read the listings and write the generated pages into docs/.
 
-    A run whose inputs are byte-identical to the last successful run's, with no
-    generated file touched since, stops before parsing (see `up_to_date`).
+    One run at a time per docs/: the run holds docs/'s lock throughout (waiting for
+    another run as `writer.docs_lock` says). A run whose inputs are byte-identical to
+    the last successful run's, with no generated file touched since, stops before
+    parsing (see `up_to_date`).
     """
+    with docs_lock(options.docs, wait, on_wait):
+        return generate_held(options)
+
+
+def generate_held(options: Options) -> Result:
+    """`generate`, for a caller that holds docs/'s lock (`readinglist build` holds it through MkDocs too)."""
     stamp = input_fingerprint(options)
     cached = up_to_date(options, stamp)
     if cached is not None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
-from generator.build import Options, generate, make_catalogue, mkdocs, require_shim
+from generator.build import Options, generate_held, make_catalogue, mkdocs, require_shim
 from generator.errors import GeneratorError
 from generator.serve import serve
 from generator.sources import read_yaml
 from generator.tag_report import build_report, format_report, load_gold, score_against
 from generator.tagging import tag_papers
-from generator.writer import check_site_folder, claim_site_folder
+from generator.writer import LOCK_WAIT, check_site_folder, claim_site_folder, docs_lock
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
@@ -128,7 +129,21 @@ def run(args: argparse.Namespace) -> int:
         check_site_folder(args.site, protected(options, args.config), options.docs)  # before generate touches docs/
     if args.command == "serve":
         return serve(options, args.port, args.config)
-    result = generate(options)
+    # The lock is held through the MkDocs build too: MkDocs must not read docs/ while another run writes it.
+    with docs_lock(options.docs, on_wait=partial(waiting, options.docs)):
+        return generate_and_build(args, options, offline)
+
+
+def waiting(docs: Path, pid: str) -> None:
+    print(
+        f"note: {docs}/: another readinglist run (pid {pid}) is using this folder; waiting up to {LOCK_WAIT:g} s",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def generate_and_build(args: argparse.Namespace, options: Options, offline: bool) -> int:
+    result = generate_held(options)
     for problem in result.problems:
         if problem.kind != "info":
             print(f"warning: {problem}", file=sys.stderr)

@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,8 @@ STATE = ".readinglist-state.json"  # the last run's input fingerprint, summary a
 MANIFEST_VERSION = 2
 TMP_SUFFIX = ".rl-tmp"
 OWN_FILES = (MANIFEST, STATE)
+LOCK_SUFFIX = ".readinglist-lock"  # beside docs/: `.docs.readinglist-lock` (git-ignored, never published)
+LOCK_WAIT = 10.0  # seconds a run waits for another run on the same docs/ before it gives up
 
 
 @dataclass(frozen=True)
@@ -434,3 +436,71 @@ def claim_site_folder(site: Path) -> None:
             atomic_write(marker, b"Made by `readinglist build`, which empties and rebuilds this folder.\n")
     except OSError as exc:
         raise GeneratorError(f"cannot write into the site folder: {exc.strerror}", str(site)) from exc
+
+
+# ---------------------------------------------------------------- one run per docs/
+# Two runs writing one docs/ at once (say `serve` regenerating while `make site` runs) interleave
+# their writes, manifests and state records: pages end up with the wrong text while the next
+# run finds docs/ "already up to date". So every run holds a lock for as long as it reads or
+# writes docs/. The lock is a file beside docs/ (inside it, it would change docs/ itself), held
+# with flock through the filelock library: the kernel releases it when its holder dies, even by
+# kill -9, so a dead run never blocks the next one.
+
+
+def lock_path(docs: Path) -> Path:
+    folder = Path(os.path.abspath(docs))
+    return folder.parent / f".{folder.name or 'root'}{LOCK_SUFFIX}"
+
+
+def lock_holder(path: Path) -> str:
+    """The pid the lock's holder recorded in the lock file, or '?' when there is none yet."""
+    try:
+        pid = path.read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return "?"
+    return pid if pid.isdigit() else "?"
+
+
+@contextlib.contextmanager
+def docs_lock(docs: Path, wait: float | None = None, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the lock of `docs` for the duration of the block.
+
+    When another run holds it: call `on_wait(pid)` once, then wait up to `wait` seconds
+    (None: LOCK_WAIT; math.inf: without limit); after that, a GeneratorError naming the other run.
+    """
+    from filelock import FileLock, Timeout  # only when docs/ is used
+
+    wait = LOCK_WAIT if wait is None else wait
+    path = lock_path(docs)
+    lock = FileLock(path, thread_local=False)
+    try:
+        try:
+            lock.acquire(blocking=False)
+        except Timeout:
+            if on_wait is not None:
+                on_wait(lock_holder(path))
+            lock.acquire(timeout=wait)
+    except Timeout:
+        raise GeneratorError(
+            f"another readinglist run is using this folder (pid {lock_holder(path)}); wait for it or stop it",
+            f"{docs}/",
+        ) from None
+    except OSError as exc:
+        raise GeneratorError(f"cannot create the lock file {path}: {exc.strerror or exc}", f"{docs}/") from exc
+    try:
+        _record_holder(path, str(os.getpid()))
+        yield
+    finally:
+        _record_holder(path, "")
+        lock.release()
+
+
+def _record_holder(path: Path, pid: str) -> None:
+    """Write who holds the lock into the lock file (a second descriptor: the lock is on the file, not on it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, pid.encode("ascii"))
+        finally:
+            os.close(fd)
