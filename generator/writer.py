@@ -417,7 +417,8 @@ def check_site_folder(site: Path, inputs: Iterable[tuple[str, Path]], docs: Path
         raise GeneratorError("is a file, not a folder; pass --site with a folder (default: site)", str(site)) from None
     except OSError as exc:
         raise GeneratorError(f"cannot list the site folder: {exc.strerror}", str(site)) from exc
-    if not entries or SITE_MARKER in entries or all(os.path.isfile(os.path.join(site, p)) for p in BUILT_SITE):
+    doomed = [e for e in entries if not e.startswith(".")]  # MkDocs' clean-up keeps dot-files (a .git, say)
+    if not doomed or SITE_MARKER in entries or all(os.path.isfile(os.path.join(site, p)) for p in BUILT_SITE):
         return
     raise GeneratorError(
         f"refusing to build the site here: the folder is not empty and was not made by `readinglist build` "

@@ -65,6 +65,12 @@ def test_site_folder_with_a_users_file_is_refused(project, tmp_path, capsys):
     assert (other / "thesis.tex").read_text(encoding="utf-8") == "years of work\n"
 
 
+def test_site_folder_with_only_dot_files_is_accepted(tmp_path):
+    site = tmp_path / "site"
+    (site / ".git").mkdir(parents=True)  # say, a gh-pages worktree: MkDocs keeps dot-files
+    check_site_folder(site, [], tmp_path / "docs")
+
+
 def test_site_path_that_is_a_file_is_refused(project, capsys):
     (project / "notasite").write_text("x\n", encoding="utf-8")
     code = main(["build", "--site", "notasite"])
