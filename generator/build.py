@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -20,10 +20,18 @@ from generator.notes import load_notes
 from generator.overrides import apply_overrides, parse_overrides
 from generator.parse import parse_listing
 from generator.slugs import LOCK_NAME, lock_text, parse_lock, resolve_slugs
-from generator.sources import fingerprint, read_listings, read_text_asset, read_yaml
+from generator.sources import fingerprint, read_listings, read_text_asset, read_yaml, read_yaml_text
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
-from generator.writer import WriteReport, files_untouched, read_state, write_plan, write_slug_lock, write_state
+from generator.writer import (
+    WriteReport,
+    docs_lock,
+    files_untouched,
+    read_state,
+    write_plan,
+    write_slug_lock,
+    write_state,
+)
 
 SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/javascripts/iframe-worker.js"
@@ -211,7 +219,7 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
         dates.setdefault(entry.provenance.source, entry.provenance.date)
     sources = tuple(sorted({e.provenance.source for e in entries} | set(dates)))
     where = str(options.overrides_path)
-    overrides = parse_overrides(read_text_asset(options.overrides_path), where)
+    overrides = parse_overrides(read_yaml_text(options.overrides_path, required=False), where)
     clock.lap("deduplicate, slugs, taxonomy")
     tagged, related = analyse(tags, papers, slugs, clean)
     matches, override_problems = apply_overrides(tagged, slugs, tags, overrides, where)
@@ -280,12 +288,20 @@ def up_to_date(options: Options, stamp: str) -> Result | None:
     return result
 
 
-def generate(options: Options) -> Result:
+def generate(options: Options, *, wait: float | None = None, on_wait: Callable[[str], None] | None = None) -> Result:
     """Read the listings and write the generated pages into docs/.
 
-    A run whose inputs are byte-identical to the last successful run's, with no
-    generated file touched since, stops before parsing (see `up_to_date`).
+    One run at a time per docs/: the run holds docs/'s lock throughout (waiting for
+    another run as `writer.docs_lock` says). A run whose inputs are byte-identical to
+    the last successful run's, with no generated file touched since, stops before
+    parsing (see `up_to_date`).
     """
+    with docs_lock(options.docs, wait, on_wait):
+        return generate_held(options)
+
+
+def generate_held(options: Options) -> Result:
+    """`generate`, for a caller that holds docs/'s lock (`readinglist build` holds it through MkDocs too)."""
     stamp = input_fingerprint(options)
     cached = up_to_date(options, stamp)
     if cached is not None:

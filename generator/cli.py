@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
-from generator.build import Options, generate, make_catalogue, mkdocs, require_shim
+from generator.build import Options, generate_held, make_catalogue, mkdocs, require_shim
 from generator.errors import GeneratorError
 from generator.serve import serve
 from generator.sources import read_yaml
 from generator.tag_report import build_report, format_report, load_gold, score_against
 from generator.tagging import tag_papers
+from generator.writer import LOCK_WAIT, check_site_folder, claim_site_folder, docs_lock
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
@@ -90,12 +92,29 @@ def run_tags(args: argparse.Namespace) -> int:
     return 0
 
 
+def protected(options: Options, config: Path) -> list[tuple[str, Path]]:
+    """What a site folder must never be or hold (MkDocs empties it): the inputs, the project, home, /."""
+    notes, _ = options.notes_path
+    project = config.absolute().parent
+    places = [
+        ("the sources folder", options.sources),
+        ("the tags file", options.tags),
+        ("the overrides file", options.overrides_path),
+        ("the notes file", notes),
+        ("the docs folder", options.docs),
+        ("the MkDocs configuration", config),
+        ("the project folder (where mkdocs.yml is)", project),
+    ]
+    repository = next((p for p in (project, *project.parents) if (p / ".git").exists()), None)
+    if repository is not None:
+        places.append(("the repository", repository))
+    return [*places, ("your home folder", Path.home()), ("the root folder", Path("/"))]
+
+
 def run(args: argparse.Namespace) -> int:
     if args.command == "tags":
         return run_tags(args)
     offline = getattr(args, "offline", False)
-    if args.command == "build":
-        require_shim(offline)
     options = Options(
         args.sources,
         args.docs,
@@ -105,9 +124,26 @@ def run(args: argparse.Namespace) -> int:
         overrides=args.overrides,
         notes=args.notes,
     )
+    if args.command == "build":
+        require_shim(offline)
+        check_site_folder(args.site, protected(options, args.config), options.docs)  # before generate touches docs/
     if args.command == "serve":
         return serve(options, args.port, args.config)
-    result = generate(options)
+    # The lock is held through the MkDocs build too: MkDocs must not read docs/ while another run writes it.
+    with docs_lock(options.docs, on_wait=partial(waiting, options.docs)):
+        return generate_and_build(args, options, offline)
+
+
+def waiting(docs: Path, pid: str) -> None:
+    print(
+        f"note: {docs}/: another readinglist run (pid {pid}) is using this folder; waiting up to {LOCK_WAIT:g} s",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def generate_and_build(args: argparse.Namespace, options: Options, offline: bool) -> int:
+    result = generate_held(options)
     for problem in result.problems:
         if problem.kind != "info":
             print(f"warning: {problem}", file=sys.stderr)
@@ -118,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
         for stage, seconds in result.timings:
             print(f"  {seconds:7.2f} s  {stage}")
     if args.command == "build":
+        claim_site_folder(args.site)
         code = mkdocs("build", "--strict", "--site-dir", str(args.site), offline=offline, config=args.config)
         if code == 0:
             where = (args.site / "index.html").resolve()

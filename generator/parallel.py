@@ -10,18 +10,31 @@ that.
 READINGLIST_JOBS sets the number of workers (1: everything in this process).
 The default is one per core, but only for corpora of at least
 PARALLEL_MIN_PAPERS papers: below that, starting workers costs more than it saves.
+
+Workers die with the run that forked them: a killed run (kill -9 included)
+must not leave workers holding memory. On Linux the kernel sends them SIGKILL
+(prctl PR_SET_PDEATHSIG); elsewhere a watchdog thread in each worker polls its
+parent's pid. (Linux sends the signal when the forking *thread* ends: run_all
+forks from the calling thread and keeps the pool no longer than the call.)
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
 PARALLEL_MIN_PAPERS = 2000
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+WATCHDOG_SECONDS = 0.5
 
 _TASKS: Sequence[Callable[[], object]] = ()  # what forked workers run, by index
 
@@ -47,7 +60,9 @@ def run_all(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
     _TASKS = tasks
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            min(workers, len(tasks)), mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             return list(pool.map(_run, range(len(tasks))))
     finally:
         _TASKS = ()
@@ -55,6 +70,31 @@ def run_all(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
 
 def _run(index: int) -> object:
     return _TASKS[index]()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker as soon as `parent`, the run that forked it, is gone."""
+    armed = sys.platform.startswith("linux") and _death_signal(signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the signal was armed: nobody will send it
+        os._exit(1)
+        return  # (only reached when a test replaces os._exit)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), name="readinglist-watchdog", daemon=True).start()
+
+
+def _death_signal(signum: int) -> bool:
+    """Ask Linux to send `signum` to this process when its parent dies; False if that is not possible."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCHDOG_SECONDS)
+    os._exit(1)
 
 
 def chunks(items: Sequence[T], count: int) -> list[Sequence[T]]:

@@ -25,6 +25,7 @@ in the process that builds. The polling observer stays as the fallback.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
 import signal
@@ -215,7 +216,7 @@ def serve(options: Options, port: int, config_file: Path) -> int:
             if code_stamp() != started_with:
                 # This process still runs the old code: its pages would not be what the new code writes.
                 raise GeneratorError("the generator's code changed since serve started: restart `readinglist serve`")
-            result = generate(options)
+            result = generate(options, wait=math.inf, on_wait=waiting)
         except Exception as exc:  # a bug must not stall the server either: MkDocs would hold every request
             if isinstance(exc, GeneratorError):
                 print(f"error: {exc}", file=sys.stderr)
@@ -227,7 +228,8 @@ def serve(options: Options, port: int, config_file: Path) -> int:
         return result
 
     started = time.perf_counter()
-    report_generate(generate(options), time.perf_counter() - started)  # an error here ends the command
+    # an error here ends the command
+    report_generate(generate(options, wait=math.inf, on_wait=waiting), time.perf_counter() - started)
 
     site_dir = tempfile.mkdtemp(prefix="readinglist-serve-")
 
@@ -306,6 +308,11 @@ def serve(options: Options, port: int, config_file: Path) -> int:
         config.plugins.on_shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
     return 0
+
+
+def waiting(pid: str) -> None:
+    """serve waits for another run on docs/ (`make site`, say) without limit: it ends, and then serve goes on."""
+    print(f"serve: another readinglist run (pid {pid}) is using docs/; waiting for it", file=sys.stderr, flush=True)
 
 
 def check_port(host: str, port: int) -> None:

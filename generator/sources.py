@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,14 @@ BINARY_SAMPLE = 8192
 BINARY_SHARE = 0.10
 TEXT_CONTROLS = frozenset(b"\t\n\r\f")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Unicode noncharacters (U+FDD0..U+FDEF and the last two code points of every plane): never
+# text, and the feed's XML refuses U+FFFE and U+FFFF, so one of them would stop the whole site.
+NONCHARACTERS = re.compile(
+    "[\ufdd0-\ufdef" + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)) + "]"
+)
+# What a YAML string may not hold: lone surrogates (from a "\udc80" escape: no UTF-8 encoder
+# takes them), noncharacters, and control characters other than tab and line breaks.
+UNFIT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]|" + NONCHARACTERS.pattern)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -59,6 +68,31 @@ def decode_listing(name: str, data: bytes) -> tuple[str, list[Problem]]:
     return text, problems
 
 
+def drop_noncharacters(name: str, text: str) -> tuple[str, list[Problem]]:
+    """Remove Unicode noncharacters, with a warning per line (lines counted as parse.py counts them)."""
+    if not NONCHARACTERS.search(text):
+        return text, []
+    problems = []
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
+        found = sorted(set(NONCHARACTERS.findall(line)))
+        if found:
+            codes = ", ".join(f"U+{ord(c):04X}" for c in found)
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    f"Unicode noncharacters ({codes}) removed from this line; re-save the file without them",
+                )
+            )
+    return NONCHARACTERS.sub("", text), problems
+
+
+def shown_name(path: Path) -> str:
+    """A path for messages: bytes that are not UTF-8 shown as \\xNN escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def read_listings(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
     """Read every `*.txt` listing in `directory`, in file-name order.
 
@@ -76,7 +110,7 @@ def read_listings(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
     except OSError as exc:
         raise GeneratorError(f"cannot list the sources folder: {exc.strerror}", str(directory)) from exc
     for path in paths:
-        shown = str(path)
+        shown = shown_name(path)
         try:
             mode = path.stat().st_mode  # follows symlinks: a broken one raises here
         except OSError as exc:
@@ -124,7 +158,21 @@ def read_listings(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
             continue
         text, found = decode_listing(shown, data)
         problems.extend(found)
-        files.append(SourceFile(path.name, text))
+        text, found = drop_noncharacters(shown, text)
+        problems.extend(found)
+        name = path.name
+        if shown_name(Path(name)) != name:
+            # The name reaches papers.json, pages and the feed, which must be UTF-8.
+            name = os.fsencode(name).decode("utf-8", "replace")
+            problems.append(
+                Problem(
+                    shown,
+                    0,
+                    f"file name is not valid UTF-8; its papers are listed as coming from {name!r}. "
+                    "Rename the file to silence this",
+                )
+            )
+        files.append(SourceFile(name, text))
     if not files:
         raise GeneratorError(
             f"no readable listing files ({LISTING_GLOB}) found; add one or pass --sources DIR", str(directory)
@@ -132,20 +180,85 @@ def read_listings(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
     return files, problems
 
 
-def read_yaml(path: Path, *, required: bool = True) -> Any:
-    """Load one YAML data file with safe_load; errors name the file and line."""
-    if not path.exists():
-        if required:
-            raise GeneratorError("file not found", str(path))
-        return None
+class DataLoader(yaml.SafeLoader):
+    """yaml.safe_load's loader, except that values Python or the site cannot hold (an impossible
+    date, a lone surrogate) are errors with the line, not a ValueError deep in the build."""
+
+
+def _timestamp(loader: DataLoader, node: yaml.ScalarNode) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a real date or time ({exc}); write it YYYY-MM-DD", node.start_mark
+        ) from exc
+
+
+def _text(loader: DataLoader, node: yaml.ScalarNode) -> str:
+    value = yaml.SafeLoader.construct_yaml_str(loader, node)
+    bad = UNFIT_TEXT.search(value)
+    if bad:
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"text holds U+{ord(bad.group()):04X}, a character no page or feed can hold; remove it (or its escape)",
+            node.start_mark,
+        )
+    return value
+
+
+DataLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+DataLoader.add_constructor("tag:yaml.org,2002:str", _text)
+
+
+def read_yaml_text(path: Path, *, required: bool = True) -> str | None:
+    """One YAML data file's text, checked to load (see load_yaml); None when absent and not required."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if required:
+            raise GeneratorError("file not found", str(path)) from None
+        return None
+    except OSError as exc:
+        raise GeneratorError(f"cannot read: {exc.strerror}", str(path)) from exc
+    if stat.S_ISDIR(mode):
+        raise GeneratorError("is a folder, not a YAML file; pass the file's path", str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GeneratorError(f"cannot read: {exc.strerror}", str(path)) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise GeneratorError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); re-save the file as UTF-8", str(path), line
+        ) from exc
+    load_yaml(text, path)
+    return text
+
+
+def load_yaml(text: str, path: Path) -> Any:
+    """YAML text -> data, like yaml.safe_load; every error names the file and, where known, the line."""
+    try:
+        return yaml.load(text, Loader=DataLoader)  # noqa: S506 (DataLoader is a SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         raise GeneratorError(f"invalid YAML: {exc.problem}", str(path), line) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GeneratorError(f"cannot read: {exc}", str(path)) from exc
+    except yaml.reader.ReaderError as exc:  # a raw character YAML refuses: position counts characters
+        line = text.count("\n", 0, exc.position) + 1
+        raise GeneratorError(
+            f"invalid YAML: unacceptable character U+{exc.character:04X} ({exc.reason}); remove it", str(path), line
+        ) from exc
+    except RecursionError as exc:
+        raise GeneratorError("invalid YAML: nested too deeply", str(path)) from exc
+
+
+def read_yaml(path: Path, *, required: bool = True) -> Any:
+    """Load one YAML data file as yaml.safe_load would; errors name the file and line."""
+    text = read_yaml_text(path, required=required)
+    return None if text is None else load_yaml(text, path)
 
 
 def read_text_asset(path: Path) -> str | None:
@@ -157,13 +270,14 @@ def read_text_asset(path: Path) -> str | None:
 
 
 def fingerprint(paths: list[Path], folders: list[Path], extra: list[str]) -> str:
-    """SHA-256 over input files (missing ones count as absent), every entry below
-    `folders` (links, folders and pipes by kind, never opened), and `extra`
-    strings: equal fingerprints mean equal inputs."""
+    """SHA-256 over input files (missing ones count as absent), every entry directly
+    in `folders` (links, folders and pipes by kind, never opened; what is below a
+    subfolder is never read, so it is not counted), and `extra` strings: equal
+    fingerprints mean equal inputs."""
     digest = hashlib.sha256()
     entries = list(paths)
     for folder in folders:
-        entries += sorted(folder.rglob("*")) if folder.is_dir() else [folder]
+        entries += sorted(folder.iterdir()) if folder.is_dir() else [folder]
     for path in entries:
         digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
         digest.update(_entry_digest(path))

@@ -12,6 +12,7 @@ from generator.slugs import base_slug
 RULE_KEYS = ("phrases", "weak", "title_only")  # at least one phrase among these
 TAG_KEYS = {"name", "slug", "group", "description", "exclude", *RULE_KEYS}
 REGEX_PREFIX = "re:"
+GLOBAL_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
 # tags/index.md is the tag index, tags/filter.md the two-tag filter.
 RESERVED_SLUGS = {"index", "filter"}
 
@@ -43,6 +44,12 @@ def load_taxonomy(data: Any, path: str) -> tuple[Tag, ...]:
             raise GeneratorError(f"{label}: 'phrases' must list at least one phrase", path)
         exclude = _phrase_list(item.get("exclude", []), label, "exclude", path)
         slug = item.get("slug") or base_slug(name)
+        if not slug:
+            raise GeneratorError(
+                f"{label}: name has no letter or digit to make a slug (the tag's page address) from; "
+                "add one, or set 'slug'",
+                path,
+            )
         if not isinstance(slug, str) or slug != base_slug(slug):
             raise GeneratorError(f"{label}: slug {slug!r} must be lowercase ASCII words joined by '-'", path)
         if slug in RESERVED_SLUGS:
@@ -69,13 +76,26 @@ def load_taxonomy(data: Any, path: str) -> tuple[Tag, ...]:
 def _phrase_list(value: Any, label: str, key: str, path: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
         raise GeneratorError(f"{label}: '{key}' must be a list of non-empty strings", path)
+    phrases = []
     for phrase in value:
         if phrase.startswith(REGEX_PREFIX):
-            body = phrase[len(REGEX_PREFIX) :].strip()
+            written = phrase[len(REGEX_PREFIX) :].strip()
+            body = scoped_flags(written)
             try:
                 pattern = re.compile(body)
+                re.compile(rf"(?<!\w)(?:{body})(?!\w)")  # as tagging.py wraps it
             except re.error as exc:
                 raise GeneratorError(f"{label}: malformed regex {phrase!r} in '{key}': {exc}", path) from exc
             if not body or pattern.fullmatch(""):
                 raise GeneratorError(f"{label}: regex {phrase!r} in '{key}' matches empty text", path)
-    return tuple(p.strip() if p.startswith(REGEX_PREFIX) else " ".join(p.split()) for p in value)
+            phrases.append(phrase.strip() if body == written else REGEX_PREFIX + body)
+        else:
+            phrases.append(" ".join(phrase.split()))
+    return tuple(phrases)
+
+
+def scoped_flags(body: str) -> str:
+    """`(?i)rest` -> `(?i:rest)`: a leading global flag is a valid regex on its own, but not inside the
+    group the matcher wraps every regex in; scoped to the whole pattern it means the same."""
+    match = GLOBAL_FLAGS.match(body)
+    return f"(?{match.group(1)}:{body[match.end() :]})" if match else body

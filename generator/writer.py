@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,9 @@ MANIFEST = ".readinglist-manifest.json"
 STATE = ".readinglist-state.json"  # the last run's input fingerprint, summary and file stats
 MANIFEST_VERSION = 2
 TMP_SUFFIX = ".rl-tmp"
+OWN_FILES = (MANIFEST, STATE)
+LOCK_SUFFIX = ".readinglist-lock"  # beside docs/: `.docs.readinglist-lock` (git-ignored, never published)
+LOCK_WAIT = 10.0  # seconds a run waits for another run on the same docs/ before it gives up
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ Manifest = dict[str, frozenset[str]]
 
 
 def read_manifest(docs: Path) -> Manifest:
+    """The manifest's {path: digests}; every path is checked to lie inside docs/ (see check_recorded)."""
     path = docs / MANIFEST
     if not path.exists():
         return {}
@@ -58,14 +63,64 @@ def read_manifest(docs: Path) -> Manifest:
         data = json.loads(path.read_text(encoding="utf-8"))
         generated = data["generated"]
         if isinstance(generated, list):  # version 1: paths only
-            return {str(p): frozenset() for p in generated}
-        return {str(p): frozenset(str(h) for h in hashes) for p, hashes in generated.items()}
+            manifest = {p: frozenset() for p in generated}
+        else:
+            manifest = {p: frozenset(str(h) for h in hashes) for p, hashes in generated.items()}
     except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise GeneratorError(
             f"manifest is unreadable ({exc}); delete it only if docs/ holds no hand-written pages "
             "(the next run then refuses to touch files it cannot prove it wrote, and says which)",
             str(path),
         ) from exc
+    check_recorded(docs, manifest, path)
+    return manifest
+
+
+def path_problem(rel: object) -> str | None:
+    """Why a path recorded in docs/ (manifest, state) or planned there is not a plain relative path, or None."""
+    if not isinstance(rel, str):
+        return "is not a path"
+    if not rel:
+        return "is empty"
+    if "\x00" in rel:
+        return "holds a NUL byte"
+    if "\\" in rel:
+        return "holds a backslash"
+    if rel.startswith("/") or os.path.isabs(rel):
+        return "is an absolute path"
+    if any(part in ("", ".", "..") for part in rel.split("/")):
+        return "has an empty, '.' or '..' part"
+    if rel in OWN_FILES:
+        return "names one of the generator's own records"
+    return None
+
+
+def folder_escapes(docs: Path, rel: str, resolved: dict[str, bool]) -> bool:
+    """True when the folder holding `rel` resolves, through symbolic links, to a place outside docs/."""
+    folder = rel.rpartition("/")[0]
+    if not folder:
+        return False
+    if folder not in resolved:
+        root = os.path.realpath(docs)
+        real = os.path.realpath(os.path.join(root, folder))
+        resolved[folder] = os.path.commonpath([root, real]) != root
+    return resolved[folder]
+
+
+def check_recorded(docs: Path, paths: Iterable[object], record: Path) -> None:
+    """Every path a record (manifest, state) names must lie inside docs/: a planted or edited record
+    must never make the generator read, overwrite or delete a file elsewhere."""
+    resolved: dict[str, bool] = {}
+    for rel in paths:
+        problem = path_problem(rel)
+        if problem is None and folder_escapes(docs, rel, resolved):
+            problem = "leads through a symbolic link to a folder outside docs/"
+        if problem is not None:
+            raise GeneratorError(
+                f"entry {rel!r} {problem}; the generator only records files it wrote inside docs/, so this "
+                "record was edited or planted. Nothing was written or deleted: remove the entry and run again",
+                str(record),
+            )
 
 
 def write_manifest(docs: Path, manifest: Manifest) -> None:
@@ -139,13 +194,13 @@ def last_written(docs: Path, owned: Manifest) -> dict[str, tuple[list[int], str]
 
 def check_plan_paths(plan: dict[str, Content]) -> None:
     for rel in plan:
-        parts = rel.split("/")
-        if rel.startswith("/") or "" in parts or ".." in parts or rel in (MANIFEST, STATE):
+        if path_problem(rel) is not None:
             raise GeneratorError(f"internal error: planned path {rel!r} is outside docs/")
 
 
 def check_parents(docs: Path, rel: str, seen: set[str]) -> None:
-    """Every folder on the way to a planned file is a folder or absent (each good folder checked once)."""
+    """Every folder on the way to a planned file is a folder or absent, and inside docs/ even through
+    symbolic links (each good folder checked once)."""
     folder = rel.rpartition("/")[0]
     if folder in seen:
         return
@@ -154,6 +209,11 @@ def check_parents(docs: Path, rel: str, seen: set[str]) -> None:
         path = docs / "/".join(parents[:depth])
         if path.exists() and not path.is_dir():
             raise GeneratorError("is a file where the generator needs a folder; rename or move it", str(path))
+    if folder_escapes(docs, rel, {}):
+        raise GeneratorError(
+            "is a symbolic link to a folder outside docs/, where the generator wants to write pages; remove it",
+            str(docs / folder),
+        )
     seen.add(folder)
 
 
@@ -280,11 +340,17 @@ def _prune_empty_dirs(docs: Path, folder: Path) -> None:
 
 
 def read_state(docs: Path) -> dict | None:
+    """The last run's record, None when absent or unreadable (it is a cache); a path in it that is not
+    inside docs/ is an error, as in the manifest."""
     try:
         data = json.loads((docs / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    if isinstance(data.get("files"), dict):
+        check_recorded(docs, data["files"], docs / STATE)
+    return data
 
 
 def files_untouched(docs: Path, stats: dict[str, list[int]]) -> bool:
@@ -320,3 +386,130 @@ def write_slug_lock(path: Path, text: str) -> None:
         atomic_write(path, text.encode("utf-8"))
     except OSError as exc:
         raise GeneratorError(f"cannot write the slug lock: {exc.strerror}", str(path)) from exc
+
+
+# ---------------------------------------------------------------- the site folder
+# MkDocs empties its site folder before every build (all but dot-files). `readinglist build`
+# therefore builds only into a folder that is new, empty, or marked as made by an earlier build.
+
+SITE_MARKER = ".readinglist-site"  # a dot-file: MkDocs' clean-up keeps it, and never copies it from docs/
+# What every site this project built holds: such a folder, made before the marker existed, is adopted.
+BUILT_SITE = ("404.html", "sitemap.xml", "papers.json", "search/search_index.json")
+
+
+def check_site_folder(site: Path, inputs: Iterable[tuple[str, Path]], docs: Path) -> None:
+    """Refuse a site folder MkDocs would empty when it is, or holds, one of `inputs` ((label, path)),
+    lies inside docs/, or holds files no build made."""
+    real = os.path.realpath(site)
+    for label, path in inputs:
+        other = os.path.realpath(path)
+        if real == other or os.path.commonpath([real, other]) == real:
+            relation = "is" if real == other else "holds"
+            raise GeneratorError(
+                f"refusing to build the site here: MkDocs empties the site folder before every build, and this "
+                f"folder {relation} {label} ({path}). Pass --site with a folder of its own (default: site)",
+                str(site),
+            )
+    root = os.path.realpath(docs)
+    if os.path.commonpath([real, root]) == root:
+        raise GeneratorError(
+            f"refusing to build the site inside the docs folder ({docs}): MkDocs would publish it. "
+            "Pass --site with a folder outside it (default: site)",
+            str(site),
+        )
+    try:
+        entries = os.listdir(site)
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:
+        raise GeneratorError("is a file, not a folder; pass --site with a folder (default: site)", str(site)) from None
+    except OSError as exc:
+        raise GeneratorError(f"cannot list the site folder: {exc.strerror}", str(site)) from exc
+    doomed = [e for e in entries if not e.startswith(".")]  # MkDocs' clean-up keeps dot-files (a .git, say)
+    if not doomed or SITE_MARKER in entries or all(os.path.isfile(os.path.join(site, p)) for p in BUILT_SITE):
+        return
+    raise GeneratorError(
+        f"refusing to build the site here: the folder is not empty and was not made by `readinglist build` "
+        f"(it has no {SITE_MARKER}), and MkDocs empties the site folder before every build. Pass --site with a "
+        "new or empty folder, or empty this one yourself",
+        str(site),
+    )
+
+
+def claim_site_folder(site: Path) -> None:
+    """Mark the site folder as the build's own, before MkDocs writes into it (its clean-up keeps dot-files)."""
+    try:
+        os.makedirs(site, exist_ok=True)
+        marker = os.path.join(site, SITE_MARKER)
+        if not os.path.exists(marker):
+            atomic_write(marker, b"Made by `readinglist build`, which empties and rebuilds this folder.\n")
+    except OSError as exc:
+        raise GeneratorError(f"cannot write into the site folder: {exc.strerror}", str(site)) from exc
+
+
+# ---------------------------------------------------------------- one run per docs/
+# Two runs writing one docs/ at once (say `serve` regenerating while `make site` runs) interleave
+# their writes, manifests and state records: pages end up with the wrong text while the next
+# run finds docs/ "already up to date". So every run holds a lock for as long as it reads or
+# writes docs/. The lock is a file beside docs/ (inside it, it would change docs/ itself), held
+# with flock through the filelock library: the kernel releases it when its holder dies, even by
+# kill -9, so a dead run never blocks the next one.
+
+
+def lock_path(docs: Path) -> Path:
+    folder = Path(os.path.abspath(docs))
+    return folder.parent / f".{folder.name or 'root'}{LOCK_SUFFIX}"
+
+
+def lock_holder(path: Path) -> str:
+    """The pid the lock's holder recorded in the lock file, or '?' when there is none yet."""
+    try:
+        pid = path.read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return "?"
+    return pid if pid.isdigit() else "?"
+
+
+@contextlib.contextmanager
+def docs_lock(docs: Path, wait: float | None = None, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the lock of `docs` for the duration of the block.
+
+    When another run holds it: call `on_wait(pid)` once, then wait up to `wait` seconds
+    (None: LOCK_WAIT; math.inf: without limit); after that, a GeneratorError naming the other run.
+    """
+    from filelock import FileLock, Timeout  # only when docs/ is used
+
+    wait = LOCK_WAIT if wait is None else wait
+    path = lock_path(docs)
+    lock = FileLock(path, thread_local=False)
+    try:
+        try:
+            lock.acquire(blocking=False)
+        except Timeout:
+            if on_wait is not None:
+                on_wait(lock_holder(path))
+            lock.acquire(timeout=wait)
+    except Timeout:
+        raise GeneratorError(
+            f"another readinglist run is using this folder (pid {lock_holder(path)}); wait for it or stop it",
+            f"{docs}/",
+        ) from None
+    except OSError as exc:
+        raise GeneratorError(f"cannot create the lock file {path}: {exc.strerror or exc}", f"{docs}/") from exc
+    try:
+        _record_holder(path, str(os.getpid()))
+        yield
+    finally:
+        _record_holder(path, "")
+        lock.release()
+
+
+def _record_holder(path: Path, pid: str) -> None:
+    """Write who holds the lock into the lock file (a second descriptor: the lock is on the file, not on it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, pid.encode("ascii"))
+        finally:
+            os.close(fd)
