@@ -4,14 +4,45 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitebuild import ROOT, build_site
+from tests import liveguard
+from tests.sitebuild import EMBEDDED, ROOT, build_site
+
+# Every test reads fixtures, never the owner's live corpus/ (see tests/liveguard.py).
+liveguard.install()
+
+
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _no_live_corpus_reads(request: pytest.FixtureRequest):
+    """Fail the test that touched corpus/, even if the code under test swallowed the error."""
+    before = len(liveguard.reads)
+    yield
+    touched = liveguard.reads[before:]
+    del liveguard.reads[before:]
+    if touched and not request.node.stash.get(CALL_FAILED, False):  # a failed test already says why
+        pytest.fail(
+            f"read the live corpus ({touched[0]}, {len(touched)} time(s)); "
+            "tests use the frozen copy in tests/fixtures/embedded/",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory):
-    """The embedded corpus built once per test session: (site dir, generator result, build log)."""
+    """The frozen embedded corpus (tests/fixtures/embedded) built once per test session:
+    (site dir, generator result, build log)."""
     work = tmp_path_factory.mktemp("real")
-    site, result = build_site(work)
+    site, result = build_site(work, sources=EMBEDDED / "sources", tags=EMBEDDED / "tags.yml")
     return site, result, (work / "mkdocs-build.log").read_text(encoding="utf-8")
 
 
