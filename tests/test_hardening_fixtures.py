@@ -1,0 +1,98 @@
+"""Tests own their data: nothing under tests/ reads the owner's live corpus/.
+
+corpus/ changes every day; a test that reads it turns a pull request that only adds
+a listing red. Tests read tests/fixtures/embedded/, a frozen copy with the same layout.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.build import Options, make_catalogue
+from tests import liveguard
+from tests.sitebuild import EMBEDDED, ROOT
+
+# Ways test code reaches corpus/: from the repository root (ROOT / "corpus", HERE.parent / "corpus",
+# parents[1] / "corpus"), relative to the working directory (Path("corpus/..."), "corpus/sources" as
+# an argument), or through the generator's defaults (Options()). tests/fixtures/corpus is a fixture.
+LIVE_PATH = re.compile(
+    r"""(?:\bROOT|\.parent|\.parents\[1\])\s*/\s*["']corpus["']"""
+    r"""|Path\(\s*["']corpus\b|["']corpus/(?:sources|tags\.yml)["']\s*[,\]]|\bOptions\(\)"""
+)
+NOT_TESTS = {
+    "tests/browser/measure.py",  # a command, not a test: it measures the owner's site, from corpus/
+    "tests/liveguard.py",  # names corpus/ to guard it
+    "tests/test_hardening_fixtures.py",  # this file's examples
+}
+
+
+def live_references(text: str) -> list[int]:
+    return [text.count("\n", 0, m.start()) + 1 for m in LIVE_PATH.finditer(text)]
+
+
+def test_no_test_code_builds_a_path_into_the_live_corpus():
+    """Subprocesses escape the audit hook, so the test code itself must not name corpus/."""
+    found = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        if name.startswith("tests/fixtures/") or name in NOT_TESTS:
+            continue
+        found += [f"{name}:{line}" for line in live_references(path.read_text(encoding="utf-8"))]
+    assert found == [], "use tests.sitebuild.EMBEDDED (the frozen copy), not corpus/"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'ROOT / "corpus" / "sources"',
+        'HERE.parent / "corpus"',
+        'Path("corpus/tags.yml")',
+        "make_catalogue(Options())",
+        '["generate", "--sources", "corpus/sources", "--docs", "d"]',
+    ],
+)
+def test_the_scan_sees_each_way_of_naming_corpus(code):
+    assert live_references(f"x = 1\nsources = {code}\n") == [2]
+
+
+def test_the_scan_ignores_labels_and_the_frozen_copy():
+    text = 'PATH = "corpus/notes.yml"\nEMBEDDED / "sources"\nFIXTURE / "corpus"\n"the embedded corpus"\n'
+    assert live_references(text) == []
+
+
+def read_and_forget(action) -> list[str]:
+    """Run `action`, which must trip the guard; return what it recorded and clear it (so this test passes)."""
+    before = len(liveguard.reads)
+    with pytest.raises(liveguard.LiveCorpusRead, match="tests/fixtures/embedded"):
+        action()
+    touched = liveguard.reads[before:]
+    del liveguard.reads[before:]
+    return touched
+
+
+def test_guard_stops_opening_a_live_corpus_file():
+    touched = read_and_forget(lambda: (ROOT / "corpus" / "tags.yml").read_bytes())
+    assert touched == [str(ROOT / "corpus" / "tags.yml")]
+
+
+def test_guard_stops_the_generators_default_sources(monkeypatch):
+    monkeypatch.chdir(ROOT)  # Options() means corpus/sources and corpus/tags.yml, relative to here
+    assert read_and_forget(lambda: make_catalogue(Options()))
+
+
+def test_guard_stops_listing_the_live_corpus():
+    assert read_and_forget(lambda: sorted((ROOT / "corpus" / "sources").glob("*.txt")))
+
+
+def test_guard_lets_the_frozen_copy_through():
+    assert len(sorted((EMBEDDED / "sources").glob("*.txt"))) == 5
+    assert (EMBEDDED / "tags.yml").read_bytes()
+
+
+def test_frozen_copy_has_the_corpus_layout():
+    """The generator's defaults find overrides.yml next to tags.yml and notes.yml beside sources/."""
+    options = Options(sources=EMBEDDED / "sources", tags=EMBEDDED / "tags.yml")
+    assert options.overrides_path.is_file()
+    assert options.notes_path[0].is_file()
