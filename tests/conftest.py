@@ -5,6 +5,9 @@ from pathlib import Path
 import pytest
 
 from tests import liveguard
+
+# READINGLIST_REQUIRE_BROWSER=1 (.ci/run): browser tests must run, see tests/require_browser.py.
+from tests.require_browser import pytest_collection_modifyitems, require_run  # noqa: F401 (a hook)
 from tests.sitebuild import EMBEDDED, ROOT, build_site
 
 # Every test reads fixtures, never the owner's live corpus/ (see tests/liveguard.py).
@@ -17,6 +20,7 @@ CALL_FAILED = pytest.StashKey[bool]()
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
+    require_run(item, report)
     if report.when == "call":
         item.stash[CALL_FAILED] = report.failed
     return report
