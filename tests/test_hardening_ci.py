@@ -134,7 +134,8 @@ def test_ci_run_installs_chromium_requires_the_browser_tests_and_ends_with_make_
     assert "apt-get install -y -qq chromium chromium-driver" in script
     assert "export READINGLIST_REQUIRE_BROWSER=1" in script
     commands = [line for line in script.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    assert "make --no-print-directory test " in commands[-1]  # last: nothing may print after pytest's summary
+    # Last, and in one ordered stream: nothing may print after pytest's summary.
+    assert commands[-1].startswith("make --no-print-directory test 2>&1 | sed -u ")
     assert "|| true" not in script  # a failure, pytest's exit code 5 ("no tests ran") included, is never hidden
 
 
