@@ -17,6 +17,11 @@ liveguard.install()
 CALL_FAILED = pytest.StashKey[bool]()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish() -> None:
+    liveguard.active = False  # the tests are over; pytest's own clean-up may walk any folder
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield

@@ -21,6 +21,7 @@ EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"
 _EVENTS = frozenset({"open", "os.listdir", "os.scandir", "os.chdir", "glob.glob"})
 _LIVE = str(LIVE)
 _installed = False
+active = True  # conftest turns it off when the session ends (pytest then removes old tmp dirs)
 reads: list[str] = []
 
 
@@ -39,7 +40,11 @@ def _inside_live(path: object) -> str | None:
 
 
 def _hook(event: str, args: tuple) -> None:
-    if event not in _EVENTS or not args:
+    if not active or event not in _EVENTS or not args:
+        return
+    if event == "open" and args[1] is None and not isinstance(args[0], int) and not os.path.isabs(args[0]):
+        # os.open(name, dir_fd=...): a name relative to a folder the event does not give
+        # (shutil.rmtree removing some tmp folder's "corpus"), not to the working directory.
         return
     found = _inside_live(args[0])
     if found is not None:

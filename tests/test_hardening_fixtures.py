@@ -7,6 +7,7 @@ a listing red. Tests read tests/fixtures/embedded/, a frozen copy with the same 
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -84,6 +85,16 @@ def test_guard_stops_the_generators_default_sources(monkeypatch):
 
 def test_guard_stops_listing_the_live_corpus():
     assert read_and_forget(lambda: sorted((ROOT / "corpus" / "sources").glob("*.txt")))
+
+
+def test_guard_lets_rmtree_remove_another_folder_named_corpus(tmp_path, monkeypatch):
+    """shutil.rmtree opens each subfolder by its bare name relative to its parent's descriptor:
+    tmp/x/corpus is not the working directory's corpus/ (pytest's own tmp clean-up does this)."""
+    (tmp_path / "x" / "corpus" / "sources").mkdir(parents=True)
+    (tmp_path / "x" / "corpus" / "sources" / "a.txt").write_text("a", encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    shutil.rmtree(tmp_path / "x")
+    assert not (tmp_path / "x").exists()
 
 
 def test_guard_lets_the_frozen_copy_through():
