@@ -94,10 +94,14 @@ class Chain:
         return words
 
 
+# The listings the word chains learn from; tests point it at their frozen copy of the corpus.
+TRAINING = ROOT / "corpus" / "sources"
+
+
 @functools.cache
 def training_text() -> tuple[list[str], list[str]]:
     """Titles and abstracts of the embedded corpus, read by the generator's own parser."""
-    entries, _problems, _files, _skipped = parse_all(Options(sources=ROOT / "corpus" / "sources"))
+    entries, _problems, _files, _skipped = parse_all(Options(sources=TRAINING))
     titles = sorted({e.title for e in entries})
     abstracts = sorted({e.abstract for e in entries})
     return titles, abstracts

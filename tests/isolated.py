@@ -13,7 +13,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from tests.sitebuild import ROOT
+from tests.sitebuild import EMBEDDED
 
 
 @cache
@@ -21,7 +21,7 @@ def tags_alone() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="readinglist-tags-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     target = folder / "tags.yml"
-    shutil.copy(ROOT / "corpus" / "tags.yml", target)
+    shutil.copy(EMBEDDED / "tags.yml", target)
     return target
 
 

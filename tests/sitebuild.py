@@ -3,6 +3,8 @@
 Used by the smoke, hostile-text and browser tests: copies the project's
 mkdocs.yml and hand-written docs into `work`, generates pages there and runs
 `mkdocs build --strict`, all without touching the repository's own docs/.
+By default it builds EMBEDDED, the frozen copy of the embedded corpus in
+tests/fixtures/embedded/ (never the owner's live corpus/, which changes daily).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 from generator.build import Options, Result, generate
 
 ROOT = Path(__file__).resolve().parents[1]
+# corpus/ as it was on 1 Dec 2026: sources/*.txt, tags.yml, overrides.yml, notes.yml (same layout).
+EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"
 HAND_WRITTEN = ("about.md", "benchmarks.md", "stylesheets", "javascripts")
 
 
@@ -39,8 +43,8 @@ def prepare(work: Path) -> Path:
 
 def build_site(
     work: Path,
-    sources: Path = ROOT / "corpus" / "sources",
-    tags: Path = ROOT / "corpus" / "tags.yml",
+    sources: Path = EMBEDDED / "sources",
+    tags: Path = EMBEDDED / "tags.yml",
     offline: bool = False,
 ) -> tuple[Path, Result]:
     """Generate and build; returns (site folder, generator result). Raises on a failed build."""

@@ -21,7 +21,7 @@ from generator.build import Options, Result, make_catalogue
 from generator.cli import main
 from generator.parse import fold, is_boilerplate, split_lines
 from tests.isolated import abstract, tags_alone
-from tests.sitebuild import ROOT
+from tests.sitebuild import EMBEDDED, ROOT
 
 DAMAGED = ROOT / "tests" / "fixtures" / "bad" / "damaged"
 SUMMARY = re.compile(r"(\d+) entries = (\d+) papers \+ (\d+) duplicates merged \+ (\d+) skipped")
@@ -400,4 +400,4 @@ def test_conservation_on_embedded_corpus(real_site):
     assert sum(len(p.provenance) for p in papers) == result.entries
     assert "426 entries = 368 papers + 58 duplicates merged + 0 skipped" in result.summary()
     assert result.report is not None and not result.warnings
-    accounted_lines(ROOT / "corpus" / "sources", result)
+    accounted_lines(EMBEDDED / "sources", result)

@@ -33,7 +33,9 @@ def test_generate_prints_summary_and_writes_pages(tmp_path, capsys):
 
 
 def test_missing_sources_folder_is_an_error_with_exit_1(tmp_path, capsys):
-    code, out, err = run(capsys, "generate", "--sources", str(tmp_path / "nope"), "--docs", str(tmp_path / "d"))
+    code, out, err = run(
+        capsys, "generate", "--sources", str(tmp_path / "nope"), "--docs", str(tmp_path / "d"), "--tags", str(TAGS)
+    )
     assert code == 1
     assert err.startswith(f"error: {tmp_path / 'nope'}: sources folder does not exist")
     assert "Traceback" not in err and not (tmp_path / "d").exists()

@@ -13,10 +13,10 @@ from generator.build import Options, make_catalogue
 from generator.slugs import base_slug
 from generator.writer import STATE
 from tests.isolated import abstract, tags_alone
-from tests.sitebuild import ROOT, build_site
+from tests.sitebuild import EMBEDDED, ROOT, build_site
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
-CORPUS = ROOT / "corpus" / "sources"
+CORPUS = EMBEDDED / "sources"
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -11,6 +11,7 @@ import pytest
 from generator.links import abstract_links, clean_token, find_urls, lookup_links, safe_href
 
 ROOT = Path(__file__).resolve().parents[1]
+EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"  # frozen copy of corpus/
 EXPECTED = ROOT / "tests" / "fixtures" / "links" / "corpus_urls.tsv"
 
 
@@ -26,7 +27,7 @@ def expected_rows() -> list[tuple[str, int, str, tuple[str, ...], str]]:
 
 def found_rows() -> list[tuple[str, int, str, tuple[str, ...], str]]:
     rows = []
-    for path in sorted((ROOT / "corpus" / "sources").glob("*.txt")):
+    for path in sorted((EMBEDDED / "sources").glob("*.txt")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             for span in find_urls(line):
                 end = span.end
@@ -44,7 +45,7 @@ def test_every_corpus_url_has_its_expected_clean_form():
 
 def test_no_url_in_the_corpus_is_missed():
     lines_with_urls = set()
-    for path in sorted((ROOT / "corpus" / "sources").glob("*.txt")):
+    for path in sorted((EMBEDDED / "sources").glob("*.txt")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             lines_with_urls.update((path.name, number) for _ in re.finditer(r"https?://|github\.com/", line))
     assert lines_with_urls == {(name, number) for name, number, *_ in expected_rows()}

@@ -12,6 +12,7 @@ from generator.models import Tag, TagMatch
 from generator.overrides import OVERRIDE_FIELD, OVERRIDE_PHRASE, apply_overrides, parse_overrides
 
 ROOT = Path(__file__).resolve().parents[1]
+EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"  # frozen copy of corpus/
 PATH = "corpus/overrides.yml"
 TAGS = tuple(Tag(s, s.title(), "A tag.", "Methods", (s,)) for s in ("quantization", "pruning", "vision"))
 SLUGS = {"k1": "low-bit-vits", "k2": "sparse-nets"}
@@ -81,7 +82,7 @@ def test_missing_or_empty_file_means_no_overrides():
 
 
 def test_real_overrides_apply_cleanly_and_reach_papers_json(tmp_path):
-    result = make_catalogue(Options(sources=ROOT / "corpus" / "sources", tags=ROOT / "corpus" / "tags.yml"))
+    result = make_catalogue(Options(sources=EMBEDDED / "sources", tags=EMBEDDED / "tags.yml"))
     assert not [p for p in result.problems if p.path.endswith("overrides.yml")]
     cat = result.catalogue
     key = next(k for k, s in cat.slugs.items() if s == "utility-probability-duality-of-neural-networks")

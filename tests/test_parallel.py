@@ -10,9 +10,9 @@ from generator import build, parallel, render, textclean
 from generator.build import Options, make_catalogue
 from generator.models import plan_text
 from generator.render import render_site
-from tests.sitebuild import ROOT
+from tests.sitebuild import EMBEDDED, ROOT
 
-CORPUS = ROOT / "corpus"
+CORPUS = EMBEDDED
 
 
 def site_plan(monkeypatch, jobs: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from generator.tag_report import load_gold, score_against
 from generator.tagging import MAX_TAGS, compile_tag, match_tag, phrase_pattern, tag_paper, tag_papers
 
 ROOT = Path(__file__).resolve().parents[1]
+EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"  # frozen copy of corpus/
 GOLD = ROOT / "tests" / "fixtures" / "tag_gold.yml"
 
 
@@ -153,7 +154,7 @@ def test_slam_in_language_models_is_not_robot_slam():
 @pytest.fixture(scope="module")
 def real():
     """The embedded corpus through the pipeline up to tags (no site build)."""
-    return make_catalogue(Options(sources=ROOT / "corpus" / "sources", tags=ROOT / "corpus" / "tags.yml")).catalogue
+    return make_catalogue(Options(sources=EMBEDDED / "sources", tags=EMBEDDED / "tags.yml")).catalogue
 
 
 def test_gold_set_is_40_papers_spread_over_the_corpus(real):

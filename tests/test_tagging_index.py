@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from generator.build import Options, make_catalogue
 from generator.models import Tag
 from generator.tagging import PhraseIndex, compile_tag, phrase_pattern
+from tests.sitebuild import EMBEDDED
 
 
 @functools.cache
@@ -35,7 +36,7 @@ def regex_spans(phrases: tuple[str, ...], text: str) -> set[tuple[int, int, str]
 
 @pytest.fixture(scope="module")
 def real():
-    return make_catalogue(Options()).catalogue
+    return make_catalogue(Options(sources=EMBEDDED / "sources", tags=EMBEDDED / "tags.yml")).catalogue
 
 
 def test_index_agrees_with_regexes_on_the_real_corpus(real):

@@ -9,7 +9,7 @@ import pytest
 from generator.build import Options, make_catalogue
 from generator.links import find_urls
 from generator.textclean import MATH_MACROS, Run, clean_markdown, clean_runs, clean_text, fold
-from tests.sitebuild import ROOT
+from tests.sitebuild import EMBEDDED, ROOT
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def _words_lost(raw: str, clean: str) -> list[str]:
 
 
 def test_nothing_lost_in_any_corpus_abstract():
-    cat = make_catalogue(Options(sources=ROOT / "corpus" / "sources", tags=ROOT / "corpus" / "tags.yml")).catalogue
+    cat = make_catalogue(Options(sources=EMBEDDED / "sources", tags=EMBEDDED / "tags.yml")).catalogue
     changed = 0
     for paper in cat.papers:
         clean = clean_text(paper.abstract)

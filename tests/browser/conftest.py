@@ -20,7 +20,7 @@ from tests.browser.helpers import (
     find_chromium,
     serve,
 )
-from tests.sitebuild import ROOT, build_site
+from tests.sitebuild import EMBEDDED, ROOT, build_site
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
@@ -56,7 +56,7 @@ def papers(real_site) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def base_url(real_site) -> Iterator[str]:
-    """The embedded corpus's site over HTTP on 127.0.0.1, a free port."""
+    """The frozen embedded corpus's site over HTTP on 127.0.0.1, a free port."""
     site, _, _ = real_site
     with serve(site) as url:
         yield url
@@ -64,8 +64,10 @@ def base_url(real_site) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The embedded corpus built with the offline plugin, for use from file://."""
-    site, _ = build_site(tmp_path_factory.mktemp("offline"), offline=True)
+    """The frozen embedded corpus built with the offline plugin, for use from file://."""
+    site, _ = build_site(
+        tmp_path_factory.mktemp("offline"), sources=EMBEDDED / "sources", tags=EMBEDDED / "tags.yml", offline=True
+    )
     return site
 
 
