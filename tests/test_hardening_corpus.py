@@ -183,7 +183,7 @@ def test_merged_entry_with_a_different_abstract_is_printed(project, capsys):
 def test_embedded_corpus_still_merges_its_58_duplicates(tmp_path, capsys, monkeypatch):
     """A frozen copy of the embedded corpus (tests must not depend on the live one changing)."""
     monkeypatch.chdir(tmp_path)
-    shutil.copytree(ROOT / "corpus" / "sources", tmp_path / "corpus" / "sources")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "embedded" / "sources", tmp_path / "corpus" / "sources")
     shutil.copy(tags_alone(), tmp_path / "corpus" / "tags.yml")
     code, out, err = generate(capsys)
     assert code == 0, err
