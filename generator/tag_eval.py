@@ -9,6 +9,7 @@ counts). Everything here is pure: the caller reads the files.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -152,17 +153,20 @@ class RelatedScore:
 
 
 def load_judgements(data: Any, path: str) -> dict[str, tuple[str, dict[str, bool]]]:
-    """{source slug: (half, {candidate slug: worth reading next})}."""
+    """{source slug: (half, {candidate slug: worth reading next})}; a candidate is worth reading
+    when any judge said so (votes are stored one per judge)."""
     if not isinstance(data, dict) or not isinstance(data.get("sources"), dict):
-        raise GeneratorError("expected a mapping with 'sources': {slug: {half, judged: {slug: bool}}}", path)
+        raise GeneratorError("expected a mapping with 'sources': {slug: {half, judged: {slug: [votes]}}}", path)
     result = {}
     for slug, item in data["sources"].items():
         if not isinstance(item, dict) or item.get("half") not in HALVES or not isinstance(item.get("judged"), dict):
-            raise GeneratorError(f"{slug}: expected 'half' (tune or test) and 'judged': {{slug: true/false}}", path)
-        judged = item["judged"]
-        if not all(isinstance(v, bool) for v in judged.values()):
-            raise GeneratorError(f"{slug}: every judgement must be true or false", path)
-        result[str(slug)] = (item["half"], {str(k): v for k, v in judged.items()})
+            raise GeneratorError(f"{slug}: expected 'half' (tune or test) and 'judged': {{slug: [votes]}}", path)
+        judged = {}
+        for other, votes in item["judged"].items():
+            if not isinstance(votes, list) or not votes or not all(isinstance(v, bool) for v in votes):
+                raise GeneratorError(f"{slug}: {other}: votes must be a non-empty list of true/false", path)
+            judged[str(other)] = any(votes)
+        result[str(slug)] = (item["half"], judged)
     return result
 
 
@@ -184,3 +188,59 @@ def related_score(
             elif judged[other]:
                 good += 1
     return RelatedScore(shown, good, unjudged, sources)
+
+
+def judge_agreement(data: Any) -> Score:
+    """The first two judges of a related-papers file, one scored against the other (F1 is symmetric)."""
+    pairs = [
+        (frozenset([other] if votes[0] else []), frozenset([other] if votes[1] else []))
+        for item in data["sources"].values()
+        for other, votes in item["judged"].items()
+        if len(votes) >= 2
+    ]
+    return score(pairs)
+
+
+def format_quality(
+    tags: tuple[Tag, ...],
+    sets: list[EvalSet],
+    judgements: Mapping[str, tuple[str, Mapping[str, bool]]] | None = None,
+    related: Mapping[str, tuple[str, ...]] | None = None,
+    judges: Score | None = None,
+) -> str:
+    """The figures `readinglist tags --gold` prints: every set and half, with the readers' agreement."""
+    lines = [
+        "tag rules against blind labels (micro precision / recall; given = tags the rules gave, wanted = settled tags):"
+    ]
+    for eval_set in sets:
+        given = rule_tags(tags, eval_set.papers)
+        for half in (None, *HALVES):
+            s = rules_score(eval_set, given, half)
+            if not s.papers or (half is not None and s.papers == len(eval_set.papers)):
+                continue
+            a = agreement(eval_set, half)
+            lines.append(
+                f"  {eval_set.name + (' ' + half if half else ''):18} {s.papers:4} papers  "
+                f"precision {s.precision:.3f} ({s.true_positives}/{s.true_positives + s.false_positives} given)  "
+                f"recall {s.recall:.3f} ({s.true_positives}/{s.true_positives + s.false_negatives} wanted)  "
+                f"readers agree F1 {a.f1:.3f} (P {a.precision:.3f}, R {a.recall:.3f})"
+            )
+    live = {t.slug for t in tags}
+    lacking = Counter(t for eval_set in sets for p in eval_set.papers for t in p.settled if t not in live)
+    if lacking:
+        lines.append(
+            "  settled tags this taxonomy lacks (counted as missed): "
+            + ", ".join(f"{t} ({n})" for t, n in sorted(lacking.items(), key=lambda kv: (-kv[1], kv[0])))
+        )
+    if judgements is not None and related is not None:
+        lines.append("related papers against blind judgements (worth reading next):")
+        for half in (None, *HALVES):
+            r = related_score(judgements, related, half)
+            lines.append(
+                f"  {'all' if half is None else half:18} {r.sources:4} papers  precision {r.precision:.3f} "
+                f"({r.judged_good}/{r.shown - r.unjudged} judged)  {r.per_paper:.2f} shown per paper"
+                + (f"  {r.unjudged} shown but never judged: judge them before trusting this" if r.unjudged else "")
+            )
+        if judges is not None:
+            lines.append(f"  judges agree F1 {judges.f1:.3f} (P {judges.precision:.3f}, R {judges.recall:.3f})")
+    return "\n".join(lines)
