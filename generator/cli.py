@@ -9,10 +9,10 @@ from pathlib import Path
 
 from generator.build import Options, generate_held, make_catalogue, mkdocs, require_shim
 from generator.errors import GeneratorError
+from generator.models import Catalogue
 from generator.serve import serve
 from generator.sources import read_yaml
-from generator.tag_report import build_report, format_report, load_gold, score_against
-from generator.tagging import tag_papers
+from generator.tag_report import build_report, format_report
 from generator.writer import LOCK_WAIT, check_site_folder, claim_site_folder, docs_lock
 
 
@@ -64,7 +64,12 @@ def make_parser() -> argparse.ArgumentParser:
     tgs = sub.add_parser("tags", help="report papers per tag, untagged papers, broken limits and candidate phrases")
     add_input_options(tgs)
     tgs.add_argument("--check", action="store_true", help="exit 1 when a tag limit is broken (for CI)")
-    tgs.add_argument("--gold", type=Path, help="hand-decided tags (YAML, slug -> tags): print precision and recall")
+    tgs.add_argument(
+        "--gold",
+        type=Path,
+        help="folder of blind-labelled evaluation sets (tests/fixtures/tag_eval): print precision, recall "
+        "and the readers' agreement of every set, and related-paper precision",
+    )
     return parser
 
 
@@ -80,12 +85,7 @@ def run_tags(args: argparse.Namespace) -> int:
     report = build_report(cat)
     print(format_report(report, cat))
     if args.gold is not None:
-        gold = load_gold(read_yaml(args.gold), str(args.gold), cat)
-        s = score_against(gold, tag_papers(cat.tags, cat.papers), cat.slugs)
-        print(
-            f"\nrule tags against {args.gold} ({s.papers} papers): precision {s.precision:.3f}, "
-            f"recall {s.recall:.3f} ({s.true_positives} right, {s.false_positives} wrong, {s.false_negatives} missed)"
-        )
+        print("\n" + quality_report(args.gold, cat))
     if args.check and report.broken:
         print(f"error: {len(report.broken)} tag limit(s) broken (see above)", file=sys.stderr)
         return 1
@@ -109,6 +109,32 @@ def protected(options: Options, config: Path) -> list[tuple[str, Path]]:
     if repository is not None:
         places.append(("the repository", repository))
     return [*places, ("your home folder", Path.home()), ("the root folder", Path("/"))]
+
+
+def quality_report(folder: Path, cat: Catalogue) -> str:
+    """`tags --gold FOLDER`: the live taxonomy scored on every evaluation set in FOLDER (*.yml but
+    taxonomy.yml, rules.yml and related.yml); related papers of the catalogue scored on FOLDER/related.yml."""
+    from generator.tag_eval import format_quality, judge_agreement, load_eval_set, load_judgements
+
+    if not folder.is_dir():
+        raise GeneratorError("expected a folder of evaluation sets (such as tests/fixtures/tag_eval)", str(folder))
+    readers_taxonomy = folder / "taxonomy.yml"
+    data = read_yaml(readers_taxonomy, required=True)
+    if not isinstance(data, list) or not all(isinstance(t, dict) and isinstance(t.get("slug"), str) for t in data):
+        raise GeneratorError("expected a list of tags with a 'slug' each", str(readers_taxonomy))
+    slugs = [t["slug"] for t in data]
+    sets = [
+        load_eval_set(read_yaml(path, required=True), str(path), slugs)
+        for path in sorted(folder.glob("*.yml"))
+        if path.name not in ("taxonomy.yml", "related.yml", "rules.yml")
+    ]
+    judged = folder / "related.yml"
+    judgements = related = judges = None
+    if judged.is_file():
+        data = read_yaml(judged, required=True)
+        judgements, judges = load_judgements(data, str(judged)), judge_agreement(data)
+        related = {cat.slugs[k]: tuple(cat.slugs[o] for o in others) for k, others in cat.related.items()}
+    return format_quality(cat.tags, sets, judgements, related, judges)
 
 
 def run(args: argparse.Namespace) -> int:

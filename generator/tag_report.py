@@ -9,10 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
-from generator.errors import GeneratorError
-from generator.models import Catalogue, Paper, TagMatch
+from generator.models import Catalogue, Paper
 
 # The limits `readinglist tags --check` enforces (issue 3).
 MIN_COVERAGE = 0.97  # share of papers with at least one tag
@@ -195,48 +193,3 @@ def format_report(report: Report, cat: Catalogue) -> str:
     else:
         lines.append("\nall limits hold")
     return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Score:
-    precision: float
-    recall: float
-    true_positives: int
-    false_positives: int
-    false_negatives: int
-    papers: int
-
-
-def load_gold(data: Any, path: str, cat: Catalogue) -> dict[str, frozenset[str]]:
-    """Hand-decided tags {paper slug: tags}; unknown slugs or tags are errors."""
-    if not isinstance(data, dict) or not data:
-        raise GeneratorError("expected a mapping of paper slug -> [tag, ...]", path)
-    slugs = set(cat.slugs.values())
-    tags = {t.slug for t in cat.tags}
-    gold: dict[str, frozenset[str]] = {}
-    for slug, wanted in data.items():
-        if slug not in slugs:
-            raise GeneratorError(f"unknown paper slug {slug!r}", path)
-        if not isinstance(wanted, list) or not all(isinstance(t, str) for t in wanted):
-            raise GeneratorError(f"{slug}: expected a list of tag slugs", path)
-        unknown = sorted(set(wanted) - tags)
-        if unknown:
-            raise GeneratorError(f"{slug}: unknown tag(s) {', '.join(unknown)}", path)
-        gold[slug] = frozenset(wanted)
-    return gold
-
-
-def score_against(
-    gold: dict[str, frozenset[str]], matches: dict[str, tuple[TagMatch, ...]], slugs: dict[str, str]
-) -> Score:
-    """Micro-averaged precision and recall of `matches` over the gold papers."""
-    key_of = {slug: key for key, slug in slugs.items()}
-    tp = fp = fn = 0
-    for slug, wanted in gold.items():
-        got = {m.tag for m in matches[key_of[slug]]}
-        tp += len(got & wanted)
-        fp += len(got - wanted)
-        fn += len(wanted - got)
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    return Score(precision, recall, tp, fp, fn, len(gold))

@@ -44,15 +44,15 @@ KIND_PHRASE, KIND_WEAK, KIND_TITLE, KIND_EXCLUDE = "phrases", "weak", "title_onl
 
 
 def _word_pattern(word: str, last: bool, acronym: bool) -> str:
-    body = re.escape(word)
-    if not acronym:
-        # -ize / -ise spelling, wherever it occurs in the word (optimizer, quantization).
-        body = re.sub(r"iz(?=e|a|i)", "i[sz]", body)
-    if not last or not word[-1:].isalpha():
-        return body
-    if not acronym and word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
-        return body[:-1] + "(?:y|ies)"
-    return body + "(?:s|es)?"
+    if not last:
+        return _spelling(re.escape(word), acronym)
+    forms = _last_forms(word, acronym)
+    return "(?:" + "|".join(_spelling(re.escape(f), acronym) for f in sorted(forms, key=lambda f: (-len(f), f))) + ")"
+
+
+def _spelling(body: str, acronym: bool) -> str:
+    # -ize / -ise spelling, wherever it occurs in the word (optimizer, quantization).
+    return body if acronym else re.sub(r"iz(?=e|a|i)", "i[sz]", body)
 
 
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
@@ -132,12 +132,24 @@ def _is_acronym(phrase: str) -> bool:
 
 
 def _last_forms(word: str, acronym: bool) -> tuple[str, ...]:
-    """The spellings the last word of a phrase may take (plural endings)."""
+    """The spellings the last word of a phrase may take: singular and plural, whichever was written
+    ("penalty" also finds "penalties", and "penalties" also finds "penalty")."""
     if not word[-1:].isalpha():
         return (word,)
-    if not acronym and word.lower().endswith("y") and len(word) > 2 and word[-2].lower() not in "aeiou":
-        return (word, word[:-1] + "ies")
-    return (word, word + "s", word + "es")
+    forms = [word]
+    low = word.lower()
+    if not acronym and low.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    elif not acronym and low.endswith("ses") and len(word) > 4:
+        forms.append(word[:-2])  # "losses" -> "loss"
+    elif low.endswith("s") and not low.endswith("ss") and len(word) > 3:
+        forms.append(word[:-1])  # "networks" -> "network", "MDPs" -> "MDP"
+    stem = forms[-1]
+    if not acronym and stem.lower().endswith("y") and len(stem) > 2 and stem[-2].lower() not in "aeiou":
+        forms.append(stem[:-1] + "ies")
+    else:
+        forms += [stem + "s", stem + "es"]
+    return tuple(dict.fromkeys(forms))
 
 
 @dataclass(frozen=True)

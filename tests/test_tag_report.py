@@ -85,13 +85,10 @@ def test_tags_command_on_the_real_corpus_holds_every_limit(capsys):
         str(EMBEDDED / "sources"),
         "--tags",
         str(EMBEDDED / "tags.yml"),
-        "--gold",
-        str(FIXTURE / "tag_gold.yml"),
     )
     assert code == 0, out + err
     assert out.startswith("368 papers, ")
     assert "all limits hold" in out
-    assert re.search(r"precision 0\.9\d\d, recall 0\.[89]\d\d", out)
     counts = [int(n) for n in re.findall(r"^  [a-z0-9-]+ +(\d+)$", out, re.M)]
     assert counts and max(counts) <= 0.3 * 368 and min(counts) >= 3
 
