@@ -124,7 +124,7 @@ def test_make_test_fast_leaves_out_only_the_browser_tests():
 
 def test_make_check_corpus_checks_the_live_taxonomy():
     assert re.search(
-        r"readinglist tags --check --gold tests/fixtures/tag_gold.yml\s*$", make_dry_run("check-corpus"), re.M
+        r"readinglist tags --check --gold tests/fixtures/tag_eval\s*$", make_dry_run("check-corpus"), re.M
     )
 
 
