@@ -123,9 +123,7 @@ def test_make_test_fast_leaves_out_only_the_browser_tests():
 
 
 def test_make_check_corpus_checks_the_live_taxonomy():
-    assert re.search(
-        r"readinglist tags --check --gold tests/fixtures/tag_eval\s*$", make_dry_run("check-corpus"), re.M
-    )
+    assert re.search(r"readinglist tags --check --gold tests/fixtures/tag_eval\s*$", make_dry_run("check-corpus"), re.M)
 
 
 def test_ci_run_installs_chromium_requires_the_browser_tests_and_ends_with_make_test():

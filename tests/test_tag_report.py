@@ -138,7 +138,15 @@ def test_built_site_tag_pages(real_site):
     site, result, _ = real_site
     index = (site / "tags" / "index.html").read_text(encoding="utf-8")
     assert index.count('class="rl-bar"') == len(result.catalogue.tags)
-    for group in ("Optimization", "Theory", "Models", "Learning settings", "Efficiency", "Trustworthy ML", "Applications"):
+    for group in (
+        "Optimization",
+        "Theory",
+        "Models",
+        "Learning settings",
+        "Efficiency",
+        "Trustworthy ML",
+        "Applications",
+    ):
         assert f">{group}</h2>" in index
     assert 'id="rl-tag-data"' in index and 'id="rl-tag-filter"' in index
     assert "javascripts/tag-filter.js" in index

@@ -90,7 +90,9 @@ def test_real_taxonomy_is_well_formed():
     real = ROOT / "tests" / "fixtures" / "embedded" / "tags.yml"
     tags = load_taxonomy(yaml.safe_load(real.read_text(encoding="utf-8")), PATH)
     assert 25 <= len(tags) <= 60
-    assert {t.group for t in tags} == set(("Optimization", "Theory", "Models", "Learning settings", "Efficiency", "Trustworthy ML", "Applications"))
+    assert {t.group for t in tags} == set(
+        ("Optimization", "Theory", "Models", "Learning settings", "Efficiency", "Trustworthy ML", "Applications")
+    )
     for tag in tags:
         assert tag.description.endswith(".") and tag.description.count(". ") == 0, tag.name  # one sentence
         assert tag.phrases, f"{tag.name}: needs at least one phrase that can give it alone"
