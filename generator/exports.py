@@ -166,7 +166,11 @@ def papers_bib(papers: list[Paper] | tuple[Paper, ...], rows: Rows) -> bytes:
     return BIB_HEADER + b"\n".join([rows.bib[p.key] for p in papers])
 
 
-CSV_HEADER = (",".join(CSV_FIELDS) + "\n").encode()  # what csv.DictWriter.writeheader writes for these names
+# Rows end in CRLF (RFC 4180). With a bare LF the csv module leaves a cell holding a lone CR unquoted,
+# and every CSV reader starts a new row there: text after it would land in a cell of its own, where a
+# leading "=" is a formula again. With CRLF the module quotes any cell holding CR or LF.
+LINE_END = "\r\n"
+CSV_HEADER = (",".join(CSV_FIELDS) + LINE_END).encode()  # what csv.DictWriter.writeheader writes for these names
 
 
 def papers_csv(papers: list[Paper] | tuple[Paper, ...], rows: Rows) -> bytes:
@@ -187,7 +191,7 @@ def csv_cell(value: str | int) -> str | int:
 def csv_row(cat: Catalogue, paper: Paper, directory_urls: bool) -> str:
     """One paper's CSV line (quoted as the csv module quotes it; formula-like cells neutralised)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator=LINE_END)
     note = cat.notes.get(paper.key)
     links = abstract_links(paper.abstract)
     row = {

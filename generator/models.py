@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from generator.errors import printable
+
 
 @dataclass(frozen=True)
 class Provenance:
@@ -35,8 +37,9 @@ class Problem:
     reason: str = ""  # for "skip": a short reason, counted in the summary
 
     def __str__(self) -> str:
-        # line 0: the problem concerns the whole file
-        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+        # line 0: the problem concerns the whole file. One line, whatever a file name holds.
+        text = f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+        return printable(text, newlines=False)
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,7 @@ def note_html(text: str) -> str:
     validate_note already refused a note whose links use another scheme; the
     sanitiser (nh3, Rust's ammonia) is what makes the page safe whatever slips by.
     """
-    return nh3.clean(
+    html = nh3.clean(
         render_note(text),
         tags=NOTE_TAGS,
         clean_content_tags={"script", "style"},
@@ -200,6 +200,10 @@ def note_html(text: str) -> str:
         url_schemes=SAFE_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     ).strip()
+    # The page's Markdown reads this HTML once more before its raw-HTML step: a line of ``` or ~~~
+    # would open a fenced code block that swallows the rest of the page. As character references
+    # they show the same and open nothing (inside an attribute the browser decodes them alike).
+    return html.replace("`", "&#96;").replace("~", "&#126;")
 
 
 def by_priority(notes: list[Note]) -> list[Note]:

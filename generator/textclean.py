@@ -11,16 +11,20 @@ escaped text plus our own `*...*`. URLs are left alone (see links.py).
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-from pylatexenc.latexwalker import LatexWalkerError
 
 from generator.escape import markdown_text
 from generator.links import find_urls
+
+# pylatexenc logs its own complaints ("macro '\\frac' failed") to stderr, outside our
+# `warning: path:line` format; a fragment it cannot convert stays as written, which is all we need.
+logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
 
 # Macro names whose backslash often went missing. Inside a maths-looking token
 # any of them is restored, even glued to its neighbours (`nepsilon`, `Ain`);
@@ -138,7 +142,87 @@ SCRIPT_GROUP = re.compile(r"([\^_])\{((?:[^{}]|\{\})*)\}")
 # A script needs a base right before it: "_under_" is not a subscript.
 SCRIPT_ONE = re.compile(r"(?:(?<=[^\W_])|(?<=[)}\]|'*]))([\^_])(\\[A-Za-z]+|[A-Za-z0-9*+\-])")
 # Template syntax ({{ name }}, {% tag %}) is not LaTeX: it is kept as written.
-TEMPLATE = re.compile(r"\{\{\s.*?\s\}\}|\{%\s.*?\s%\}|\{#\s.*?\s#\}")
+TEMPLATE = re.compile(r"\{\{[^{}\n]*\}\}|\{%.*?%\}|\{#.*?#\}")
+# Markdown code spans (`a_1`) and HTML tags (<img src="a_1.png">) are code, not LaTeX: held as written.
+CODE_SPAN = re.compile(r"(?<!`)`[^`'\n]+`(?!`)")
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+# Macros pylatexenc knows but that must not run on an abstract: they read or set document state
+# (\today prints the build date, \author{X} leaks into the next \maketitle) or drop their argument
+# (\cite{key} -> "<cit.>", \includegraphics{f} -> nothing). A token holding one stays as written.
+UNSAFE_MACROS = frozenset(
+    [
+        "today",
+        "maketitle",
+        "author",
+        "title",
+        "date",
+        "thanks",
+        "and",
+        "address",
+        "email",
+        "affiliation",
+        "keywords",
+        "cite",
+        "citep",
+        "citet",
+        "citealt",
+        "citealp",
+        "citeauthor",
+        "citeyear",
+        "nocite",
+        "ref",
+        "eqref",
+        "cref",
+        "Cref",
+        "autoref",
+        "pageref",
+        "label",
+        "input",
+        "include",
+        "includeonly",
+        "includegraphics",
+        "graphicspath",
+        "bibliography",
+        "bibliographystyle",
+        "hspace",
+        "vspace",
+        "hskip",
+        "vskip",
+        "textcolor",
+        "color",
+        "colorbox",
+        "fbox",
+        "section",
+        "subsection",
+        "subsubsection",
+        "paragraph",
+        "subparagraph",
+        "chapter",
+        "part",
+        "appendix",
+        "footnote",
+        "footnotemark",
+        "footnotetext",
+        "caption",
+        "item",
+        "newcommand",
+        "renewcommand",
+        "providecommand",
+        "def",
+        "let",
+        "usepackage",
+        "documentclass",
+        "url",
+        "href",
+        "tableofcontents",
+        "listoffigures",
+        "listoftables",
+        "newpage",
+        "clearpage",
+        "pagebreak",
+        "linebreak",
+    ]
+)
 # What pylatexenc is asked to convert: macros, accents and escaped specials.
 LATEX_ESCAPE = re.compile(r"\\(?:[A-Za-z]+|['\"`^~=.]|[%&#_$])")
 # Backslashes that are not LaTeX residue we know (\* \( \[): the token stays as written.
@@ -146,6 +230,7 @@ UNHANDLED_BACKSLASH = re.compile(r"\\(?![A-Za-z'\"`^~=.%&#_${}])")
 # A Windows path (C:\\Users) is not LaTeX, whatever macro names its folders spell.
 WINDOWS_PATH = re.compile(r"(?<![A-Za-z])[A-Za-z]:\\")
 MACRO_NAME = re.compile(r"\\([A-Za-z]+)")
+UNSAFE_USE = re.compile(r"\\(?:" + "|".join(sorted(UNSAFE_MACROS, key=len, reverse=True)) + r")(?![A-Za-z])")
 # Accents that take an argument: LaTeX writes \v{c} and \'e; code writes \d+, \u00e9, \"%d, \.txt.
 ACCENT_USE = re.compile(
     r"\\[bcdHkruv](?![A-Za-z])(?!\{(?:[A-Za-z]|\\[ij]))"  # a letter accent without its {letter}
@@ -222,7 +307,7 @@ def scripts_to_unicode(text: str) -> str:
 def latex_to_text(source: str) -> str:
     try:
         return _converter().latex_to_text(source)
-    except (LatexWalkerError, KeyError, IndexError, TypeError):
+    except Exception:  # noqa: BLE001 - pylatexenc raises many kinds (AttributeError on a bare \\author)
         return source  # a fragment pylatexenc cannot make sense of stays as written
 
 
@@ -231,7 +316,7 @@ def convert_token(token: str) -> str:
     """One whitespace-free token: LaTeX residue -> Unicode; anything else is left exactly as written."""
     if "\ue000" in token or MARKUP_PAIRS.search(token) or UNHANDLED_BACKSLASH.search(token):
         return token
-    if "\\" in token and not _latex_backslashes(token):
+    if "\\" in token and not _latex_backslashes(token) or UNSAFE_USE.search(token):
         return token  # code, a path or a regex: \n, C:\Windows, \d+ are not LaTeX
     work = token
     if MATHY.search(work) and not REAL_MACRO.search(work):
@@ -247,7 +332,9 @@ def convert_token(token: str) -> str:
         # Only here does pylatexenc see the token; % & # would be syntax to it.
         try:
             work = _converter().latex_to_text(re.sub(r"(?<!\\)([%&#$])", r"\\\1", work))
-        except (LatexWalkerError, KeyError, IndexError, TypeError):
+            if "%s" in work and "%s" not in token:
+                return token  # a macro missing its arguments (\frac{1}) leaks pylatexenc's template
+        except Exception:  # noqa: BLE001 - pylatexenc raises many kinds (AttributeError on a bare \\author)
             return token  # a fragment pylatexenc cannot make sense of stays as written
     elif work != token:
         work = re.sub(r"\{([^{}\\]*)\}", r"\1", work)  # maths groups, now plain
@@ -259,7 +346,7 @@ def _known_macros() -> frozenset[str]:
     """Every macro name the conversion knows: pylatexenc's, ours, the emphasis commands."""
     db = get_default_latex_context_db()
     names = {spec.macroname for spec in db.iter_macro_specs(db.category_list)}
-    return frozenset(names | set(MATH_MACROS) | set(EMPHASIS_STYLES))
+    return frozenset((names | set(MATH_MACROS) | set(EMPHASIS_STYLES)) - UNSAFE_MACROS)
 
 
 def _latex_backslashes(token: str) -> bool:
@@ -397,6 +484,10 @@ def _clean_runs(raw: str) -> tuple[Run, ...]:
     pieces.append(_hold_private_use(raw[last:], held))
     # URLs, template syntax and code identifiers go through untouched, behind placeholders.
     source = "".join(pieces)
+    if "`" in source:
+        source = CODE_SPAN.sub(lambda m: _hold(m.group(), held), source)
+    if "<" in source:
+        source = HTML_TAG.sub(lambda m: _hold(m.group(), held), source)
     if "{" in source:
         source = TEMPLATE.sub(lambda m: _hold(m.group(), held), source)
     if "_" in source:

@@ -11,7 +11,10 @@ from tests.update_golden import GOLDEN, golden_plan
 def test_fixture_corpus_matches_golden_pages():
     plan = golden_plan()
     expected = {
-        p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*") if p.is_file()
+        # newline="": CSV rows end in CRLF, and that is part of what is compared.
+        p.relative_to(GOLDEN).as_posix(): p.open(encoding="utf-8", newline="").read()
+        for p in GOLDEN.rglob("*")
+        if p.is_file()
     }
     assert sorted(plan) == sorted(expected), "pages added or removed: run `make golden` if intended"
     for rel, text in plan.items():
