@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -26,12 +27,43 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
         "--overrides", type=Path, default=None, help="per-paper tag corrections (default: overrides.yml next to --tags)"
     )
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    add_year_option(parser)
     parser.add_argument(
         "--notes",
         type=Path,
         default=None,
         help="reading-list notes YAML (default: notes.yml beside the sources folder)",
     )
+
+
+YEAR_SETTING = "READINGLIST_YEAR"
+
+
+def add_year_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="the year of listings whose file name and first line give no date, such as a page that "
+        f"says only 'Mar 11' (default: ${YEAR_SETTING}; otherwise the year stays unknown)",
+    )
+
+
+def default_year(args: argparse.Namespace) -> int | None:
+    """--year, else the READINGLIST_YEAR setting, else None."""
+    if args.year is not None:
+        year = args.year
+    else:
+        value = os.environ.get(YEAR_SETTING, "").strip()
+        if not value:
+            return None
+        try:
+            year = int(value)
+        except ValueError:
+            raise GeneratorError(f"{YEAR_SETTING} must be a year such as 2025, not {value!r}") from None
+    if not 1900 <= year <= 2999:
+        raise GeneratorError(f"the year must be between 1900 and 2999, not {year}")
+    return year
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -76,7 +108,14 @@ def make_parser() -> argparse.ArgumentParser:
 def run_tags(args: argparse.Namespace) -> int:
     """`readinglist tags`: the tag health report; with --check, broken limits fail."""
     result = make_catalogue(
-        Options(args.sources, tags=args.tags, overrides=args.overrides, strict=args.strict, notes=args.notes)
+        Options(
+            args.sources,
+            tags=args.tags,
+            overrides=args.overrides,
+            strict=args.strict,
+            notes=args.notes,
+            year=default_year(args),
+        )
     )
     cat = result.catalogue
     for problem in result.problems:
@@ -149,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
         strict=args.strict,
         overrides=args.overrides,
         notes=args.notes,
+        year=default_year(args),
     )
     if args.command == "build":
         require_shim(offline)

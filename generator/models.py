@@ -112,6 +112,7 @@ class Catalogue:
     dates: dict[str, str | None]  # listing file name -> listing date
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # paper key -> related paper keys
     notes: dict[str, Note] = field(default_factory=dict)  # paper key -> the reader's note
+    days: dict[str, str | None] = field(default_factory=dict)  # listing file name -> its date, YYYY-MM-DD
 
 
 @dataclass(frozen=True)
