@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.corpus import deduplicate
 from generator.models import Entry
@@ -78,8 +78,13 @@ class Added:
     repeated: int
 
 
-def what_is_new(existing: list[Entry], new: list[Entry], name: str) -> Added:
+NEW = "\0new"  # the new listing's source while counting: no file name holds a NUL
+
+
+def what_is_new(existing: list[Entry], new: list[Entry]) -> Added:
     """Count the new listing's papers that no existing listing has, by the same rules as the build."""
+    new = [replace(e, provenance=replace(e.provenance, source=NEW)) for e in new]
+    name = NEW
     papers, _, _ = deduplicate(existing + new)
     added = known = 0
     for paper in papers:

@@ -235,7 +235,7 @@ def run_add(args: argparse.Namespace) -> int:
         files, _ = read_listings(args.sources)
         for source in files:
             existing += parse_listing(source.name, source.text, year)[0]
-    found = what_is_new(existing, entries, name)
+    found = what_is_new(existing, entries)
     target = save_listing(args.sources, stem, text)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
