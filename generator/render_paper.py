@@ -52,7 +52,10 @@ def paper_facts(paper: Paper) -> str:
         facts.append(f"<small>{count_label(paper.authors_count, 'author')}</small>")
     if paper.arxiv_id:
         facts.append(f"<small>arXiv:{markdown_text(paper.arxiv_id)}</small>")
-    return " · ".join(facts) + "\n" if facts else ""
+    # A raw HTML block, not a paragraph: the abstract stays the page's first paragraph. The escaped
+    # text's character references mean the same in HTML. Out of the search index, which is built
+    # from papers.json (generator/search_index.py) and must find what Material's would.
+    return f'<div class="rl-facts" data-search-exclude>{" · ".join(facts)}</div>\n' if facts else ""
 
 
 def stars(rating: int) -> str:
