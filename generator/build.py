@@ -18,6 +18,7 @@ from generator.errors import GeneratorError
 from generator.models import Catalogue, Entry, Paper, Problem, Tag, TagMatch
 from generator.notes import load_notes
 from generator.overrides import apply_overrides, parse_overrides
+from generator.pages import by_date
 from generator.parse import parse_listing
 from generator.slugs import LOCK_NAME, lock_text, parse_lock, resolve_slugs
 from generator.sources import fingerprint, read_listings, read_text_asset, read_yaml, read_yaml_text
@@ -48,6 +49,7 @@ class Options:
     strict: bool = False
     overrides: Path | None = None  # None: overrides.yml next to the tags file (optional)
     notes: Path | None = None  # the reader's notes.yml; default: beside the sources folder, if present
+    year: int | None = None  # the year of listings whose file name and first line give none
 
     @property
     def overrides_path(self) -> Path:
@@ -136,7 +138,7 @@ def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
     entries: list[Entry] = []
     skipped = 0
     for source in files:
-        found, issues = parse_listing(source.name, source.text)
+        found, issues = parse_listing(source.name, source.text, options.year)
         entries.extend(found)
         # Provenance keeps the bare file name (papers.json); messages name the path the user can open.
         problems.extend(replace(i, path=str(options.sources / i.path)) for i in issues)
@@ -215,8 +217,11 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
     )
     new_lock = lock_text(lock) if lock_source is not None else None
     dates: dict[str, str | None] = {}
+    days: dict[str, str | None] = {}
     for entry in entries:
         dates.setdefault(entry.provenance.source, entry.provenance.date)
+        days.setdefault(entry.provenance.source, entry.provenance.day)
+    papers = by_date(papers)  # after the slugs: listing order, not dates, decides who keeps a plain slug
     sources = tuple(sorted({e.provenance.source for e in entries} | set(dates)))
     where = str(options.overrides_path)
     overrides = parse_overrides(read_yaml_text(options.overrides_path, required=False), where)
@@ -240,6 +245,7 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
         dates,
         {p.key: tuple(by_slug[s] for s in related[slugs[p.key]]) for p in papers},
         {by_slug[slug]: note for slug, note in notes.items()},
+        days,
     )
     clock.lap("notes")
     return Result(
@@ -261,6 +267,7 @@ def input_fingerprint(options: Options) -> str:
         [
             FINGERPRINT_VERSION,
             str(options.directory_urls),
+            str(options.year),
             os.environ.get("SITE_URL", ""),
             os.environ.get("SOURCE_DATE_EPOCH", ""),
         ],

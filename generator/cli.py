@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -26,12 +27,43 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
         "--overrides", type=Path, default=None, help="per-paper tag corrections (default: overrides.yml next to --tags)"
     )
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    add_year_option(parser)
     parser.add_argument(
         "--notes",
         type=Path,
         default=None,
         help="reading-list notes YAML (default: notes.yml beside the sources folder)",
     )
+
+
+YEAR_SETTING = "READINGLIST_YEAR"
+
+
+def add_year_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="the year of listings whose file name and first line give no date, such as a page that "
+        f"says only 'Mar 11' (default: ${YEAR_SETTING}; otherwise the year stays unknown)",
+    )
+
+
+def default_year(args: argparse.Namespace) -> int | None:
+    """--year, else the READINGLIST_YEAR setting, else None."""
+    if args.year is not None:
+        year = args.year
+    else:
+        value = os.environ.get(YEAR_SETTING, "").strip()
+        if not value:
+            return None
+        try:
+            year = int(value)
+        except ValueError:
+            raise GeneratorError(f"{YEAR_SETTING} must be a year such as 2025, not {value!r}") from None
+    if not 1900 <= year <= 2999:
+        raise GeneratorError(f"the year must be between 1900 and 2999, not {year}")
+    return year
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -61,6 +93,17 @@ def make_parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     srv.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration file")
 
+    add = sub.add_parser(
+        "add",
+        help="save a listing (a file, or text pasted on standard input) into the sources folder "
+        "as YYYY-MM-DD-title.txt and say which of its papers are new",
+    )
+    add.add_argument("file", nargs="?", default="-", help="the listing's text file, or - for standard input (default)")
+    add.add_argument("--title", default=None, help="the listing's title (default: the input file's name)")
+    add.add_argument("--sources", type=Path, default=Path("corpus/sources"), help="folder of raw listing files (*.txt)")
+    add.add_argument("--date", default=None, help="the listing's date (YYYY-MM-DD) when it gives none (default: today)")
+    add_year_option(add)
+
     tgs = sub.add_parser("tags", help="report papers per tag, untagged papers, broken limits and candidate phrases")
     add_input_options(tgs)
     tgs.add_argument("--check", action="store_true", help="exit 1 when a tag limit is broken (for CI)")
@@ -76,7 +119,14 @@ def make_parser() -> argparse.ArgumentParser:
 def run_tags(args: argparse.Namespace) -> int:
     """`readinglist tags`: the tag health report; with --check, broken limits fail."""
     result = make_catalogue(
-        Options(args.sources, tags=args.tags, overrides=args.overrides, strict=args.strict, notes=args.notes)
+        Options(
+            args.sources,
+            tags=args.tags,
+            overrides=args.overrides,
+            strict=args.strict,
+            notes=args.notes,
+            year=default_year(args),
+        )
     )
     cat = result.catalogue
     for problem in result.problems:
@@ -137,9 +187,74 @@ def quality_report(folder: Path, cat: Catalogue) -> str:
     return format_quality(cat.tags, sets, judgements, related, judges)
 
 
+def run_add(args: argparse.Namespace) -> int:
+    """`readinglist add`: check the listing, save it under a dated name, report its new papers."""
+    import datetime as dt
+
+    from generator.adding import clean_title, listing_day, listing_stem, title_from_name, what_is_new
+    from generator.parse import parse_listing
+    from generator.sources import (
+        decode_listing,
+        drop_noncharacters,
+        has_listings,
+        looks_binary,
+        read_listings,
+        read_new_listing,
+    )
+    from generator.writer import save_listing
+
+    year = default_year(args)
+    if args.date is not None:
+        try:
+            dt.date.fromisoformat(args.date)
+        except ValueError:
+            raise GeneratorError(f"--date must be a date such as 2025-03-11, not {args.date!r}") from None
+    path = None if args.file == "-" else Path(args.file)
+    shown, data = read_new_listing(path, sys.stdin.buffer)
+    if not data.strip():
+        raise GeneratorError("the listing is empty: nothing was saved", shown)
+    if looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise GeneratorError("is a binary file, not a text listing: nothing was saved", shown)
+    text, problems = decode_listing(shown, data)
+    text, more = drop_noncharacters(shown, text)
+    problems += more
+    title = clean_title(args.title if args.title is not None else (title_from_name(path.name) if path else None))
+    # Parse under the input's own name first: a dated input name (2025-03-11.txt) gives the date.
+    entries, _ = parse_listing(path.name if path else "stdin.txt", text, year)
+    if not entries:
+        raise GeneratorError(
+            "no entries found (no title followed by its abstract): nothing was saved. "
+            "Check that this is a listing of papers",
+            shown,
+        )
+    stem = listing_stem(listing_day(entries, dt.date.today(), args.date), title)
+    name = f"{stem}.txt"
+    entries, issues = parse_listing(name, text, year)
+    existing = []
+    if has_listings(args.sources):
+        files, _ = read_listings(args.sources)
+        for source in files:
+            existing += parse_listing(source.name, source.text, year)[0]
+    found = what_is_new(existing, entries)
+    target = save_listing(args.sources, stem, text)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    for issue in issues:
+        print(f"warning: {args.sources / target.name}:{issue.line}: {issue.message}", file=sys.stderr)
+    repeated = f" + {found.repeated} repeated within it" if found.repeated else ""
+    print(
+        f"saved {target}: {found.entries} entries = {found.new} new papers + {found.known} already listed{repeated}"
+        + (f"; {len(issues)} warnings" if issues else "")
+    )
+    print("run `make site` (or `readinglist build`) to publish it")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.command == "tags":
         return run_tags(args)
+    if args.command == "add":
+        return run_add(args)
     offline = getattr(args, "offline", False)
     options = Options(
         args.sources,
@@ -149,6 +264,7 @@ def run(args: argparse.Namespace) -> int:
         strict=args.strict,
         overrides=args.overrides,
         notes=args.notes,
+        year=default_year(args),
     )
     if args.command == "build":
         require_shim(offline)

@@ -86,35 +86,58 @@ def deduplicate(entries: list[Entry], folder: Path | None = None) -> tuple[list[
     provenance: dict[str, list[Provenance]] = {}
     merges: list[Merge] = []
     problems: list[Problem] = []
+    by_id: dict[str, str] = {}  # arXiv identifier -> paper key
+    meta: dict[str, dict] = {}  # paper key -> its metadata, first found wins
     for entry in entries:
         title = title_key(entry.title)
         keys = groups.setdefault(title, [])
-        scores = [(similarity(first[k].abstract, entry.abstract), -i, k) for i, k in enumerate(keys)]
-        best = max(scores, default=None)
         p = entry.provenance
+        if entry.arxiv_id in by_id:
+            # One arXiv identifier is one paper, whatever its titles (a revised title, a typo).
+            key = by_id[entry.arxiv_id]
+            same = first[key].abstract == entry.abstract
+            merges.append(Merge(p, key, same))
+            provenance[key].append(p)
+            _add_meta(meta[key], entry)
+            continue
+        # Entries with two different arXiv identifiers are two papers, whatever their titles.
+        candidates = [k for k in keys if not _other_id(meta[k], entry)]
+        scores = [(similarity(first[k].abstract, entry.abstract), -i, k) for i, k in enumerate(candidates)]
+        best = max(scores, default=None)
         if best is None or best[0] < SAME_PAPER:
             key = title if not keys else f"{title} #{fingerprint(entry.abstract)}"
             while key in first:  # two different abstracts with one fingerprint: never in practice
                 key += "+"
             if keys:
                 other = first[keys[0]].provenance
+                why = (
+                    f"the abstracts share only {best[0]:.0%} of their words (under {SAME_PAPER:.0%})"
+                    if best is not None
+                    else f"its arXiv identifier ({entry.arxiv_id}) differs"
+                )
                 problems.append(
                     Problem(
                         str(folder / p.source) if folder is not None else p.source,
                         p.line,
-                        f"same title as {place(other)}, but the abstracts share only {best[0]:.0%} of their "
-                        f"words (under {SAME_PAPER:.0%}): kept as two papers",
+                        f"same title as {place(other)}, but {why}: kept as two papers",
                     )
                 )
             keys.append(key)
             first[key] = entry
             provenance[key] = [p]
+            meta[key] = {}
+            _add_meta(meta[key], entry)
+            if entry.arxiv_id:
+                by_id[entry.arxiv_id] = key
             continue
         key = best[2]
         kept = first[key]
         same = kept.abstract == entry.abstract
         merges.append(Merge(p, key, same))
         provenance[key].append(p)
+        _add_meta(meta[key], entry)
+        if entry.arxiv_id:
+            by_id.setdefault(entry.arxiv_id, key)
         if not same:
             problems.append(
                 Problem(
@@ -125,8 +148,28 @@ def deduplicate(entries: list[Entry], folder: Path | None = None) -> tuple[list[
                     kind="info",
                 )
             )
-    papers = [Paper(key, e.title, e.abstract, tuple(provenance[key])) for key, e in first.items()]
+    papers = [Paper(key, e.title, e.abstract, tuple(provenance[key]), **meta[key]) for key, e in first.items()]
     return papers, merges, problems
+
+
+META = ("arxiv_id", "authors", "authors_count", "published", "published_as")
+
+
+def _add_meta(found: dict, entry: Entry) -> None:
+    """A paper's metadata from one more of its entries: what an earlier entry gave stays."""
+    for name in META:
+        value = getattr(entry, name)
+        if value not in (None, ()) and name not in found:
+            found[name] = value
+    if "published" in found:
+        found.pop("published_as", None)
+    if "authors" in found and "authors_count" not in found:
+        found["authors_count"] = len(found["authors"])
+
+
+def _other_id(found: dict, entry: Entry) -> bool:
+    """The paper and the entry both have an arXiv identifier, and they differ."""
+    return bool(entry.arxiv_id and found.get("arxiv_id") and found["arxiv_id"] != entry.arxiv_id)
 
 
 def paper_fingerprints(papers: list[Paper], entries: list[Entry]) -> dict[str, tuple[str, ...]]:

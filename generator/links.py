@@ -159,3 +159,8 @@ def lookup_links(title: str) -> tuple[tuple[str, str], ...]:
     """(site name, search URL) pairs that look the title up on public paper sites."""
     q = quote(" ".join(title.split()), safe="")
     return tuple((name, pattern.format(q=q)) for name, pattern in LOOKUPS)
+
+
+def arxiv_url(arxiv_id: str) -> str:
+    """The paper's arXiv abstract page."""
+    return f"https://arxiv.org/abs/{quote(arxiv_id, safe='/.')}"

@@ -10,11 +10,13 @@ from generator.errors import printable
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where one entry was read: source file name, 1-based line of its title, listing date."""
+    """Where one entry was read: source file name, 1-based line of its title, listing date
+    (as listed, such as "Mar 11"), and that date as YYYY-MM-DD when its year is known."""
 
     source: str
     line: int
     date: str | None = None
+    day: str | None = None
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,11 @@ class Entry:
     title: str
     abstract: str
     provenance: Provenance
+    arxiv_id: str | None = None  # "2501.01234" (no version), where the listing gives it
+    authors: tuple[str, ...] = ()
+    authors_count: int | None = None
+    published: str | None = None  # YYYY-MM-DD, when the listing gives a date and its year is known
+    published_as: str | None = None  # the publication date as listed ("Jan 6"), when its year is unknown
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,18 @@ class Paper:
     title: str
     abstract: str
     provenance: tuple[Provenance, ...]
+    arxiv_id: str | None = None
+    authors: tuple[str, ...] = ()
+    authors_count: int | None = None
+    published: str | None = None
+    published_as: str | None = None
+
+    @property
+    def day(self) -> str | None:
+        """The paper's date (YYYY-MM-DD): published when listed, else its first listing's date; None if unknown."""
+        if self.published:
+            return self.published
+        return self.provenance[0].day if self.provenance else None
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,7 @@ class Catalogue:
     dates: dict[str, str | None]  # listing file name -> listing date
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # paper key -> related paper keys
     notes: dict[str, Note] = field(default_factory=dict)  # paper key -> the reader's note
+    days: dict[str, str | None] = field(default_factory=dict)  # listing file name -> its date, YYYY-MM-DD
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import yaml
 
-from generator.models import Paper
+from generator.escape import markdown_text
+from generator.models import Paper, Provenance
+from generator.parse import listing_title
 
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -29,3 +33,42 @@ def count_label(n: int, noun: str) -> str:
 
 def sort_by_title(papers: list[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (p.key, p.title))
+
+
+def by_date(papers: list[Paper]) -> list[Paper]:
+    """Newest first by the paper's date (published, else first listed); undated papers last, in listing order."""
+    dated = sorted((p for p in papers if p.day), key=lambda p: p.day or "", reverse=True)  # stable
+    return dated + [p for p in papers if not p.day]
+
+
+def shown_day(day: str) -> str:
+    """YYYY-MM-DD -> "6 Jan 2025"."""
+    date = dt.date.fromisoformat(day)
+    return f"{date.day} {date:%b %Y}"
+
+
+def paper_date_text(paper: Paper) -> str | None:
+    """A paper's date as the site shows it: "6 Jan 2025", "Mar 11 (year unknown)", or None."""
+    if paper.day:
+        return shown_day(paper.day)
+    listed = paper.published_as or next((p.date for p in paper.provenance[:1] if p.date), None)
+    return f"{listed} (year unknown)" if listed else None
+
+
+def date_markdown(paper: Paper) -> str:
+    """The paper's date where a paper appears (paper page, lists): ` <small class="rl-date">…</small>`, or ""."""
+    text = paper_date_text(paper)
+    return f' <small class="rl-date">{markdown_text(text)}</small>' if text else ""
+
+
+def listing_words(listed: Provenance) -> str:
+    """A listing by its date and title ("11 Mar 2025 · cs-lg", "Mar 11 (year unknown)"), or "" when it has
+    neither. Plain, untrusted text (the title comes from a file name): escape it for where it goes."""
+    when = shown_day(listed.day) if listed.day else (f"{listed.date} (year unknown)" if listed.date else "")
+    return " · ".join(part for part in (when, listing_title(listed.source)) if part)
+
+
+def listing_label(listed: Provenance) -> str:
+    """A listing by its date and title, then its file name: "11 Mar 2025 · cs-lg (2025-03-11-cs-lg.txt)"."""
+    name = listing_words(listed)
+    return f"{name} ({listed.source})" if name else listed.source

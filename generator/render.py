@@ -14,7 +14,8 @@ from functools import partial
 from generator import exports, parallel
 from generator.escape import markdown_text
 from generator.models import Catalogue, Content, Paper
-from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter
+from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter, shown_day
+from generator.parse import listing_title
 from generator.render_paper import listing_name, render_paper
 from generator.render_reading import render_reading
 from generator.render_tags import co_occurrence, papers_by_tag, render_tag, render_tag_index
@@ -24,7 +25,8 @@ def render_home(cat: Catalogue) -> str:
     untagged = sum(1 for p in cat.papers if not cat.matches[p.key])
     listed = Counter(prov.source for p in cat.papers for prov in p.provenance)
     rows = "\n".join(
-        f"| {listing_name(s)} | {markdown_text(cat.dates.get(s) or 'no date')} | {listed.get(s, 0)} |"
+        f"| {listing_name(s)} | {markdown_text(listing_title(s) or '')} | {markdown_text(listing_date(cat, s))} "
+        f"| {listed.get(s, 0)} |"
         for s in cat.sources
     )
     return "\n".join(
@@ -44,10 +46,18 @@ def render_home(cat: Catalogue) -> str:
             "- **Your reading list:** [Reading queue](reading/queue.md) and [Read](reading/read.md). "
             "**Downloads:** [JSON](papers.json), [BibTeX](papers.bib), [CSV](papers.csv), [Atom feed](feed.xml).\n",
             "## Listings\n",
-            "| Listing | Date | Entries kept |\n|---|---|---|\n" + rows + "\n",
+            "| Listing | Title | Date | Entries kept |\n|---|---|---|---|\n" + rows + "\n",
             f"{count_label(untagged, 'paper')} matched no tag. See [About](about.md) for how the list is made.\n",
         ]
     )
+
+
+def listing_date(cat: Catalogue, source: str) -> str:
+    """A listing's date as the home page shows it: "11 Mar 2025", "Mar 11 (year unknown)" or "no date"."""
+    day, date = cat.days.get(source), cat.dates.get(source)
+    if day:
+        return shown_day(day)
+    return f"{date} (year unknown)" if date else "no date"
 
 
 PaperFiles = tuple[bytes, bytes, bytes, bytes]  # page, papers.json line, BibTeX entry, CSV row

@@ -11,10 +11,10 @@ import re
 
 from generator.escape import html_text, markdown_text
 from generator.exports import bib_entry
-from generator.links import abstract_links, lookup_links, safe_href
-from generator.models import Catalogue, Note, Paper, Tag, TagMatch
+from generator.links import abstract_links, arxiv_url, lookup_links, safe_href
+from generator.models import Catalogue, Note, Paper, Provenance, Tag, TagMatch
 from generator.notes import note_html
-from generator.pages import TAGS_DIR, front_matter
+from generator.pages import TAGS_DIR, count_label, date_markdown, front_matter, listing_words
 from generator.textclean import clean_markdown
 
 NO_SEARCH = "{ data-search-exclude }"
@@ -32,9 +32,30 @@ def listing_name(source: str) -> str:
     return f"<code>{markdown_text(source)}</code>"
 
 
-def provenance_line(source: str, line: int, date: str | None) -> str:
-    where = f"{listing_name(source)}, line {line}"
-    return f"{where} (listing of {markdown_text(date)})" if date else where
+def provenance_line(listed: Provenance) -> str:
+    """One "Listed in" line: the listing by its date and title, then its file and line."""
+    name = listing_words(listed)
+    where = f"{listing_name(listed.source)}, line {listed.line}"
+    return f"{markdown_text(name)} ({where})" if name else where
+
+
+def paper_facts(paper: Paper) -> str:
+    """The line under the title: date, authors, arXiv identifier (what the listings give)."""
+    facts = []
+    date = date_markdown(paper).strip()
+    if date:
+        facts.append(date)
+    if paper.authors:
+        names = ", ".join(markdown_text(a) for a in paper.authors)
+        facts.append(f"<small>{names}</small>")
+    elif paper.authors_count:
+        facts.append(f"<small>{count_label(paper.authors_count, 'author')}</small>")
+    if paper.arxiv_id:
+        facts.append(f"<small>arXiv:{markdown_text(paper.arxiv_id)}</small>")
+    # A raw HTML block, not a paragraph: the abstract stays the page's first paragraph. The escaped
+    # text's character references mean the same in HTML. Out of the search index, which is built
+    # from papers.json (generator/search_index.py) and must find what Material's would.
+    return f'<div class="rl-facts" data-search-exclude>{" · ".join(facts)}</div>\n' if facts else ""
 
 
 def stars(rating: int) -> str:
@@ -69,8 +90,12 @@ def link_lines(paper: Paper) -> str:
     for link in abstract_links(paper.abstract):
         shown = link.url.split("://", 1)[-1].rstrip("/")
         lines.append(f"**{link.label}:** [{markdown_text(shown)}]({safe_href(link.url)})")
-    lookups = " · ".join(f"[{name}]({url})" for name, url in lookup_links(paper.title))
-    lines.append(f"**Look up:** {lookups}")
+    if paper.arxiv_id:
+        url = arxiv_url(paper.arxiv_id)
+        lines.append(f"**Paper:** [arXiv:{markdown_text(paper.arxiv_id)}]({safe_href(url)})")
+    else:
+        lookups = " · ".join(f"[{name}]({url})" for name, url in lookup_links(paper.title))
+        lines.append(f"**Look up:** {lookups}")
     return "\n\n".join(lines) + "\n"
 
 
@@ -79,6 +104,9 @@ def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = N
     tags = paper_tags(cat, paper)
     meta = {"title": html_text(paper.title), "tags": [html_text(t.name) for t in tags]}
     parts = [front_matter(meta), f"# {markdown_text(paper.title)}\n"]
+    facts = paper_facts(paper)
+    if facts:
+        parts.append(facts)
     note = cat.notes.get(paper.key)
     if note is not None:
         parts.append(note_admonition(note))
@@ -103,7 +131,7 @@ def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = N
     bib = bib_entry(cat, paper, abstract=False)  # the abstract is just above; papers.bib has it
     fence = "`" * max(3, _longest_backtick_run(bib) + 1)
     parts.append(f"## Cite {NO_SEARCH}\n\n{fence}bibtex\n{bib}{fence}\n")
-    listed = "\n".join(f"- {provenance_line(p.source, p.line, p.date)}" for p in paper.provenance)
+    listed = "\n".join(f"- {provenance_line(p)}" for p in paper.provenance)
     parts.append(f"## Listed in {NO_SEARCH}\n\n{listed}\n")
     return "\n".join(parts)
 

@@ -6,7 +6,7 @@ from generator.escape import markdown_text
 from generator.exports import FEED_NAME, export_links_markdown
 from generator.models import Catalogue, Note
 from generator.notes import by_priority
-from generator.pages import PAPERS_DIR, count_label, front_matter
+from generator.pages import PAPERS_DIR, count_label, date_markdown, front_matter
 from generator.render_paper import STATUS_LABELS, stars
 
 READING_DIR = "reading"
@@ -18,13 +18,13 @@ HOW_TO = (
 
 def _rows(cat: Catalogue, notes: list[Note], columns: tuple[str, ...]) -> str:
     key_of = {slug: key for key, slug in cat.slugs.items()}
-    titles = {p.key: p.title for p in cat.papers}
+    papers = {p.key: p for p in cat.papers}
     header = "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
     lines = []
     for note in notes:
-        title = titles[key_of[note.slug]]
+        paper = papers[key_of[note.slug]]
         cells = {
-            "Paper": f"[{markdown_text(title)}](../{PAPERS_DIR}/{note.slug}.md)",
+            "Paper": f"[{markdown_text(paper.title)}](../{PAPERS_DIR}/{note.slug}.md){date_markdown(paper)}",
             "Status": STATUS_LABELS[note.status],
             "Priority": str(note.priority),
             "Rating": stars(note.rating) if note.rating else "",

@@ -14,7 +14,7 @@ from collections import Counter
 from generator.escape import html_text, markdown_text
 from generator.exports import export_links_markdown
 from generator.models import Catalogue, Paper, Tag
-from generator.pages import PAPERS_DIR, count_label, front_matter, sort_by_title
+from generator.pages import PAPERS_DIR, count_label, date_markdown, front_matter
 
 RELATED = 6  # related tags shown on a tag page
 FILTER_ANCHOR = "combine-two-tags"  # id of the "Combine two tags" heading on the index
@@ -76,7 +76,7 @@ def render_tag(cat: Catalogue, tag: Tag, papers: list[Paper], together: dict[str
         ]
         lines.append("\n".join(rows) + "\n")
     lines.append("## Papers\n")
-    items = [f"- [{markdown_text(p.title)}](../{PAPERS_DIR}/{cat.slugs[p.key]}.md)" for p in sort_by_title(papers)]
+    items = [f"- [{markdown_text(p.title)}](../{PAPERS_DIR}/{cat.slugs[p.key]}.md){date_markdown(p)}" for p in papers]
     lines.append("\n".join(items) + "\n" if items else "*No paper has this tag yet.*\n")
     lines.append(export_links_markdown(tag.slug))  # tags/<slug>/papers.{json,bib,csv}
     return "\n".join(lines)

@@ -7,7 +7,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -298,3 +298,21 @@ def _entry_digest(path: Path) -> bytes:
         return kind + (b"<special>" if path.exists() else b"<absent>")
     except OSError as exc:
         return kind + f"<unreadable {exc.errno}>".encode()
+
+
+def read_new_listing(path: Path | None, stdin: BinaryIO) -> tuple[str, bytes]:
+    """`readinglist add`'s input: (name for messages, bytes) of a file, or of standard input when `path` is None."""
+    if path is None:
+        return "<stdin>", stdin.read()
+    shown = shown_name(path)
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise GeneratorError("is not a regular file; pass a listing file, or - for standard input", shown)
+        return shown, path.read_bytes()
+    except OSError as exc:
+        raise GeneratorError(f"cannot read: {exc.strerror}", shown) from exc
+
+
+def has_listings(directory: Path) -> bool:
+    """True when the sources folder holds at least one `*.txt` file."""
+    return directory.is_dir() and any(directory.glob(LISTING_GLOB))

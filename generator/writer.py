@@ -513,3 +513,38 @@ def _record_holder(path: Path, pid: str) -> None:
             os.write(fd, pid.encode("ascii"))
         finally:
             os.close(fd)
+
+
+# ---------------------------------------------------------------- a new listing (readinglist add)
+
+
+def save_listing(folder: Path, stem: str, text: str) -> Path:
+    """Save a new listing as `folder/<stem>.txt`, or `<stem>-2.txt`, `-3` ... when that name is taken:
+    never over an existing file. The text is written to a temporary dot-file first (never read as a
+    listing) and then hard-linked to the free name, which fails rather than replace a file, so a
+    reader never sees half a listing."""
+    if not folder.is_dir():
+        raise GeneratorError("sources folder does not exist; create it or pass --sources DIR", str(folder))
+    tmp = folder / f".{os.getpid()}.add{TMP_SUFFIX}"
+    try:
+        atomic_write(tmp, text.encode("utf-8"))
+        for n in range(1, 10_000):
+            target = folder / (f"{stem}.txt" if n == 1 else f"{stem}-{n}.txt")
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                continue
+            except OSError:  # no hard links on this file system: exclusive create instead
+                try:
+                    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+                except FileExistsError:
+                    continue
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(text.encode("utf-8"))
+            return target
+        raise GeneratorError(f"no free file name for {stem}.txt; pass another --title", str(folder))
+    except OSError as exc:
+        raise GeneratorError(f"cannot save the listing: {exc.strerror}", str(folder)) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

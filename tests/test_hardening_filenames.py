@@ -64,7 +64,7 @@ def test_home_page_lists_names_as_text(docs):
     assert_inert(page)
     rows = page.find_all("table")[-1].find("tbody").find_all("tr")
     assert [row.find("td").get_text() for row in rows] == [shown(n) for n in NAMES]
-    assert all(len(row.find_all("td")) == 3 for row in rows)
+    assert all(len(row.find_all("td")) == 4 for row in rows)
 
 
 def test_paper_pages_list_names_as_text(docs):

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from mkdocs.config import load_config
 
 from generator.escape import html_text, markdown_text
-from generator.parse import BOILERPLATE, LISTING_DATE, MAX_TITLE_CHARS, SENTENCES, fold, parse_listing
+from generator.parse import BOILERPLATE, LISTING_DATE, MAX_TITLE_CHARS, SENTENCES, fold, line_kind, parse_listing
 from generator.slugs import MAX_SLUG, RESERVED, assign_slugs, base_slug
 from tests.sitebuild import ROOT
 
@@ -71,6 +71,7 @@ def is_plain_title(title: str) -> bool:
         and not LISTING_DATE.match(title)
         and not title.startswith("Subscribe")
         and not SENTENCES.search(title)
+        and line_kind(title) == "text"  # not page furniture, metadata or a date
     )
 
 
