@@ -37,7 +37,7 @@ lint: deps
 
 # Sizes and runs can be shortened: make bench BENCH_ARGS="--sizes 1000,10000 --runs 1"
 BENCH_ARGS ?= --sizes 1000,10000,50000 --runs 3 --build-max 10000 --cold-only-above 10000
-bench: deps ## benchmark the pipeline on synthetic corpora; writes docs/benchmarks.md
+bench: deps ## benchmark the pipeline on synthetic corpora; writes bench/README.md
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 golden: deps ## regenerate tests/golden/ from tests/fixtures/ (review the diff!)
