@@ -16,7 +16,7 @@ PAGES = {
     "tag": ("tags/generalization/", ["article h1", "article p em", "article ul > li > a"]),
     "paper": (
         "papers/model-agnostic-measure-of-generalization-difficulty/",
-        ["article h1 + p", ".rl-tags strong", ".rl-tags a.md-tag", "article small", "article li code"],
+        ["article .rl-tags ~ p", ".rl-tags strong", ".rl-tags a.md-tag", "article small", "article li code"],
     ),
 }
 SEARCH = [
