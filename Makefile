@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site offline test test-fast check-corpus lint serve generate deps golden clean bench
+.PHONY: site offline test test-fast check-corpus lint serve generate deps golden clean bench lighthouse
 
 site: deps ## generate pages from corpus/ and build site/ (strict)
 	$(BIN)/readinglist build
@@ -51,8 +51,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# --omit=dev: Lighthouse (a devDependency) is for bench/lighthouse.py only; `make lighthouse` adds it.
 node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+
+lighthouse: deps ## Lighthouse (mobile preset, 3 runs) on the embedded corpus's site, served gzipped
 	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python bench/lighthouse.py --runs 3
 
 clean:
 	rm -rf site artifacts docs/papers docs/tags docs/index.md docs/papers.json docs/papers.bib docs/papers.csv docs/feed.xml docs/reading docs/.readinglist-manifest.json
