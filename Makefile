@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site offline test test-fast check-corpus lint serve generate deps golden clean bench
+.PHONY: site offline test test-fast check-corpus lint serve generate deps golden clean bench lighthouse
 
 site: deps ## generate pages from corpus/ and build site/ (strict)
 	$(BIN)/readinglist build
@@ -37,7 +37,7 @@ lint: deps
 
 # Sizes and runs can be shortened: make bench BENCH_ARGS="--sizes 1000,10000 --runs 1"
 BENCH_ARGS ?= --sizes 1000,10000,50000 --runs 3 --build-max 10000 --cold-only-above 10000
-bench: deps ## benchmark the pipeline on synthetic corpora; writes docs/benchmarks.md
+bench: deps ## benchmark the pipeline on synthetic corpora; writes bench/README.md
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 golden: deps ## regenerate tests/golden/ from tests/fixtures/ (review the diff!)
@@ -51,8 +51,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# --omit=dev: Lighthouse (a devDependency) is for bench/lighthouse.py only; `make lighthouse` adds it.
 node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+
+lighthouse: deps ## Lighthouse (mobile preset, 3 runs) on the embedded corpus's site, served gzipped
 	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python bench/lighthouse.py --runs 3
 
 clean:
 	rm -rf site artifacts docs/papers docs/tags docs/index.md docs/papers.json docs/papers.bib docs/papers.csv docs/feed.xml docs/reading docs/.readinglist-manifest.json

@@ -1,6 +1,6 @@
-"""The pipeline benchmark behind `make bench`: prints a table and writes docs/benchmarks.md.
+"""The pipeline benchmark behind `make bench`: prints a table and writes bench/README.md.
 
-    python bench/run.py [--sizes 1000,10000,50000] [--runs 3] [--build-max 10000] [--out docs/benchmarks.md]
+    python bench/run.py [--sizes 1000,10000,50000] [--runs 3] [--build-max 10000] [--out bench/README.md]
 
 For each size N it synthesises N papers (bench/synth.py, seed 1), sets up a
 scratch project (the repository's mkdocs.yml and hand-written docs) and
@@ -38,7 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-HAND_WRITTEN = ("about.md", "benchmarks.md", "stylesheets", "javascripts")
+HAND_WRITTEN = ("about.md", "stylesheets", "javascripts")
 TRASH = "trash"  # under the work folder: generated files of earlier runs, deleted at the end
 SHORT_NAV = "nav:\n  - Home: index.md\n  - Tags: tags/index.md\n  - About: about.md\n"
 WRITTEN = re.compile(r"docs: (\d+) files written, (\d+) unchanged, (\d+) removed")
@@ -353,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         "--cold-only-above", type=int, default=10**9, help="above this N, measure only the cold generate"
     )
     parser.add_argument("--work", type=Path, default=ROOT / "artifacts" / "bench", help="scratch folder")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md", help="Markdown table output")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "README.md", help="Markdown table output")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     args.work.mkdir(parents=True, exist_ok=True)
@@ -387,14 +387,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def render_doc(text: str, command: str, started: str, partial: bool = False) -> str:
-    """docs/benchmarks.md: the table and the machine, plus the analysis kept in bench/ANALYSIS.md."""
+    """bench/README.md: the table and the machine, plus the analysis kept in bench/ANALYSIS.md."""
     analysis = ROOT / "bench" / "ANALYSIS.md"
     notes = analysis.read_text(encoding="utf-8") if analysis.exists() else ""
     return (
         "# Benchmarks\n\n"
+        "The developers' measurements (not part of the site). "
         "How the pipeline scales, measured on synthetic corpora (`bench/synth.py`: realistic titles, "
         "~1.3 KB abstracts, ~12% repeated entries, tags from `corpus/tags.yml`). "
-        'Regenerate this page with `make bench` (`make bench BENCH_ARGS="--sizes 1000 --runs 1"` for a short run).\n\n'
+        'Regenerate this file with `make bench` (`make bench BENCH_ARGS="--sizes 1000 --runs 1"` for a short run).\n\n'
         f"Measured {started} with `{command}`: medians of the runs; ratios are medians of per-run ratios "
         "(each pair ran back to back).\n\n"
         f"Machine: {machine()}\n\n"

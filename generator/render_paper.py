@@ -107,18 +107,20 @@ def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = N
     facts = paper_facts(paper)
     if facts:
         parts.append(facts)
-    note = cat.notes.get(paper.key)
-    if note is not None:
-        parts.append(note_admonition(note))
-    parts.append(f"{clean_markdown(paper.abstract)}\n")
+    # Chips first, above the abstract: on a phone they came after a screen or two of text.
     # Chips and reasons stay out of the search index: the page's `tags` metadata
     # already makes tag names searchable, once.
     if tags:
         chips = " ".join(f"[{markdown_text(t.name)}](../{TAGS_DIR}/{t.slug}.md){{ .md-tag }}" for t in tags)
+        parts.append(f'<div class="rl-tags" markdown data-search-exclude>\n**Tags:** {chips}\n</div>\n')
+    note = cat.notes.get(paper.key)
+    if note is not None:
+        parts.append(note_admonition(note))
+    parts.append(f"{clean_markdown(paper.abstract)}\n")
+    if tags:  # the reasons after the abstract: seven lines of them above it hid it on a phone
         why = "; ".join(_reason(t, m) for t, m in zip(tags, cat.matches[paper.key], strict=True))
         parts.append(
-            f'<div class="rl-tags" markdown data-search-exclude>\n**Tags:** {chips}\n\n'
-            f"<small>Why these tags: {why}.</small>\n</div>\n"
+            f'<div class="rl-why" markdown data-search-exclude>\n<small>Why these tags: {why}.</small>\n</div>\n'
         )
     else:
         parts.append("*No tag matched this paper.*\n")

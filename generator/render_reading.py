@@ -10,29 +10,33 @@ from generator.pages import PAPERS_DIR, count_label, date_markdown, front_matter
 from generator.render_paper import STATUS_LABELS, stars
 
 READING_DIR = "reading"
-HOW_TO = (
-    "Add papers by their slug to `corpus/notes.yml` (status, priority, rating, added, note, tags); "
-    "the generator reads that file and never writes it. See the README, section *Reading list*."
-)
+# What a reader needs to know; how the owner edits the queue is in the README ("Reading list").
+HOW_TO = "The owner of this list keeps this page: priorities, ratings and notes are theirs."
 
 
 def _rows(cat: Catalogue, notes: list[Note], columns: tuple[str, ...]) -> str:
+    """One list item per paper: the title, then its facts on a line below.
+
+    A list, not a table: a five-column table was 510 px wide on a 390 px phone.
+    """
     key_of = {slug: key for key, slug in cat.slugs.items()}
     papers = {p.key: p for p in cat.papers}
-    header = "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
     lines = []
     for note in notes:
         paper = papers[key_of[note.slug]]
-        cells = {
-            "Paper": f"[{markdown_text(paper.title)}](../{PAPERS_DIR}/{note.slug}.md){date_markdown(paper)}",
+        facts = {
             "Status": STATUS_LABELS[note.status],
-            "Priority": str(note.priority),
-            "Rating": stars(note.rating) if note.rating else "",
-            "Added": note.added or "",
-            "Your tags": ", ".join(markdown_text(t) for t in note.tags),
+            "Priority": f"priority {note.priority}",
+            "Rating": f'<span aria-label="rated {note.rating} of 5">{stars(note.rating)}</span>' if note.rating else "",
+            "Added": f"added {note.added}" if note.added else "",
+            "Your tags": ("your tags: " + ", ".join(markdown_text(t) for t in note.tags)) if note.tags else "",
         }
-        lines.append("| " + " | ".join(cells[c] for c in columns) + " |")
-    return header + "\n".join(lines) + "\n"
+        shown = " · ".join(facts[c] for c in columns if c != "Paper" and facts[c])
+        lines.append(
+            f"- [{markdown_text(paper.title)}](../{PAPERS_DIR}/{note.slug}.md){date_markdown(paper)}"
+            + (f'<br><span class="rl-facts">{shown}</span>' if shown else "")
+        )
+    return '<div class="rl-queue" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n"
 
 
 def render_queue(cat: Catalogue) -> str:

@@ -84,7 +84,7 @@ def render_tag(cat: Catalogue, tag: Tag, papers: list[Paper], together: dict[str
 
 def _bar(count: int, largest: int) -> str:
     width = round(100 * count / largest, 1) if largest else 0
-    return f'<span class="rl-bar" style="width: {width}%"></span>'
+    return f'<span class="rl-bar" aria-hidden="true"><span style="width: {width}%"></span></span>'
 
 
 def render_tag_index(cat: Catalogue, grouped: dict[str, list[Paper]]) -> str:
@@ -108,6 +108,8 @@ def render_tag_index(cat: Catalogue, grouped: dict[str, list[Paper]]) -> str:
         '<label>First tag <select name="a"></select></label> '
         '<label>Second tag <select name="b"></select></label>'
         "</form>\n"
+        # The filter's script is needed on this page only (not in mkdocs.yml's extra_javascript).
+        '<script src="../javascripts/tag-filter.js" defer></script>\n'
         '<p id="rl-tag-filter-count" class="rl-filter-count" aria-live="polite"></p>\n'
         '<ul id="rl-tag-filter-results" class="rl-filter-results"></ul>\n'
     )
@@ -116,15 +118,17 @@ def render_tag_index(cat: Catalogue, grouped: dict[str, list[Paper]]) -> str:
         groups.setdefault(tag.group, []).append(tag)
     for group, tags in groups.items():
         lines.append(f"## {markdown_text(group)}\n")
-        rows = ["| Tag | Papers | |", "|---|--:|---|"]
+        # A list, not a table: on a phone a table squeezed the tag column to a third of the
+        # screen; each item lays out as a row (wide) or a card (narrow) in tags.css.
+        rows = []
         for t in sorted(tags, key=lambda t: (-len(grouped[t.slug]), t.name)):
             n = len(grouped[t.slug])
-            cell = (
-                f"[{markdown_text(t.name)}]({t.slug}.md){{ data-rl-tag={t.slug} }}"
-                f"<br><small>{markdown_text(t.description)}</small>"
+            rows.append(
+                f"- [{markdown_text(t.name)}]({t.slug}.md){{ data-rl-tag={t.slug} }} "
+                f'<span class="rl-count">{count_label(n, "paper")}</span> {_bar(n, largest)} '
+                f'<span class="rl-desc">{markdown_text(t.description)}</span>'
             )
-            rows.append(f"| {cell} | {n} | {_bar(n, largest)} |")
-        lines.append('<div class="rl-tag-table" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n")
+        lines.append('<div class="rl-tag-list" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n")
     lines.append(f'<script type="application/json" id="rl-tag-data">{filter_data(cat)}</script>\n')
     return "\n".join(lines)
 

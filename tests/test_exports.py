@@ -154,13 +154,13 @@ def test_non_content_sections_stay_out_of_the_search_index(small_site):
 def test_reading_pages(small_site):
     site, _ = small_site
     queue = BeautifulSoup((site / "reading" / "queue" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    rows = [r.get_text(" ", strip=True) for r in queue.select("article table tbody tr")]
+    rows = [r.get_text(" ", strip=True) for r in queue.select("article .rl-queue li")]
     assert [r.split(" Mar 1")[0].split(" Reading")[0].split(" To read")[0] for r in rows] == [
         "Denoising Diffusion Models for Image Inpainting",  # being read comes first
         "Classifier Guidance for Denoising Diffusion Models",
     ]
     read = BeautifulSoup((site / "reading" / "read" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert "Graph Contrastive Learning with Meta-Paths" in read.select_one("article table").get_text()
+    assert "Graph Contrastive Learning with Meta-Paths" in read.select_one("article .rl-queue").get_text()
     nav = [a.get_text(strip=True) for a in queue.select(".md-tabs a, nav.md-nav--primary a")]
     assert "Reading queue" in nav and "Read" in nav
 

@@ -123,8 +123,8 @@ def test_index_has_groups_bars_and_safe_filter_data():
     grouped = {t.slug: [p for p in cat.papers if any(m.tag == t.slug for m in cat.matches[p.key])] for t in cat.tags}
     page = render_tag_index(cat, grouped)
     assert "## Methods" in page and "## Theory" in page and "## Combine two tags" in page
-    assert '<span class="rl-bar" style="width: 100.0%"></span>' in page
-    assert '<span class="rl-bar" style="width: 50.0%"></span>' in page
+    assert '<span class="rl-bar" aria-hidden="true"><span style="width: 100.0%"></span></span>' in page
+    assert '<span class="rl-bar" aria-hidden="true"><span style="width: 50.0%"></span></span>' in page
     script = re.search(r'<script type="application/json" id="rl-tag-data">(.*?)</script>', page, re.S).group(1)
     assert "<" not in script and ">" not in script and "&" not in script
     data = json.loads(script)

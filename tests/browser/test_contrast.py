@@ -13,10 +13,10 @@ CONTRAST = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
 AA = 4.5
 PAGES = {
     "home": ("", ["article p", "article table td", "article table code", "article a", ".md-nav__link"]),
-    "tag": ("tags/learning-theory/", ["article h1", "article p em", "article ul > li > a"]),
+    "tag": ("tags/training-dynamics/", ["article h1", "article p em", "article ul > li > a"]),
     "paper": (
         "papers/model-agnostic-measure-of-generalization-difficulty/",
-        ["article h1 + p", ".rl-tags strong", ".rl-tags a.md-tag", "article small", "article li code"],
+        ["article .rl-tags ~ p", ".rl-tags strong", ".rl-tags a.md-tag", "article small", "article li code"],
     ),
 }
 SEARCH = [

@@ -58,7 +58,7 @@ def test_offline_search_works_from_disk(offline_page, offline_site: Path, papers
     open_search(page)
     wait_search_ready(page)
     assert search(page, word)[0] == paper["title"]
-    assert page.locator(".md-search-result__meta").inner_text() == "1 matching document"
+    assert page.locator(".md-search-result__meta").inner_text() == "1 matching paper or page"
     # The search really ran in the iframe-worker shim, from the site's own copy of it.
     assert any(u.endswith("/assets/javascripts/iframe-worker.js") for u in log.requests)
     assert any(u.endswith("/search/search_index.js") for u in log.requests)
@@ -74,7 +74,7 @@ def test_offline_tags_from_disk(offline_page, offline_site: Path, papers):
     page.goto((offline_site / "index.html").as_uri())
     page.locator(".md-nav--primary").get_by_role("link", name="Tags", exact=True).click()
     page.wait_for_url(re.compile(r"/tags/index\.html$"))
-    page.locator(f"article td > a[href='{slug}.html']").click()
+    page.locator(f"article .rl-tag-list li > a[href='{slug}.html']").click()
     page.wait_for_url(re.compile(rf"/tags/{slug}\.html$"))
     assert f"{count} papers" in page.locator("article").inner_text()
     listed = page.locator("article ul > li > a[href*='papers/']")

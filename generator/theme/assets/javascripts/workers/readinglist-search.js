@@ -9,12 +9,17 @@
 // Query syntax (Material's): words match by prefix, as while typing; "+word"
 // is required, "-word" excluded, "title:", "text:" and "tags:" restrict a word
 // to a field, "*" is a wildcard, "a phrase" requires each of its words.
+// Ranking: papers holding every query word come before papers holding some;
+// a query that names a tag ("quantization", "diffusion models") puts that tag's
+// page first. A word of five or more letters that matches nothing is matched
+// with one typo (an insertion, deletion, substitution or swap): "difusion".
 // One file, no imports: under file:// it runs in the iframe-worker shim.
 "use strict";
 (function () {
   const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
   const TITLE = 1, TEXT = 2, TAGS = 4;
   const MARKED = 100;
+  const FUZZY_MIN = 5; // letters a word needs before one typo is forgiven
   const WEIGHT = { [TITLE]: 10, [TAGS]: 6, [TEXT]: 1 };
   // lunr.js's English stop words (lunr.stopWordFilter), as in generator/search_index.py.
   const STOP_WORDS = new Set(("a able about across after all almost also am among an and any are as at be because " +
@@ -70,6 +75,28 @@
     return out; // doc, fields, doc, fields, ...
   }
 
+  // Whether a and b are at most one edit apart (insertion, deletion, substitution, or two swapped letters).
+  function oneEdit(a, b) {
+    if (a === b) return true;
+    const la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1) return false;
+    let i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (la === lb) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // swap
+    }
+    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  // A vocabulary term a typed word may mean with one typo: the whole term, or (as while typing) its start.
+  function nearTerm(key, term) {
+    if (Math.abs(term.length - key.length) <= 1 && oneEdit(key, term)) return true;
+    if (term.length <= key.length) return false;
+    for (let n = key.length - 1; n <= key.length + 1; n++) if (oneEdit(key, term.slice(0, n))) return true;
+    return false;
+  }
+
   class Index {
     constructor({ config, docs, options }) {
       const data = config.readinglist;
@@ -92,6 +119,14 @@
         else this.parent[i] = pages.get(page);
       });
       this.pages = pages;
+      // Tag pages (tags/<slug>/ served, tags/<slug>.html offline) by tag name, for queries naming a tag.
+      const tagNumber = new Map(data.tags.map((name, t) => [name, t]));
+      this.tagPage = new Map();
+      docs.forEach((doc, i) => {
+        if (this.parent[i] >= 0 || !/(^|\/)tags\/[^/#]+(\/|\.html)$/.test(doc.location)) return;
+        const t = tagNumber.get(unescapeHTML(doc.title));
+        if (t !== undefined && !this.tagPage.has(t)) this.tagPage.set(t, i);
+      });
     }
 
     // Words of a text as the index holds them: separator split, lower case, stop words out, trimmed.
@@ -119,6 +154,13 @@
     // Indexes of the vocabulary terms a clause matches.
     expand(clause) {
       const found = [];
+      if (clause.near) {
+        for (const term of clause.near) {
+          const i = this.lowerBound(term);
+          if (this.terms[i] === term) found.push(i);
+        }
+        return found;
+      }
       if (clause.pattern) {
         for (let i = 0; i < this.terms.length; i++) if (clause.pattern.test(this.terms[i])) found.push(i);
         return found;
@@ -135,12 +177,24 @@
 
     termMatches(clause, term) {
       if (clause.pattern) return clause.pattern.test(term);
+      if (clause.near) return clause.near.has(term);
       if (!clause.key) return false;
       return clause.exact ? term === clause.key : term.startsWith(clause.key);
     }
 
-    // doc -> {fields, exact} for one clause.
+    // doc -> {fields, exact} for one clause; a long word that matches nothing gets one typo.
     match(clause) {
+      const hits = this.matchExact(clause);
+      if (hits.size || clause.presence < 0 || clause.pattern || clause.key.length < FUZZY_MIN) return hits;
+      const near = new Set();
+      for (const term of this.terms) if (nearTerm(clause.key, term)) near.add(term);
+      for (const words of this.tagTerms) for (const w of words) if (nearTerm(clause.key, w)) near.add(w);
+      if (!near.size) return hits;
+      clause.near = near; // from now on the clause matches these words (highlighting, tags, suggest)
+      return this.matchExact(clause);
+    }
+
+    matchExact(clause) {
       const hits = new Map();
       // weight: the best field this word is in (title > tags > text), halved for a longer word
       // that only starts with it ("dimensionality" for "dimension").
@@ -204,7 +258,7 @@
     // Plain prefixes use one regular expression (fast on thousands of results); wildcards the slow path.
     highlighter(marks) {
       if (!marks.length) return escapeHTML;
-      if (marks.some((c) => c.pattern || !c.key)) return (text) => this.highlight(text, marks);
+      if (marks.some((c) => c.pattern || c.near || !c.key)) return (text) => this.highlight(text, marks);
       const sep = this.separator.source;
       const keys = marks.map((c) => c.key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
       // A word's start, its leading punctuation, then the marked core: a key and the rest of the
@@ -277,14 +331,33 @@
         shared.set(matched, entry);
         return entry;
       };
+      // Tag pages the query names: every query word is a word of the tag's name, which the
+      // query covers at least half of ("diffusion" names "Diffusion models"). Best covered first.
+      const named = new Map();
+      this.tagTerms.forEach((words, t) => {
+        const page = this.tagPage.get(t);
+        if (page === undefined || !words.length) return;
+        const covered = new Set();
+        const all = wanted.every((c) => {
+          const found = words.filter((w) => this.termMatches(c, w));
+          found.forEach((w) => covered.add(w));
+          return found.length > 0;
+        });
+        if (all && covered.size * 2 >= words.length) named.set(page, covered.size / words.length);
+      });
+      const every = wanted.length >= 31 ? -1 : (1 << wanted.length) - 1;
+      for (const page of named.keys()) if (!scores.has(page)) scores.set(page, { score: 0, matched: every });
+
       const items = [];
       for (const [doc, s] of scores) {
         if ((s.matched & required) !== required || excluded.has(doc)) continue;
         const entry = sharedFor(s.matched);
         const boost = +(this.parent[doc] < 0) + entry.fraction;
-        items.push({ doc, score: s.score * (1 + boost ** 2), entry });
+        items.push({ doc, score: s.score * (1 + boost ** 2), entry, named: named.get(doc) || 0 });
       }
-      items.sort((a, b) => b.score - a.score || a.doc - b.doc);
+      // A named tag's page first; then documents holding every query word before those holding
+      // some (more words first); then by score.
+      items.sort((a, b) => b.named - a.named || b.entry.fraction - a.entry.fraction || b.score - a.score || a.doc - b.doc);
 
       const plain = { terms: {}, mark: escapeHTML };
       const render = (doc, score, { terms, mark }) => {
