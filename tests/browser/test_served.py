@@ -127,9 +127,10 @@ def test_paper_page_shows_title_abstract_tags_and_provenance(page, base_url, pap
     listed = article.locator("h2:has-text('Listed in') + ul > li").all_inner_texts()
     assert len(listed) == len(paper["provenance"])
     for line, prov in zip(listed, paper["provenance"], strict=True):
-        assert line.startswith(f"{prov['source']}, line {prov['line']}")
+        # "Mar 11 (year unknown) (000_....txt, line 47)": the listing by its date, then the file and line.
+        assert line.endswith(f"({prov['source']}, line {prov['line']})")
         if prov["date"]:
-            assert line.endswith(f"(listing of {prov['date']})")
+            assert line.startswith(prov["date"])
     # The BibTeX block: Material's copy button copies exactly the entry shown.
     cite = article.locator("pre:has(code.language-bibtex)")
     expect(cite.locator("button[data-md-type='copy']")).to_have_count(1)
