@@ -2,8 +2,11 @@
  *
  * The data is a JSON <script> element in the page itself, because fetch() of
  * papers.json is refused from file:// in Chromium and the offline build must
- * work. Titles are untrusted text: they only ever go into textContent.
- * Loaded on every page (mkdocs.yml extra_javascript); does nothing elsewhere.
+ * work. Results are paper cards: their HTML comes from the generator's one card
+ * renderer (generator/cards.py, escaped there) in tags/cards.js, loaded as a
+ * script (which works from file://) when a tag is first chosen. Until it has
+ * loaded, or if it cannot load, a result is its title as a link; titles only
+ * ever go into textContent. Loaded by the tags index only.
  */
 (function () {
   "use strict";
@@ -64,6 +67,34 @@
       if (second.selectedIndex < 0 || second.selectedOptions[0].disabled) second.value = "";
     }
 
+    var cards = null; // {slug: card HTML}, once tags/cards.js has loaded
+    function loadCards() {
+      if (cards !== null || loadCards.started) return;
+      loadCards.started = true;
+      var script = document.createElement("script");
+      script.src = list.getAttribute("data-cards");
+      script.onload = function () { cards = window.rlCards || {}; show(); };
+      document.head.appendChild(script);
+    }
+
+    function item(paper) {
+      if (cards && cards[paper[0]]) {
+        var holder = document.createElement("ul");
+        holder.innerHTML = cards[paper[0]]; // made and escaped by the generator
+        return holder.firstElementChild;
+      }
+      var li = document.createElement("li");
+      li.className = "rl-card";
+      var p = document.createElement("p");
+      p.className = "rl-card__title";
+      var link = document.createElement("a");
+      link.href = paperUrl(paper[0]);
+      link.textContent = paper[1];
+      p.appendChild(link);
+      li.appendChild(p);
+      return li;
+    }
+
     function show() {
       var a = position[first.value];
       var b = position[second.value];
@@ -72,18 +103,14 @@
         count.textContent = "Choose a first tag.";
         return;
       }
+      loadCards();
+      // In the data's order: newest first, as on the tag pages.
       var papers = byTag[a].filter(function (p) { return b === undefined || p[2].indexOf(b) >= 0; });
-      papers.sort(function (x, y) { return x[1].localeCompare(y[1]); });
       var what = data.tags[a][1] + (b === undefined ? "" : " and " + data.tags[b][1]);
       count.textContent = papers.length + (papers.length === 1 ? " paper has " : " papers have ") + what + ".";
-      papers.forEach(function (paper) {
-        var item = document.createElement("li");
-        var link = document.createElement("a");
-        link.href = paperUrl(paper[0]);
-        link.textContent = paper[1];
-        item.appendChild(link);
-        list.appendChild(item);
-      });
+      var fragment = document.createDocumentFragment();
+      papers.forEach(function (paper) { fragment.appendChild(item(paper)); });
+      list.appendChild(fragment);
       try {
         var query = "?a=" + encodeURIComponent(first.value) + (b === undefined ? "" : "&b=" + encodeURIComponent(second.value));
         history.replaceState(null, "", query + location.hash);
