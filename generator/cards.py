@@ -130,7 +130,9 @@ def card_html(view: CardView, root: str, directory_urls: bool) -> str:
     if view.listed:
         meta.append(f"listed {markdown_text(view.listed)}")
     if view.state:
-        meta.append(f'<span class="rl-state rl-state--{html_text(view.status or "")}">{markdown_text(view.state)}</span>')
+        meta.append(
+            f'<span class="rl-state rl-state--{html_text(view.status or "")}">{markdown_text(view.state)}</span>'
+        )
     lines = [
         f'<li class="rl-card"><p class="rl-card__title"><a href="{href}">{markdown_text(view.title)}</a></p>',
     ]
