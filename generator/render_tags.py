@@ -111,7 +111,9 @@ def _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directo
     here = paths[i]
     first = here == f"{TAGS_DIR}/{tag.slug}.md"
     root = root_of(here, directory_urls)
-    meta: dict = {"title": html_text(tag.name if first else f"{tag.name}: papers, page {i + 1}")}
+    which = ", by title" if order == "title" else ""
+    page = f", page {i + 1}" if i else ""
+    meta: dict = {"title": html_text(tag.name if first else f"{tag.name}: papers{which}{page}")}
     if first:
         meta["description"] = html_text(tag.description)
     else:  # the first page is the tag's search result; the others would only repeat it
@@ -138,7 +140,7 @@ def _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directo
         back = link(here, f"{TAGS_DIR}/{tag.slug}.md", directory_urls)
         lines = [
             front_matter(meta),
-            f"# {markdown_text(tag.name)}\n",
+            f"# {markdown_text(f'{tag.name}: papers{which}{page}')}\n",
             f'<p class="rl-facts" data-search-exclude>{count_label(len(papers), "paper")} · '
             f'<a href="{html_text(back)}">about this tag</a></p>\n',
         ]
