@@ -123,8 +123,8 @@ def render_home(
     )
     parts.append("## Listings\n")
     parts.append(
-        "The listings the papers came from, newest first, with the papers each lists and how many "
-        "of them it was the first to list.\n"
+        "The listings the papers came from, newest first (those whose year is unknown after, in file "
+        "order), with the papers each lists and how many of them it was the first to list.\n"
     )
     parts.append(listings_html(cat))
     parts.append(
