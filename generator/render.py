@@ -102,7 +102,8 @@ def render_home(
         card_list([views[p.key] for p in cat.papers[:HOME_CARDS]], "", directory_urls),
         f"[All {count_label(len(cat.papers), 'paper')}, newest first]({ALL_DIR}/index.md) · "
         f"[Atom feed]({exports.FEED_NAME})\n",
-        "## Tags\n",
+        # Not "Tags" nor "Reading queue": the phone menu shows these headings beside the nav's links.
+        "## Browse by tag\n",
         tag_chips_html(cat, grouped, directory_urls),
         f"[All tags, by group, and two tags combined]({TAGS_DIR}/index.md)"
         + (
@@ -111,7 +112,7 @@ def render_home(
             else ""
         )
         + "\n",
-        "## Reading queue\n",
+        "## Next to read\n",
     ]
     if queue:
         top = [views[key_of[n.slug]] for n in queue[:HOME_QUEUE]]
