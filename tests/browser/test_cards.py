@@ -217,3 +217,20 @@ def test_offline_lists_sort_page_and_filter_from_disk(offline_page, offline_site
     assert "/papers/" in page.url and page.url.endswith(".html")
     # Leaving pages quickly aborts the search worker's load (a file:// request): only the network counts here.
     assert attempted == [] and not [u for u in log.requests if not u.startswith("file://")]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_dates_on_a_paper_page_are_legible(browser, url, real_site, scheme):
+    _, result, _ = real_site
+    cat = result.catalogue
+    dated = next(p for p in cat.papers if p.provenance and p.provenance[0].date)
+    context, page = new_page(browser, scheme, PHONE)
+    try:
+        page.goto(url + f"papers/{cat.slugs[dated.key]}/")
+        date = page.locator("article .rl-facts small.rl-date")
+        assert date.count() == 1
+        # Material dims <small> to 75% (2.9:1 painted); the probe ignores opacity, so check it too.
+        assert date.evaluate("e => getComputedStyle(e).opacity") == "1"
+        assert date.evaluate(CONTRAST)["ratio"] >= 4.5
+    finally:
+        context.close()
