@@ -18,15 +18,16 @@ from functools import lru_cache
 from feedgen.feed import FeedGenerator
 
 from generator.links import abstract_links, arxiv_url
-from generator.models import Catalogue, Paper
+from generator.models import Catalogue, Paper, Tag
+from generator.pages import TAGS_DIR, paper_url
 from generator.pages import listing_label as listing_name
-from generator.pages import paper_url
 from generator.parse import listing_title
 from generator.textclean import clean_text
 
 EXPORT_NAMES = ("papers.json", "papers.bib", "papers.csv")
 FEED_NAME = "feed.xml"
 FEED_LIMIT = 500  # entries in the feed: enough for any reader, small enough to fetch
+TAG_FEED_LIMIT = 100  # entries in a tag's feed: ~40 tags x 100 abstracts stays small at any corpus size
 CSV_FIELDS = (
     "slug",
     "url",
@@ -252,14 +253,69 @@ def atom_feed(cat: Catalogue, directory_urls: bool, site_url: str | None, update
     `updated` is passed in (not "now") so that the same input gives the same feed.
     """
     base = (site_url or "").rstrip("/") + "/" if site_url else ""
+    return _feed(
+        cat,
+        feed_order(cat)[:FEED_LIMIT],
+        directory_urls,
+        updated,
+        feed_id=f"{base}{FEED_NAME}" if base else "urn:readinglist:feed",
+        title="Reading list: newest papers",
+        self_href=f"{base}{FEED_NAME}" if base else FEED_NAME,
+        page_href=base or "./",
+        base=base,
+    )
+
+
+def tag_feed(
+    cat: Catalogue, tag: Tag, papers: list[Paper], directory_urls: bool, site_url: str | None, updated: dt.datetime
+) -> Callable[[], bytes]:
+    """tags/<slug>/feed.xml: the newest of a tag's `papers` (in `feed_order`), made as the whole list's
+    feed is (same escaping).
+
+    Without a site URL its links are relative to the feed itself, two folders below the root.
+    A function making the bytes, as for the other per-tag files.
+    """
+    base = (site_url or "").rstrip("/") + "/" if site_url else "../../"
+    tail = "/" if directory_urls else ".html"
+    own = f"{TAGS_DIR}/{tag.slug}/{FEED_NAME}"
+
+    newest = tuple(papers[:TAG_FEED_LIMIT])
+
+    def make() -> bytes:
+        return _feed(
+            cat,
+            list(newest),
+            directory_urls,
+            updated,
+            feed_id=f"{base}{own}" if site_url else f"urn:readinglist:feed:tag:{tag.slug}",
+            title=f"Reading list: {tag.name}",
+            self_href=f"{base}{own}" if site_url else FEED_NAME,
+            page_href=f"{base}{TAGS_DIR}/{tag.slug}{tail}",
+            base=base,
+        ).encode("utf-8")
+
+    return make
+
+
+def _feed(
+    cat: Catalogue,
+    papers: list[Paper],
+    directory_urls: bool,
+    updated: dt.datetime,
+    *,
+    feed_id: str,
+    title: str,
+    self_href: str,
+    page_href: str,
+    base: str,
+) -> str:
     fg = FeedGenerator()
-    fg.id(f"{base}{FEED_NAME}" if base else "urn:readinglist:feed")
-    fg.title("Reading list: newest papers")
+    fg.id(feed_id)
+    fg.title(title)
     fg.subtitle("Papers in listing order, newest listing first.")
-    fg.link(href=f"{base}{FEED_NAME}" if base else FEED_NAME, rel="self")
-    fg.link(href=base or "./", rel="alternate")
+    fg.link(href=self_href, rel="self")
+    fg.link(href=page_href, rel="alternate")
     fg.language("en")
-    papers = feed_order(cat)[:FEED_LIMIT]
     newest = max((p.day for p in papers if p.day), default=None)
     if newest is not None:  # never older than its newest entry
         updated = max(updated, dt.datetime.fromisoformat(newest).replace(tzinfo=dt.UTC))

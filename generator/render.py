@@ -12,44 +12,127 @@ from collections.abc import Sequence
 from functools import partial
 
 from generator import exports, parallel
-from generator.escape import markdown_text
+from generator.cards import CardView, card_list, card_views, link, pager, pages_of, root_of
+from generator.escape import html_text, markdown_text
 from generator.models import Catalogue, Content, Paper
+from generator.notes import by_priority
 from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter, shown_day
 from generator.parse import listing_title
-from generator.render_paper import listing_name, render_paper
+from generator.render_paper import render_paper
 from generator.render_reading import render_reading
-from generator.render_tags import co_occurrence, papers_by_tag, render_tag, render_tag_index
+from generator.render_tags import CARDS_SCRIPT, co_occurrence, filter_cards, papers_by_tag, render_tag, render_tag_index
+
+HOME_CARDS = 12  # newest papers on the home page
+HOME_QUEUE = 5  # top of the reading queue on the home page
+ALL_DIR = "all"  # all papers, newest first, PAGE_SIZE a page: all/index.md, all/2.md, ...
 
 
-def render_home(cat: Catalogue) -> str:
+def listing_order(cat: Catalogue) -> list[str]:
+    """Listings oldest first by date; undated ones after, in file-name order."""
+    rank = {s: i for i, s in enumerate(cat.sources)}
+    return sorted(cat.sources, key=lambda s: (cat.days.get(s) is None, cat.days.get(s) or "", rank[s]))
+
+
+def listing_counts(cat: Catalogue) -> dict[str, tuple[int, int]]:
+    """Listing -> (papers it lists, papers it brought that were new).
+
+    A paper is new to the listing that is its first provenance in listing date order.
+    """
+    rank = {s: i for i, s in enumerate(listing_order(cat))}
+    listed: Counter[str] = Counter()
+    new: Counter[str] = Counter()
+    for paper in cat.papers:
+        sources = {v.source for v in paper.provenance}
+        listed.update(sources)
+        if sources:
+            new[min(sources, key=lambda s: rank.get(s, len(rank)))] += 1
+    return {s: (listed[s], new[s]) for s in cat.sources}
+
+
+def listings_html(cat: Catalogue) -> str:
+    """The listings, newest first by date (undated last), each with its title and what it brought."""
+    counts = listing_counts(cat)
+    oldest_first = listing_order(cat)
+    dated = [s for s in oldest_first if cat.days.get(s)]
+    ordered = dated[::-1] + [s for s in oldest_first if not cat.days.get(s)]
+    items = []
+    for source in ordered:
+        papers, new = counts[source]
+        title = listing_title(source)
+        name = f" · {markdown_text(title)}" if title else ""
+        items.append(
+            f'<li><span class="rl-listing__name"><strong>{markdown_text(listing_date(cat, source))}</strong>{name}'
+            f'</span> <span class="rl-listing__counts">{count_label(papers, "paper")}, {new} new</span> '
+            f'<code class="rl-listing__file">{markdown_text(source)}</code></li>'
+        )
+    return '\n<ul class="rl-listings" data-search-exclude>\n' + "\n".join(items) + "\n</ul>\n"
+
+
+def tag_chips_html(cat: Catalogue, grouped: dict[str, list[Paper]], directory_urls: bool) -> str:
+    """Every tag as a chip with its number of papers, most papers first."""
+    tags = sorted(cat.tags, key=lambda t: (-len(grouped[t.slug]), t.name.casefold()))
+    chips = " ".join(
+        f'<a class="md-tag" href="{html_text(link("index.md", f"{TAGS_DIR}/{t.slug}.md", directory_urls))}">'
+        f'{markdown_text(t.name)} <span class="rl-chip-count">{len(grouped[t.slug])}</span></a>'
+        for t in tags
+    )
+    return f'\n<p class="rl-chips" data-search-exclude>{chips}</p>\n'
+
+
+def render_home(
+    cat: Catalogue,
+    views: dict[str, CardView] | None = None,
+    grouped: dict[str, list[Paper]] | None = None,
+    directory_urls: bool = True,
+) -> str:
+    """The way in: newest papers, tags with counts, the top of the queue, listings, totals."""
+    views = views if views is not None else card_views(cat)
+    grouped = grouped if grouped is not None else papers_by_tag(cat)
     untagged = sum(1 for p in cat.papers if not cat.matches[p.key])
-    listed = Counter(prov.source for p in cat.papers for prov in p.provenance)
-    rows = "\n".join(
-        f"| {listing_name(s)} | {markdown_text(listing_title(s) or '')} | {markdown_text(listing_date(cat, s))} "
-        f"| {listed.get(s, 0)} |"
-        for s in cat.sources
+    queue = by_priority([n for n in cat.notes.values() if n.status in ("to-read", "reading")])
+    read = sum(1 for n in cat.notes.values() if n.status == "read")
+    key_of = {slug: key for key, slug in cat.slugs.items()}
+    parts = [
+        front_matter({"title": "Reading list"}),
+        "# Reading list\n",
+        f"**{count_label(len(cat.papers), 'paper')}** · **{count_label(len(cat.tags), 'tag')}** · "
+        f"**{count_label(len(cat.sources), 'listing')}**, deduplicated and tagged. "
+        "Search titles, abstracts and tags with the box at the top (or press <kbd>/</kbd>).\n",
+        "## Newest papers\n",
+        card_list([views[p.key] for p in cat.papers[:HOME_CARDS]], "", directory_urls),
+        f"[All {count_label(len(cat.papers), 'paper')}, newest first]({ALL_DIR}/index.md) · "
+        f"[Atom feed]({exports.FEED_NAME})\n",
+        # Not "Tags" nor "Reading queue": the phone menu shows these headings beside the nav's links.
+        "## Browse by tag\n",
+        tag_chips_html(cat, grouped, directory_urls),
+        f"[All tags, by group, and two tags combined]({TAGS_DIR}/index.md)"
+        + (
+            f" · {count_label(untagged, 'paper')} with no tag are in [All papers]({ALL_DIR}/index.md)"
+            if untagged
+            else ""
+        )
+        + "\n",
+        "## Next to read\n",
+    ]
+    if queue:
+        top = [views[key_of[n.slug]] for n in queue[:HOME_QUEUE]]
+        parts.append(card_list(top, "", directory_urls))
+    else:
+        parts.append("*The queue is empty.*\n")
+    parts.append(
+        f"[The whole queue ({len(queue)})](reading/queue.md) · [Read ({read})](reading/read.md)\n",
     )
-    return "\n".join(
-        [
-            front_matter({"title": "Reading list"}),
-            "# Reading list\n",
-            f"A searchable reading list of **{count_label(len(cat.papers), 'paper')}** "
-            f"collected from {count_label(len(cat.sources), 'listing')} of research papers, "
-            f"deduplicated and sorted into **{count_label(len(cat.tags), 'tag')}**.\n",
-            "## Find a paper\n",
-            "- **Search:** type in the search box at the top of every page (or press <kbd>S</kbd> or <kbd>/</kbd>). "
-            "Titles, abstracts and tag names are searched.\n"
-            "- **Browse by topic:** open [Tags](tags/index.md) to see every tag with its number of papers, "
-            "then a tag to see its papers.\n"
-            "- Each paper page shows your note, the abstract, its tags, code links, related papers, "
-            "a BibTeX entry to copy and the listings it came from.\n"
-            "- **Your reading list:** [Reading queue](reading/queue.md) and [Read](reading/read.md). "
-            "**Downloads:** [JSON](papers.json), [BibTeX](papers.bib), [CSV](papers.csv), [Atom feed](feed.xml).\n",
-            "## Listings\n",
-            "| Listing | Title | Date | Entries kept |\n|---|---|---|---|\n" + rows + "\n",
-            f"{count_label(untagged, 'paper')} matched no tag. See [About](about.md) for how the list is made.\n",
-        ]
+    parts.append("## Listings\n")
+    parts.append(
+        "The listings the papers came from, newest first (those whose year is unknown after, in file "
+        "order), with the papers each lists and how many of them it was the first to list.\n"
     )
+    parts.append(listings_html(cat))
+    parts.append(
+        "**Downloads:** [JSON](papers.json) · [BibTeX](papers.bib) · [CSV](papers.csv). "
+        "See [About](about.md) for how the list is made.\n"
+    )
+    return "\n".join(parts)
 
 
 def listing_date(cat: Catalogue, source: str) -> str:
@@ -58,6 +141,31 @@ def listing_date(cat: Catalogue, source: str) -> str:
     if day:
         return shown_day(day)
     return f"{date} (year unknown)" if date else "no date"
+
+
+def render_all(cat: Catalogue, views: dict[str, CardView], directory_urls: bool) -> dict[str, str]:
+    """All papers, newest first, PAGE_SIZE a page: every paper within three clicks of home."""
+    chunks = pages_of(list(cat.papers))
+    paths = [f"{ALL_DIR}/index.md"] + [f"{ALL_DIR}/{i}.md" for i in range(2, len(chunks) + 1)]
+    plan = {}
+    for i, (path, chunk) in enumerate(zip(paths, chunks, strict=True)):
+        # Papers have their own search entries: these pages would only repeat them.
+        meta = {"title": "All papers" if i == 0 else f"All papers, page {i + 1}", "search": {"exclude": True}}
+        parts = [front_matter(meta), "# All papers\n"]
+        parts.append(
+            f"{count_label(len(cat.papers), 'paper')}, newest first: by the date a listing gives, "
+            "else the date of the first listing; papers with no known date come last."
+            + (f" Page {i + 1} of {len(paths)}." if len(paths) > 1 else "")
+            + "\n"
+        )
+        parts.append(pager(paths, i, directory_urls, "Pages of all papers"))
+        if chunk:
+            parts.append(card_list([views[p.key] for p in chunk], root_of(path, directory_urls), directory_urls))
+        else:
+            parts.append("*No papers yet.*\n")
+        parts.append(pager(paths, i, directory_urls, "Pages of all papers, again"))
+        plan[path] = "\n".join(parts)
+    return plan
 
 
 PaperFiles = tuple[bytes, bytes, bytes, bytes]  # page, papers.json line, BibTeX entry, CSV row
@@ -125,18 +233,27 @@ def render_site(
     `site_url` makes the feed's links absolute; `updated` stamps the feed
     (default: the Unix epoch, so that the same input gives the same bytes).
     """
-    plan: dict[str, Content] = {"index.md": render_home(cat)}
+    views = card_views(cat)
     grouped = papers_by_tag(cat)
+    plan: dict[str, Content] = {"index.md": render_home(cat, views, grouped, directory_urls)}
+    plan.update(render_all(cat, views, directory_urls))
     plan[f"{TAGS_DIR}/index.md"] = render_tag_index(cat, grouped)
+    plan[f"{TAGS_DIR}/{CARDS_SCRIPT}"] = filter_cards(cat, views, directory_urls)
     together = co_occurrence(cat)
     pages, rows = paper_files(cat, directory_urls)
+    stamp = updated or dt.datetime.fromtimestamp(0, dt.UTC)
+    newest: dict[str, list[Paper]] = {t.slug: [] for t in cat.tags}  # each tag's papers in the feed's order
+    for paper in exports.feed_order(cat):
+        for match in cat.matches[paper.key]:
+            newest[match.tag].append(paper)
     for tag in cat.tags:
-        plan[f"{TAGS_DIR}/{tag.slug}.md"] = render_tag(cat, tag, grouped[tag.slug], together)
+        plan.update(render_tag(cat, tag, grouped[tag.slug], together, views, directory_urls))
         for name, text in exports.export_files(grouped[tag.slug], rows).items():
             plan[f"{TAGS_DIR}/{tag.slug}/{name}"] = text
+        feed = exports.tag_feed(cat, tag, newest[tag.slug], directory_urls, site_url, stamp)
+        plan[f"{TAGS_DIR}/{tag.slug}/{exports.FEED_NAME}"] = feed
     plan.update(pages)
-    plan.update(render_reading(cat))
+    plan.update(render_reading(cat, views, directory_urls))
     plan.update(exports.export_files(cat.papers, rows))
-    stamp = updated or dt.datetime.fromtimestamp(0, dt.UTC)
     plan[exports.FEED_NAME] = exports.atom_feed(cat, directory_urls, site_url, stamp)
     return plan

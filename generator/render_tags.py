@@ -11,13 +11,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from generator.cards import CardView, card_html, card_list, card_views, link, pager, pages_of, root_of
 from generator.escape import html_text, markdown_text
-from generator.exports import export_links_markdown
+from generator.exports import FEED_NAME, export_links_markdown
 from generator.models import Catalogue, Paper, Tag
-from generator.pages import PAPERS_DIR, count_label, date_markdown, front_matter
+from generator.pages import TAGS_DIR, count_label, front_matter
 
 RELATED = 6  # related tags shown on a tag page
 FILTER_ANCHOR = "combine-two-tags"  # id of the "Combine two tags" heading on the index
+CARDS_SCRIPT = "cards.js"  # tags/cards.js: the filter's cards, [card HTML] in filter_data's paper order
 
 
 def papers_by_tag(cat: Catalogue) -> dict[str, list[Paper]]:
@@ -58,27 +60,99 @@ def filter_link(first: str, second: str | None = None) -> str:
     return f"index.md{query}#{FILTER_ANCHOR}"
 
 
-def render_tag(cat: Catalogue, tag: Tag, papers: list[Paper], together: dict[str, Counter[str]] | None = None) -> str:
-    meta = {"title": html_text(tag.name), "description": html_text(tag.description)}
-    lines = [
-        front_matter(meta),
-        f"# {markdown_text(tag.name)}\n",
-        f"{markdown_text(tag.description)}\n",
-        f"*{markdown_text(tag.group)}* · **{count_label(len(papers), 'paper')}** · [All tags](index.md)\n",
-    ]
-    related = related_tags(cat, tag.slug, together=together)
-    if related:
-        lines.append("## Related tags\n")
-        lines.append("Tags most often given together with this one (papers with both):\n")
-        rows = [
-            f"- [{markdown_text(other.name)}]({other.slug}.md) · [{n} together]({filter_link(tag.slug, other.slug)})"
-            for other, n in related
+TAG_ORDERS = (("newest", "Newest first"), ("title", "By title"))
+
+
+def tag_page_paths(slug: str, order: str, pages: int) -> list[str]:
+    """The docs/ paths of one order of a tag's paper list: `tags/<slug>.md` is newest first, page 1."""
+    first = f"{TAGS_DIR}/{slug}.md" if order == "newest" else f"{TAGS_DIR}/{slug}/by-title.md"
+    stem = f"{TAGS_DIR}/{slug}/" + ("newest" if order == "newest" else "by-title")
+    return [first] + [f"{stem}-{i}.md" for i in range(2, pages + 1)]
+
+
+def by_title(papers: list[Paper]) -> list[Paper]:
+    return sorted(papers, key=lambda p: (p.title.casefold(), p.title, p.key))
+
+
+def sort_control(tag: Tag, order: str, pages: int, here: str, directory_urls: bool) -> str:
+    """Two links, one per order (server-side, so sorting works offline and without script)."""
+    items = []
+    for name, label in TAG_ORDERS:
+        target = tag_page_paths(tag.slug, name, pages)[0]
+        current = ' aria-current="page"' if name == order else ""
+        items.append(f'<a href="{html_text(link(here, target, directory_urls))}"{current}>{label}</a>')
+    return f'\n<nav class="rl-sort" aria-label="Sort the papers" data-search-exclude>Sort: {" ".join(items)}</nav>\n'
+
+
+def render_tag(
+    cat: Catalogue,
+    tag: Tag,
+    papers: list[Paper],
+    together: dict[str, Counter[str]] | None = None,
+    views: dict[str, CardView] | None = None,
+    directory_urls: bool = True,
+) -> dict[str, str]:
+    """A tag's pages: {docs path: text}. Its papers as cards, newest first and by title, 100 a page.
+
+    The first page (`tags/<slug>.md`) has the description, count, feed, related tags and downloads.
+    """
+    views = views if views is not None else card_views(cat)
+    plan = {}
+    for order, _ in TAG_ORDERS:
+        ordered = papers if order == "newest" else by_title(papers)  # `papers` come newest first
+        chunks = pages_of(ordered)
+        paths = tag_page_paths(tag.slug, order, len(chunks))
+        for i, (path, chunk) in enumerate(zip(paths, chunks, strict=True)):
+            plan[path] = _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directory_urls)
+    return plan
+
+
+def _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directory_urls) -> str:
+    here = paths[i]
+    first = here == f"{TAGS_DIR}/{tag.slug}.md"
+    root = root_of(here, directory_urls)
+    which = ", by title" if order == "title" else ""
+    page = f", page {i + 1}" if i else ""
+    meta: dict = {"title": html_text(tag.name if first else f"{tag.name}: papers{which}{page}")}
+    if first:
+        meta["description"] = html_text(tag.description)
+    else:  # the first page is the tag's search result; the others would only repeat it
+        meta["search"] = {"exclude": True}
+    count = f"**{count_label(len(papers), 'paper')}**"
+    if first:
+        lines = [
+            front_matter(meta),
+            f"# {markdown_text(tag.name)}\n",
+            f"{markdown_text(tag.description)}\n",
+            f"*{markdown_text(tag.group)}* · {count} · [All tags](index.md) · "
+            f"[Atom feed]({tag.slug}/{FEED_NAME}){{ data-search-exclude }}\n",
         ]
-        lines.append("\n".join(rows) + "\n")
+        related = related_tags(cat, tag.slug, together=together)
+        if related:
+            lines.append("## Related tags\n")
+            lines.append("Tags most often given together with this one (papers with both):\n")
+            rows = [
+                f"- [{markdown_text(other.name)}]({other.slug}.md) · [{n} together]({filter_link(tag.slug, other.slug)})"
+                for other, n in related
+            ]
+            lines.append("\n".join(rows) + "\n")
+    else:
+        back = link(here, f"{TAGS_DIR}/{tag.slug}.md", directory_urls)
+        lines = [
+            front_matter(meta),
+            f"# {markdown_text(f'{tag.name}: papers{which}{page}')}\n",
+            f'<p class="rl-facts" data-search-exclude>{count_label(len(papers), "paper")} · '
+            f'<a href="{html_text(back)}">about this tag</a></p>\n',
+        ]
     lines.append("## Papers\n")
-    items = [f"- [{markdown_text(p.title)}](../{PAPERS_DIR}/{cat.slugs[p.key]}.md){date_markdown(p)}" for p in papers]
-    lines.append("\n".join(items) + "\n" if items else "*No paper has this tag yet.*\n")
-    lines.append(export_links_markdown(tag.slug))  # tags/<slug>/papers.{json,bib,csv}
+    if papers:
+        lines.append(sort_control(tag, order, len(paths), here, directory_urls))
+        lines.append(card_list([views[p.key] for p in chunk], root, directory_urls))
+        lines.append(pager(paths, i, directory_urls, f"Pages of {tag.name}"))
+    else:
+        lines.append("*No paper has this tag yet.*\n")
+    if first:
+        lines.append(export_links_markdown(tag.slug))  # tags/<slug>/papers.{json,bib,csv}
     return "\n".join(lines)
 
 
@@ -111,7 +185,10 @@ def render_tag_index(cat: Catalogue, grouped: dict[str, list[Paper]]) -> str:
         # The filter's script is needed on this page only (not in mkdocs.yml's extra_javascript).
         '<script src="../javascripts/tag-filter.js" defer></script>\n'
         '<p id="rl-tag-filter-count" class="rl-filter-count" aria-live="polite"></p>\n'
-        '<ul id="rl-tag-filter-results" class="rl-filter-results"></ul>\n'
+        # Results are paper cards, made by the one card renderer (generator/cards.py) into
+        # tags/cards.js, which the script loads when a tag is first chosen: the page stays light.
+        f'<ul id="rl-tag-filter-results" class="rl-cards rl-filter-results" data-cards="{CARDS_SCRIPT}" '
+        "data-search-exclude></ul>\n"
     )
     groups: dict[str, list[Tag]] = {}
     for tag in cat.tags:
@@ -133,17 +210,31 @@ def render_tag_index(cat: Catalogue, grouped: dict[str, list[Paper]]) -> str:
     return "\n".join(lines)
 
 
+def filter_papers(cat: Catalogue) -> list[Paper]:
+    """The papers the filter can show (tagged ones), in catalogue order: newest first."""
+    return [p for p in cat.papers if cat.matches[p.key]]
+
+
 def filter_data(cat: Catalogue) -> str:
-    """The filter's data as JSON that is safe inside a <script> element."""
+    """The filter's data as JSON that is safe inside a <script> element: tags, and each filterable
+    paper's tag numbers (its card is the same position in tags/cards.js). No titles: at 10,000
+    papers they made the page 1.7 MB; the cards come when a tag is chosen."""
     index = {t.slug: i for i, t in enumerate(cat.tags)}
     data = {
         "tags": [[t.slug, t.name, t.group] for t in cat.tags],
-        "papers": [
-            [cat.slugs[p.key], p.title, [index[m.tag] for m in cat.matches[p.key]]]
-            for p in cat.papers
-            if cat.matches[p.key]
-        ],
+        "papers": [[index[m.tag] for m in cat.matches[p.key]] for p in filter_papers(cat)],
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # "</script>" or "<!--" inside a title must not end or alter the script element.
+    # "</script>" or "<!--" inside a tag name must not end or alter the script element.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def filter_cards(cat: Catalogue, views: dict[str, CardView], directory_urls: bool) -> str:
+    """tags/cards.js: every tagged paper's card, as the tags index (root "../") shows it, in filter_data's order.
+
+    A script, not JSON: a script element loads from file://, where fetch() is refused.
+    JSON is valid JavaScript (ES2019), and the HTML in it was escaped by the card renderer.
+    """
+    root = root_of(f"{TAGS_DIR}/index.md", directory_urls)
+    cards = [card_html(views[p.key], root, directory_urls) for p in filter_papers(cat)]
+    return "window.rlCards = " + json.dumps(cards, ensure_ascii=False, separators=(",", ":")) + ";\n"

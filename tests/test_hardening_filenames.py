@@ -62,9 +62,9 @@ def body_of(page: str) -> str:
 def test_home_page_lists_names_as_text(docs):
     page = render_page(body_of((docs / "index.md").read_text(encoding="utf-8")))
     assert_inert(page)
-    rows = page.find_all("table")[-1].find("tbody").find_all("tr")
-    assert [row.find("td").get_text() for row in rows] == [shown(n) for n in NAMES]
-    assert all(len(row.find_all("td")) == 4 for row in rows)
+    # The home page lists the listings (no table since the cards redesign), each file name in code font.
+    names = [code.get_text() for code in page.select("ul.rl-listings > li > code.rl-listing__file")]
+    assert names == [shown(n) for n in NAMES]
 
 
 def test_paper_pages_list_names_as_text(docs):
@@ -101,4 +101,4 @@ def test_built_site_shows_names_as_text(tmp_path):
         article = BeautifulSoup(path.read_text(encoding="utf-8"), "html5lib").find("article")
         assert_inert(article)
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html5lib").find("article")
-    assert [row.find("td").get_text() for row in home.find_all("tbody")[-1].find_all("tr")] == [shown(n) for n in NAMES]
+    assert [c.get_text() for c in home.select("ul.rl-listings code.rl-listing__file")] == [shown(n) for n in NAMES]

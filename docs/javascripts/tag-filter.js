@@ -2,8 +2,11 @@
  *
  * The data is a JSON <script> element in the page itself, because fetch() of
  * papers.json is refused from file:// in Chromium and the offline build must
- * work. Titles are untrusted text: they only ever go into textContent.
- * Loaded on every page (mkdocs.yml extra_javascript); does nothing elsewhere.
+ * work. Results are paper cards: their HTML comes from the generator's one card
+ * renderer (generator/cards.py, escaped there) in tags/cards.js, loaded as a
+ * script (which works from file://) when a tag is first chosen; the page's own
+ * data holds only tags and each paper's tag numbers, so that it stays small.
+ * Loaded by the tags index only.
  */
 (function () {
   "use strict";
@@ -19,16 +22,10 @@
     var first = form.elements.a;
     var second = form.elements.b;
 
-    // Paper links follow the tag links MkDocs wrote: "slug/" (served) or "slug.html" (offline).
-    var sample = document.querySelector("a[data-rl-tag]");
-    var offline = sample && /\.html$/.test(sample.getAttribute("href"));
-    function paperUrl(slug) {
-      return "../papers/" + slug + (offline ? ".html" : "/");
-    }
-
     var byTag = data.tags.map(function () { return []; });
-    data.papers.forEach(function (paper) {
-      paper[2].forEach(function (t) { byTag[t].push(paper); });
+    // A paper is its number: its tags are data.papers[n], its card cards[n].
+    data.papers.forEach(function (tags, n) {
+      tags.forEach(function (t) { byTag[t].push(n); });
     });
     var position = {};
     data.tags.forEach(function (tag, i) { position[tag[0]] = i; });
@@ -55,13 +52,25 @@
       var a = position[first.value];
       data.tags.forEach(function (tag, i) {
         if (i === a) return;
-        var both = a === undefined ? byTag[i].length : byTag[a].filter(function (p) {
-          return p[2].indexOf(i) >= 0;
+        var both = a === undefined ? byTag[i].length : byTag[a].filter(function (n) {
+          return data.papers[n].indexOf(i) >= 0;
         }).length;
         second.appendChild(option(tag[0], tag[1] + " (" + both + ")", a !== undefined && both === 0));
       });
       second.value = keep;
       if (second.selectedIndex < 0 || second.selectedOptions[0].disabled) second.value = "";
+    }
+
+    var cards = null; // [card HTML], once tags/cards.js has loaded
+    var failed = false;
+    function loadCards() {
+      if (cards !== null || loadCards.started) return;
+      loadCards.started = true;
+      var script = document.createElement("script");
+      script.src = list.getAttribute("data-cards");
+      script.onload = function () { cards = window.rlCards || []; show(); };
+      script.onerror = function () { failed = true; show(); };
+      document.head.appendChild(script);
     }
 
     function show() {
@@ -72,18 +81,17 @@
         count.textContent = "Choose a first tag.";
         return;
       }
-      var papers = byTag[a].filter(function (p) { return b === undefined || p[2].indexOf(b) >= 0; });
-      papers.sort(function (x, y) { return x[1].localeCompare(y[1]); });
+      // In the data's order: newest first, as on the tag pages.
+      var papers = byTag[a].filter(function (n) { return b === undefined || data.papers[n].indexOf(b) >= 0; });
       var what = data.tags[a][1] + (b === undefined ? "" : " and " + data.tags[b][1]);
       count.textContent = papers.length + (papers.length === 1 ? " paper has " : " papers have ") + what + ".";
-      papers.forEach(function (paper) {
-        var item = document.createElement("li");
-        var link = document.createElement("a");
-        link.href = paperUrl(paper[0]);
-        link.textContent = paper[1];
-        item.appendChild(link);
-        list.appendChild(item);
-      });
+      if (cards === null) {
+        loadCards();
+        if (failed) count.textContent += " The list could not be loaded: open the tag's page instead.";
+        return;
+      }
+      // The cards' HTML was made and escaped by the generator (generator/cards.py).
+      list.innerHTML = papers.map(function (n) { return cards[n]; }).join("\n");
       try {
         var query = "?a=" + encodeURIComponent(first.value) + (b === undefined ? "" : "&b=" + encodeURIComponent(second.value));
         history.replaceState(null, "", query + location.hash);

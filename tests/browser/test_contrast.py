@@ -12,8 +12,11 @@ from tests.browser.helpers import open_search, search, wait_search_ready
 CONTRAST = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
 AA = 4.5
 PAGES = {
-    "home": ("", ["article p", "article table td", "article table code", "article a", ".md-nav__link"]),
-    "tag": ("tags/training-dynamics/", ["article h1", "article p em", "article ul > li > a"]),
+    "home": (
+        "",
+        ["article p", "article .rl-card__meta", "article .rl-listings code", "article a", ".md-nav__link"],
+    ),
+    "tag": ("tags/training-dynamics/", ["article h1", "article p em", "article .rl-card__title > a"]),
     "paper": (
         "papers/model-agnostic-measure-of-generalization-difficulty/",
         ["article .rl-tags ~ p", ".rl-tags strong", ".rl-tags a.md-tag", "article small", "article li code"],

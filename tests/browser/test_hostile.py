@@ -7,7 +7,7 @@ from urllib.parse import urljoin
 
 from tests.browser.helpers import HOSTILE, open_search, result_titles, wait_search_ready
 
-PAPER_LINKS = "article ul > li > a[href*='papers/']"
+PAPER_LINKS = "article .rl-card__title > a[href*='papers/']"
 # Installed before any page script: every way a payload could call out is recorded.
 TRAP = """
 window.__calls = [];

@@ -77,7 +77,7 @@ def test_offline_tags_from_disk(offline_page, offline_site: Path, papers):
     page.locator(f"article .rl-tag-list li > a[href='{slug}.html']").click()
     page.wait_for_url(re.compile(rf"/tags/{slug}\.html$"))
     assert f"{count} papers" in page.locator("article").inner_text()
-    listed = page.locator("article ul > li > a[href*='papers/']")
+    listed = page.locator("article .rl-card__title > a[href*='papers/']")
     assert listed.count() == count
     paper = next(p for p in sorted(papers, key=lambda p: p["title"]) if slug in p["tags"] and len(p["tags"]) > 1)
     page.locator("article").get_by_role("link", name=paper["title"], exact=True).click()
@@ -86,5 +86,5 @@ def test_offline_tags_from_disk(offline_page, offline_site: Path, papers):
     other = next(t for t in paper["tags"] if t != slug)
     page.locator(f".rl-tags a.md-tag[href$='/tags/{other}.html']").click()
     page.wait_for_url(re.compile(rf"/tags/{other}\.html$"))
-    assert paper["title"] in page.locator("article ul > li > a[href*='papers/']").all_inner_texts()
+    assert paper["title"] in page.locator("article .rl-card__title > a[href*='papers/']").all_inner_texts()
     assert_stayed_on_disk(log, attempted)

@@ -21,7 +21,7 @@ from tests.browser.helpers import (
 )
 
 # Paper links in a tag page's lists (the related-tags list links to tags).
-PAPER_LINKS = "article ul > li > a[href*='papers/']"
+PAPER_LINKS = "article .rl-card__title > a[href*='papers/']"
 INTRINSIC = "Measuring the Intrinsic Dimension of Objective Landscapes"
 
 

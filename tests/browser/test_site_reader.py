@@ -50,7 +50,15 @@ def pages(real_site) -> dict[str, str]:
     papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
     largest = Counter(t for p in papers for t in p["tags"]).most_common(1)[0][0]
     paper = max(papers, key=lambda p: (len(p["tags"]), len(p["provenance"]), p["slug"]))
-    return {"home": "", "tags": "tags/", "tag": f"tags/{largest}/", "paper": paper["url"], "queue": "reading/queue/"}
+    return {
+        "home": "",
+        "tags": "tags/",
+        "tag": f"tags/{largest}/",
+        "paper": paper["url"],
+        "queue": "reading/queue/",
+        "all": "all/",
+        "read": "reading/read/",
+    }
 
 
 def new_page(browser, scheme: str, viewport=PHONE):
@@ -150,7 +158,7 @@ def test_phone_tap_targets_and_chips_first(browser, url, pages):
 
         page.goto(url + "reading/queue/")
         assert page.locator("article table").count() == 0
-        assert min(heights(page, ".rl-queue li > a")) >= 44
+        assert min(heights(page, ".rl-queue .rl-card__title > a")) >= 44
     finally:
         context.close()
 

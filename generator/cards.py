@@ -1,0 +1,193 @@
+"""Paper cards: the one way a paper is shown in a list (home, tag pages, filter results, queue, read, all papers).
+
+A card is a pure function of one paper's data (`CardView`) and of where the
+page sits (`root`, the way back to the site root, and whether URLs are
+directories or `.html` files). Cards are raw HTML, which Markdown passes
+through untouched: a page of 100 cards costs Python-Markdown nothing, and
+the links are right for the served site (`papers/<slug>/`) and for the
+offline build (`papers/<slug>.html`) alike. Every text is untrusted (titles,
+abstracts, tag names): `markdown_text` turns each character that HTML or
+Markdown could read as syntax into a character reference; attribute values
+are slugs or ISO dates, escaped all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from generator.escape import html_text, markdown_text
+from generator.models import Catalogue, Note, Paper
+from generator.pages import PAPERS_DIR, TAGS_DIR, paper_date_text, shown_day
+from generator.textclean import clean_text
+
+PAGE_SIZE = 100  # cards per page of a long list: ~80 KB of HTML, whatever the corpus size
+SNIPPET_CHARS = 200  # about two lines on a desktop; CSS clamps to two lines everywhere
+STATUS_LABELS = {"to-read": "To read", "reading": "Reading", "read": "Read"}
+
+
+@dataclass(frozen=True)
+class CardView:
+    """What a card shows of one paper, as plain (untrusted) text."""
+
+    slug: str
+    title: str
+    day: str | None  # YYYY-MM-DD, for <time datetime>
+    date: str | None  # "6 Jan 2025", "Mar 11 (year unknown)"
+    listed: str | None  # the first listing's date, when it is not the date shown
+    snippet: str
+    tags: tuple[tuple[str, str], ...]  # (tag slug, tag name)
+    status: str | None = None  # the reader's note: "to-read", "reading", "read"
+    state: str = ""  # "Reading · priority 1", "Read · rated 4/5"
+
+
+def page_url(docs_path: str, directory_urls: bool) -> str:
+    """A docs/ page's URL relative to the site root, as MkDocs makes it ("tags/x/" or "tags/x.html")."""
+    stem = docs_path.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    return stem.removesuffix("index") if stem.endswith("/index") else stem + "/"
+
+
+def root_of(docs_path: str, directory_urls: bool) -> str:
+    """The way from a page back to the site root: "", "../", "../../"."""
+    return "../" * page_url(docs_path, directory_urls).count("/")
+
+
+def link(from_path: str, to_path: str, directory_urls: bool) -> str:
+    """A relative URL from one docs/ page to another, for raw HTML (Markdown links are MkDocs' job)."""
+    return root_of(from_path, directory_urls) + page_url(to_path, directory_urls) or "./"
+
+
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """The start of `text`, whitespace collapsed, cut at a word boundary."""
+    plain = " ".join(text.split())
+    if len(plain) <= limit:
+        return plain
+    cut = plain.rfind(" ", 0, limit)
+    return plain[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + " …"
+
+
+def first_listed(paper: Paper) -> str | None:
+    """The paper's first listing date ("11 Mar 2025"; earliest known day, else the first as listed)."""
+    days = [v.day for v in paper.provenance if v.day]
+    if days:
+        return shown_day(min(days))
+    listed = next((v.date for v in paper.provenance if v.date), None)
+    return f"{listed} (year unknown)" if listed else None
+
+
+def state_text(note: Note | None) -> str:
+    if note is None:
+        return ""
+    parts = [STATUS_LABELS[note.status]]
+    if note.status != "read":
+        parts.append(f"priority {note.priority}")
+    if note.rating:
+        parts.append(f"rated {note.rating}/5")
+    return " · ".join(parts)
+
+
+def card_view(cat: Catalogue, paper: Paper, tag_names: dict[str, str]) -> CardView:
+    date = paper_date_text(paper)
+    listed = first_listed(paper)
+    note = cat.notes.get(paper.key)
+    # Clean only the abstract's start: the snippet needs two lines, not the whole text.
+    start = " ".join(paper.abstract.split()[:60])
+    return CardView(
+        slug=cat.slugs[paper.key],
+        title=paper.title,
+        day=paper.day,
+        date=date,
+        listed=listed if listed != date else None,
+        snippet=snippet(clean_text(start)),
+        tags=tuple((m.tag, tag_names[m.tag]) for m in cat.matches[paper.key]),
+        status=note.status if note else None,
+        state=state_text(note),
+    )
+
+
+def card_views(cat: Catalogue) -> dict[str, CardView]:
+    """Paper key -> its card's data, for every paper."""
+    names = {t.slug: t.name for t in cat.tags}
+    return {p.key: card_view(cat, p, names) for p in cat.papers}
+
+
+@lru_cache(maxsize=65536)  # a card appears on home, its tag pages (two orders) and all papers
+def card_html(view: CardView, root: str, directory_urls: bool) -> str:
+    """One paper as a list item: title, date, state, a two-line snippet, tag chips. No blank line inside."""
+    tail = "/" if directory_urls else ".html"
+    href = html_text(f"{root}{PAPERS_DIR}/{view.slug}{tail}")
+    meta = []
+    if view.date:
+        if view.day:
+            meta.append(f'<time datetime="{html_text(view.day)}">{markdown_text(view.date)}</time>')
+        else:  # "Mar 11 (year unknown)" is no machine-readable date
+            meta.append(f'<span class="rl-date">{markdown_text(view.date)}</span>')
+    if view.listed:
+        meta.append(f"listed {markdown_text(view.listed)}")
+    if view.state:
+        meta.append(
+            f'<span class="rl-state rl-state--{html_text(view.status or "")}">{markdown_text(view.state)}</span>'
+        )
+    lines = [
+        f'<li class="rl-card"><p class="rl-card__title"><a href="{href}">{markdown_text(view.title)}</a></p>',
+    ]
+    if meta:
+        lines.append(f'<p class="rl-card__meta">{" · ".join(meta)}</p>')
+    if view.snippet:
+        lines.append(f'<p class="rl-card__snippet">{markdown_text(view.snippet)}</p>')
+    if view.tags:
+        chips = " ".join(
+            f'<a class="md-tag" href="{html_text(f"{root}{TAGS_DIR}/{slug}{tail}")}">{markdown_text(name)}</a>'
+            for slug, name in view.tags
+        )
+        lines.append(f'<p class="rl-card__tags">{chips}</p>')
+    lines[-1] += "</li>"
+    return "\n".join(lines)
+
+
+def card_list(views: Sequence[CardView], root: str, directory_urls: bool, extra_class: str = "") -> str:
+    """Cards as one raw HTML block (blank lines around it), out of the search index: each paper has its own entry."""
+    if not views:
+        return ""
+    cls = f"rl-cards {extra_class}".strip()
+    items = "\n".join(card_html(v, root, directory_urls) for v in views)
+    return f'\n<ul class="{cls}" data-search-exclude>\n{items}\n</ul>\n'
+
+
+def pages_of(items: Sequence, size: int = PAGE_SIZE) -> list[Sequence]:
+    """`items` in pages of `size` (always at least one page, maybe empty)."""
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+
+
+def pager(paths: Sequence[str], current: int, directory_urls: bool, label: str) -> str:
+    """Links to the previous, the next and every page of a list (raw HTML); "" for a single page.
+
+    Every page is linked from every page: any paper is two clicks from a list's first page.
+    """
+    if len(paths) < 2:
+        return ""
+    here = paths[current]
+
+    def to(i: int) -> str:
+        return html_text(link(here, paths[i], directory_urls))
+
+    parts = [f'\n<nav class="rl-pager" aria-label="{html_text(label)}" data-search-exclude>']
+    if current > 0:
+        parts.append(f'<a class="rl-pager__step" rel="prev" href="{to(current - 1)}">← Previous</a>')
+    parts.append(f'<span class="rl-pager__where">Page {current + 1} of {len(paths)}</span>')
+    if current < len(paths) - 1:
+        parts.append(f'<a class="rl-pager__step" rel="next" href="{to(current + 1)}">Next →</a>')
+    numbers = "".join(
+        f'<li><a href="{to(i)}" aria-current="page">{i + 1}</a></li>'
+        if i == current
+        else f'<li><a href="{to(i)}" aria-label="Page {i + 1}">{i + 1}</a></li>'
+        for i in range(len(paths))
+    )
+    parts.append(f'<ol class="rl-pager__pages">{numbers}</ol>')
+    parts.append("</nav>\n")
+    return "\n".join(parts)
