@@ -259,6 +259,8 @@ def read_data_bytes(path: Path, *, required: bool = True, what: str = "a YAML fi
         raise GeneratorError(f"cannot read: {exc.strerror}", str(path)) from exc
     if stat.S_ISDIR(st.st_mode):
         raise GeneratorError(f"is a folder, not {what}; pass the file's path", str(path))
+    if stat.S_ISCHR(st.st_mode) and os.path.realpath(path) == os.devnull:
+        return b""  # `--overrides /dev/null`: the usual way to say "none"
     if not stat.S_ISREG(st.st_mode):
         raise GeneratorError(
             f"is not a regular file (a pipe, socket or device), so it is not read; replace it with {what}", str(path)

@@ -312,6 +312,11 @@ def test_a_device_in_place_of_a_data_file_is_never_read(project, capsys, name):
     assert err.startswith(f"error: {target}: ") and "is not a regular file" in err, err
 
 
+def test_dev_null_still_means_no_overrides(project, capsys):
+    code, err = run(capsys, project, "--overrides", "/dev/null")
+    assert code == 0, err
+
+
 def test_a_huge_data_file_is_refused_unread(project, capsys, monkeypatch):
     from generator import sources
 
