@@ -21,7 +21,15 @@ from generator.overrides import apply_overrides, parse_overrides
 from generator.pages import by_date
 from generator.parse import parse_listing
 from generator.slugs import LOCK_NAME, lock_text, parse_lock, resolve_slugs
-from generator.sources import fingerprint, read_listings, read_text_asset, read_yaml, read_yaml_text
+from generator.sources import (
+    fingerprint,
+    load_yaml,
+    read_data_bytes,
+    read_listings,
+    read_text_asset,
+    read_yaml,
+    read_yaml_text,
+)
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
 from generator.writer import (
@@ -206,10 +214,7 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
     papers, merges, dedup_problems = deduplicate(entries, options.sources)
     problems.extend(dedup_problems)
     tags = load_taxonomy(read_yaml(options.tags), str(options.tags))
-    try:
-        lock_source = read_text_asset(options.lock_path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GeneratorError(f"cannot read the slug lock: {exc}", str(options.lock_path)) from exc
+    lock_source = read_lock(options.lock_path)
     fingerprints = paper_fingerprints(papers, entries)
     slugs, lock = resolve_slugs(
         [(p.key, p.title, title_key(p.title), fingerprints[p.key]) for p in papers],
@@ -232,8 +237,9 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
     clock.lap("tag, related papers" + (", clean abstracts" if clean else ""))
     by_slug = {slugs[p.key]: p.key for p in papers}
     notes_path, required = options.notes_path
+    notes_text = read_yaml_text(notes_path, required=required)
     notes, note_problems = load_notes(
-        read_yaml(notes_path, required=required), str(notes_path), list(by_slug), read_text_asset(notes_path)
+        None if notes_text is None else load_yaml(notes_text, notes_path), str(notes_path), list(by_slug), notes_text
     )
     problems.extend(note_problems)
     cat = Catalogue(
@@ -252,6 +258,20 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
         cat, nfiles, len(entries), skipped, tuple(merges), tuple(problems), timings=tuple(clock.laps),
         lock=new_lock if new_lock != lock_source else None,
     )  # fmt: skip
+
+
+def read_lock(path: Path) -> str | None:
+    """The slug lock's text, None when there is none yet (a regular file, as sources.read_data_bytes says)."""
+    try:
+        data = read_data_bytes(path, required=False, what="the slug lock (JSON)")
+    except GeneratorError as exc:
+        raise GeneratorError(f"cannot read the slug lock: {exc.message}", exc.path, exc.line) from exc
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GeneratorError(f"cannot read the slug lock: {exc}; restore it from git", str(path)) from exc
 
 
 FINGERPRINT_VERSION = "1"
@@ -303,12 +323,28 @@ def generate(options: Options, *, wait: float | None = None, on_wait: Callable[[
     the last successful run's, with no generated file touched since, stops before
     parsing (see `up_to_date`).
     """
+    check_docs_folder(options)  # before the lock: its file goes beside docs/
     with docs_lock(options.docs, wait, on_wait):
         return generate_held(options)
 
 
+def check_docs_folder(options: Options) -> None:
+    """Refuse a docs folder that is, lies inside or holds the sources folder: pages would land among the
+    listings (and be read as listings), or generated files beside them."""
+    docs, sources = os.path.realpath(options.docs), os.path.realpath(options.sources)
+    common = os.path.commonpath([docs, sources])
+    if common in (docs, sources):
+        relation = "is" if docs == sources else ("holds" if common == docs else "is inside")
+        raise GeneratorError(
+            f"refusing to write pages here: this folder {relation} the sources folder ({options.sources}). "
+            "Pass --docs with a folder of its own (default: docs)",
+            f"{options.docs}/",
+        )
+
+
 def generate_held(options: Options) -> Result:
     """`generate`, for a caller that holds docs/'s lock (`readinglist build` holds it through MkDocs too)."""
+    check_docs_folder(options)
     stamp = input_fingerprint(options)
     cached = up_to_date(options, stamp)
     if cached is not None:
@@ -328,13 +364,21 @@ def generate_held(options: Options) -> Result:
         plan[SHIM_TARGET] = shim
     else:
         lasting.append(f"{SHIM_SOURCE} is missing (run `make deps`): the offline build will not search from file://")
-    report = write_plan(options.docs, plan)
-    if result.lock is not None:
-        write_slug_lock(options.lock_path, result.lock)  # after the pages: the lock records what was published
+    # The lock is written once docs/ is known to take the plan, before any page: a lock that cannot be
+    # written leaves docs/ as it was, and no page is published without its slug locked.
+    new_lock = result.lock
+    report = write_plan(
+        options.docs, plan, None if new_lock is None else partial(write_slug_lock, options.lock_path, new_lock)
+    )
     kept = [
         f"{options.docs / rel}: its paper left the corpus, but the file was edited by hand, so it was kept "
         "(it is yours now: delete it if you do not need it)"
         for rel in report.kept
+    ]
+    kept += [
+        f"{options.docs / rel}: an old manifest (paths, no digests) lists it, but nothing proves the generator "
+        "wrote it, so it was kept (it is yours now: delete it if you do not need it)"
+        for rel in report.unproven
     ]
     clock.lap("write (exports made here)")
     result = replace(result, report=report, notes=tuple(lasting + kept), timings=tuple(clock.laps))
@@ -355,10 +399,14 @@ def feed_stamp() -> dt.datetime | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return None
+    if not value.isascii() or not value.isdigit():  # int() would take "-5", "1_000" and " 7 "
+        raise GeneratorError(f"SOURCE_DATE_EPOCH must be a Unix time in seconds, not {value!r}")
     try:
-        return dt.datetime.fromtimestamp(int(value), dt.UTC)
+        stamp = dt.datetime.fromtimestamp(int(value), dt.UTC)
+        time.gmtime(int(value))  # what numpy's f2py does with it, at import time
     except (ValueError, OverflowError, OSError) as exc:
         raise GeneratorError(f"SOURCE_DATE_EPOCH must be a Unix time in seconds, not {value!r}") from exc
+    return stamp
 
 
 def mkdocs(command: str, *args: str, offline: bool = False, config: Path = Path("mkdocs.yml")) -> int:

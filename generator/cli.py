@@ -8,7 +8,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from generator.build import Options, generate_held, make_catalogue, mkdocs, require_shim
+from generator.build import Options, check_docs_folder, feed_stamp, generate_held, make_catalogue, mkdocs, require_shim
 from generator.errors import GeneratorError
 from generator.models import Catalogue
 from generator.serve import serve
@@ -271,6 +271,7 @@ def run(args: argparse.Namespace) -> int:
         check_site_folder(args.site, protected(options, args.config), options.docs)  # before generate touches docs/
     if args.command == "serve":
         return serve(options, args.port, args.config)
+    check_docs_folder(options)  # before the lock: its file goes beside docs/
     # The lock is held through the MkDocs build too: MkDocs must not read docs/ while another run writes it.
     with docs_lock(options.docs, on_wait=partial(waiting, options.docs)):
         return generate_and_build(args, options, offline)
@@ -305,6 +306,14 @@ def generate_and_build(args: argparse.Namespace, options: Options, offline: bool
     return 0
 
 
+def check_environment() -> None:
+    """SOURCE_DATE_EPOCH, checked before anything imports numpy: its f2py reads the variable at import
+    time and fails with a traceback on anything int() refuses (even an empty value)."""
+    if "SOURCE_DATE_EPOCH" in os.environ and not os.environ["SOURCE_DATE_EPOCH"].strip():
+        del os.environ["SOURCE_DATE_EPOCH"]  # empty means unset, here as in feed_stamp
+    feed_stamp()
+
+
 def main(argv: list[str] | None = None) -> int:
     # Messages quote file names and text from the listings: never fail on a terminal that cannot show them.
     for stream in (sys.stdout, sys.stderr):
@@ -312,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = make_parser().parse_args(argv)
     try:
+        check_environment()
         return run(args)
     except GeneratorError as exc:
         print(f"error: {exc}", file=sys.stderr)

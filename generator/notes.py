@@ -38,6 +38,14 @@ NOTE_TAGS |= {"table", "thead", "tbody", "tr", "th", "td", "h3", "h4", "h5", "h6
 NOTE_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 # Python-Markdown's processors that pass raw HTML through: without them `<b>` is text.
 RAW_HTML_PROCESSORS = (("preprocessors", "html_block"), ("inlinePatterns", "html"))
+# Python-Markdown's link parser is quadratic in `[` (50,000 take over a minute) and its block parser
+# recurses once per level of nesting (a list 1,000 deep is a RecursionError). A note is a reader's
+# comment: these limits are far above any real one.
+NOTE_MAX_CHARS = 10_000
+NOTE_MAX_BRACKETS = 500
+NOTE_MAX_DEPTH = 20
+# The markers that open a level at the start of a line: a list item (-, *, +, 1.) or a quote (>).
+LEVEL_MARKERS = re.compile(r"(?:[-*+>]|\d{1,9}[.)])(?=\s|$)")
 
 
 def load_notes(
@@ -54,7 +62,7 @@ def load_notes(
     notes: dict[str, Note] = {}
     problems: list[Problem] = []
     for slug, item in data.items():
-        note = validate_note(str(slug), item, path)
+        note = validate_note(str(slug), item, path, lines.get(str(slug)))
         if not isinstance(slug, str) or slug not in known:
             line = lines.get(str(slug), 0)
             problems.append(Problem(path, line, unknown_slug_message(str(slug), slugs, "note")))
@@ -76,7 +84,53 @@ def key_lines(text: str | None) -> dict[str, int]:
     return {key.value: key.start_mark.line + 1 for key, _ in root.value if isinstance(key, yaml.ScalarNode)}
 
 
-def validate_note(slug: str, item: Any, path: str) -> Note:
+def validate_note(slug: str, item: Any, path: str, line: int | None = None) -> Note:
+    """One note's YAML -> Note; errors name the file, the slug's `line` when known, and the slug."""
+    try:
+        return _validate_note(slug, item, path)
+    except GeneratorError as exc:
+        if line is None or exc.line is not None:
+            raise
+        raise GeneratorError(exc.message, exc.path, line) from exc
+
+
+def nesting(text: str) -> int:
+    """The deepest nesting a line of Markdown opens: list and quote markers at its start, and
+    indentation (four columns a level)."""
+    deepest = 0
+    for line in text.splitlines():
+        body = line.lstrip(" \t")
+        indent = len(line[: len(line) - len(body)].expandtabs(4))
+        levels = indent // 4
+        while True:
+            marker = LEVEL_MARKERS.match(body)
+            if marker is None:
+                break
+            levels += 1
+            body = body[marker.end() :].lstrip(" \t")
+        deepest = max(deepest, levels)
+    return deepest
+
+
+def check_note_size(label: str, note: str, path: str) -> None:
+    """Refuse, before Markdown sees it, a note that would take minutes or exhaust the stack."""
+    if len(note) > NOTE_MAX_CHARS:
+        raise GeneratorError(f"{label}: note is too long ({len(note):,} characters; at most {NOTE_MAX_CHARS:,})", path)
+    brackets = note.count("[")
+    if brackets > NOTE_MAX_BRACKETS:
+        raise GeneratorError(
+            f"{label}: note has too many links or brackets ({brackets:,} '['; at most {NOTE_MAX_BRACKETS})", path
+        )
+    depth = nesting(note)
+    if depth > NOTE_MAX_DEPTH:
+        raise GeneratorError(
+            f"{label}: note is nested too deeply ({depth} levels of lists, quotes or indentation; "
+            f"at most {NOTE_MAX_DEPTH})",
+            path,
+        )
+
+
+def _validate_note(slug: str, item: Any, path: str) -> Note:
     label = f"{slug}"
     if item is None:
         item = {}
@@ -102,7 +156,14 @@ def validate_note(slug: str, item: Any, path: str) -> Note:
         note = ""
     if not isinstance(note, str):
         raise GeneratorError(f"{label}: note must be text (Markdown); use `note: |` for several lines", path)
-    for url in note_links(note):
+    check_note_size(label, note, path)
+    try:
+        links = note_links(note)
+    except Exception as exc:  # noqa: BLE001 - whatever Python-Markdown raises (RecursionError too) is this note's fault
+        raise GeneratorError(
+            f"{label}: the note cannot be rendered ({type(exc).__name__}); simplify its Markdown", path
+        ) from exc
+    for url in links:
         scheme = link_scheme(url)
         if scheme is not None and scheme not in SAFE_SCHEMES:
             raise GeneratorError(f"{label}: note links may use http, https or mailto, not {scheme!r}", path)

@@ -108,6 +108,10 @@ def parse_lock(text: str | None, path: str) -> dict[str, str]:
         raise GeneratorError(
             f"slug lock is not valid JSON ({exc.msg}); fix that line, or restore the file from git", path, exc.lineno
         ) from exc
+    except RecursionError as exc:  # `[[[[...` a hundred thousand deep: the JSON parser's own stack runs out
+        raise GeneratorError(
+            "slug lock is not valid: nested too deeply for one object of slugs; restore the file from git", path
+        ) from exc
     if not isinstance(data, dict) or len(pairs_seen) != 1:
         raise GeneratorError('slug lock must be one JSON object of "normalised title #fingerprint": "slug"', path, 1)
     lines = _key_lines(text)

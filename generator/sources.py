@@ -180,9 +180,31 @@ def read_listings(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
     return files, problems
 
 
+class DuplicateKey(yaml.constructor.ConstructorError):
+    """A mapping names one key twice: YAML says that is an error, PyYAML keeps the last silently."""
+
+    def __init__(self, key: Any, first: yaml.Mark, again: yaml.Mark):
+        super().__init__(None, None, f"duplicate key {key!r} (first at line {first.line + 1})", again)
+
+
 class DataLoader(yaml.SafeLoader):
     """yaml.safe_load's loader, except that values Python or the site cannot hold (an impossible
-    date, a lone surrogate) are errors with the line, not a ValueError deep in the build."""
+    date, a lone surrogate) are errors with the line, not a ValueError deep in the build, and a
+    key written twice in one mapping is an error, not a silent "last one wins"."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # `<<: *base` overrides on purpose; a non-scalar key fails in PyYAML's own check
+            key = self.construct_object(key_node)
+            try:
+                first = seen.setdefault(key, key_node.start_mark)
+            except TypeError:
+                continue
+            if first is not key_node.start_mark:
+                raise DuplicateKey(key, first, key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _timestamp(loader: DataLoader, node: yaml.ScalarNode) -> Any:
@@ -211,22 +233,62 @@ DataLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 DataLoader.add_constructor("tag:yaml.org,2002:str", _text)
 
 
-def read_yaml_text(path: Path, *, required: bool = True) -> str | None:
-    """One YAML data file's text, checked to load (see load_yaml); None when absent and not required."""
+# notes.yml, overrides.yml, tags.yml and slugs.lock are hand-kept text: a file larger than this is
+# something else (a log, a dump, /dev/zero behind a link), refused before a byte of it is read.
+DATA_FILE_LIMIT = 20 * 1024 * 1024
+
+
+def read_data_bytes(path: Path, *, required: bool = True, what: str = "a YAML file") -> bytes | None:
+    """The bytes of one hand-kept data file, None when it is absent and not `required`.
+
+    Only a regular file is opened (a named pipe would block, a device never ends), and
+    only one of at most DATA_FILE_LIMIT bytes; a symbolic link to nothing is an error,
+    not an absent file (every note or override would silently disappear)."""
     try:
-        mode = path.stat().st_mode
+        st = path.stat()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise GeneratorError(
+                f"is a symbolic link to {os.readlink(path)}, which does not exist; fix the link or remove it",
+                str(path),
+            ) from None
         if required:
             raise GeneratorError("file not found", str(path)) from None
         return None
     except OSError as exc:
         raise GeneratorError(f"cannot read: {exc.strerror}", str(path)) from exc
-    if stat.S_ISDIR(mode):
-        raise GeneratorError("is a folder, not a YAML file; pass the file's path", str(path))
+    if stat.S_ISDIR(st.st_mode):
+        raise GeneratorError(f"is a folder, not {what}; pass the file's path", str(path))
+    if stat.S_ISCHR(st.st_mode) and os.path.realpath(path) == os.devnull:
+        return b""  # `--overrides /dev/null`: the usual way to say "none"
+    if not stat.S_ISREG(st.st_mode):
+        raise GeneratorError(
+            f"is not a regular file (a pipe, socket or device), so it is not read; replace it with {what}", str(path)
+        )
+    if st.st_size > DATA_FILE_LIMIT:
+        raise GeneratorError(
+            f"is larger than {DATA_FILE_LIMIT // (1024 * 1024)} MB ({st.st_size:,} bytes), so it is not read; "
+            f"this is not {what} kept by hand",
+            str(path),
+        )
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # swapped for a pipe since stat: never block
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise GeneratorError(f"is not a regular file, so it is not read; replace it with {what}", str(path))
+            data = handle.read(DATA_FILE_LIMIT + 1)
     except OSError as exc:
         raise GeneratorError(f"cannot read: {exc.strerror}", str(path)) from exc
+    if len(data) > DATA_FILE_LIMIT:
+        raise GeneratorError(f"is larger than {DATA_FILE_LIMIT // (1024 * 1024)} MB, so it is not read", str(path))
+    return data
+
+
+def read_yaml_text(path: Path, *, required: bool = True) -> str | None:
+    """One YAML data file's text, checked to load (see load_yaml); None when absent and not required."""
+    data = read_data_bytes(path, required=required)
+    if data is None:
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -242,6 +304,8 @@ def load_yaml(text: str, path: Path) -> Any:
     """YAML text -> data, like yaml.safe_load; every error names the file and, where known, the line."""
     try:
         return yaml.load(text, Loader=DataLoader)  # noqa: S506 (DataLoader is a SafeLoader)
+    except DuplicateKey as exc:
+        raise GeneratorError(str(exc.problem), str(path), exc.problem_mark.line + 1) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
@@ -270,14 +334,14 @@ def read_text_asset(path: Path) -> str | None:
 
 
 def fingerprint(paths: list[Path], folders: list[Path], extra: list[str]) -> str:
-    """SHA-256 over input files (missing ones count as absent), every entry directly
-    in `folders` (links, folders and pipes by kind, never opened; what is below a
-    subfolder is never read, so it is not counted), and `extra` strings: equal
-    fingerprints mean equal inputs."""
+    """SHA-256 over input files (missing ones count as absent), the `*.txt` entries directly
+    in `folders` (what read_listings reads: links, folders and pipes by kind, never opened;
+    no other file in the folder is ever opened), and `extra` strings: equal fingerprints
+    mean equal inputs."""
     digest = hashlib.sha256()
     entries = list(paths)
     for folder in folders:
-        entries += sorted(folder.iterdir()) if folder.is_dir() else [folder]
+        entries += sorted(folder.glob(LISTING_GLOB)) if folder.is_dir() else [folder]
     for path in entries:
         digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
         digest.update(_entry_digest(path))
@@ -288,14 +352,30 @@ def fingerprint(paths: list[Path], folders: list[Path], extra: list[str]) -> str
 
 def _entry_digest(path: Path) -> bytes:
     kind = b""
-    if path.is_symlink():
-        kind = b"link:" + os.fsencode(os.readlink(path)) + b"\0"
     try:
-        if path.is_file():
-            return kind + hashlib.sha256(path.read_bytes()).digest()
-        if path.is_dir():
-            return kind + b"<folder>"
-        return kind + (b"<special>" if path.exists() else b"<absent>")
+        if path.is_symlink():
+            kind = b"link:" + os.fsencode(os.readlink(path)) + b"\0"
+        st = path.stat()
+    except FileNotFoundError:
+        return kind + b"<absent>"
+    except OSError as exc:
+        return kind + f"<unreadable {exc.errno}>".encode()
+    if stat.S_ISDIR(st.st_mode):
+        return kind + b"<folder>"
+    if not stat.S_ISREG(st.st_mode):
+        return kind + b"<special>"  # a pipe would block, a device never ends: never opened
+    if st.st_size > DATA_FILE_LIMIT and path.suffix != ".txt":
+        # Refused unread by the run (read_data_bytes): size and time stand for the content.
+        return kind + f"<large {st.st_size} {st.st_mtime_ns}>".encode()
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return kind + b"<special>"
+            digest = hashlib.sha256()
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+            return kind + digest.digest()
     except OSError as exc:
         return kind + f"<unreadable {exc.errno}>".encode()
 

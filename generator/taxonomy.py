@@ -13,8 +13,9 @@ RULE_KEYS = ("phrases", "weak", "title_only")  # at least one phrase among these
 TAG_KEYS = {"name", "slug", "group", "description", "exclude", *RULE_KEYS}
 REGEX_PREFIX = "re:"
 GLOBAL_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
-# tags/index.md is the tag index, tags/filter.md the two-tag filter.
-RESERVED_SLUGS = {"index", "filter"}
+# tags/index.md is the tag index, tags/filter.md the two-tag filter; MkDocs reads README.md as
+# index.md ("readme" too, for case-insensitive file systems), as for papers (slugs.RESERVED).
+RESERVED_SLUGS = {"index", "filter", "readme"}
 
 
 def load_taxonomy(data: Any, path: str) -> tuple[Tag, ...]:

@@ -223,6 +223,9 @@ UNSAFE_MACROS = frozenset(
         "linebreak",
     ]
 )
+# A token longer than this, or with groups ({ or [) nested deeper, stays as written (see too_hard).
+MAX_TOKEN = 200
+MAX_DEPTH = 6
 # What pylatexenc is asked to convert: macros, accents and escaped specials.
 LATEX_ESCAPE = re.compile(r"\\(?:[A-Za-z]+|['\"`^~=.]|[%&#_$])")
 # Backslashes that are not LaTeX residue we know (\* \( \[): the token stays as written.
@@ -307,14 +310,32 @@ def scripts_to_unicode(text: str) -> str:
 def latex_to_text(source: str) -> str:
     try:
         return _converter().latex_to_text(source)
-    except Exception:  # noqa: BLE001 - pylatexenc raises many kinds (AttributeError on a bare \\author)
+    except Exception:  # noqa: BLE001 - pylatexenc raises many kinds (AttributeError on a bare \\author; RecursionError)
         return source  # a fragment pylatexenc cannot make sense of stays as written
+
+
+def too_hard(token: str) -> bool:
+    """A token pylatexenc must never see: its parser recurses once per nested group (a RecursionError
+    at ~1,000) and backtracks over unclosed ones (time doubles with each `\\frac{`). Real LaTeX in an
+    abstract is short and shallow."""
+    if len(token) > MAX_TOKEN:
+        return True
+    depth = deepest = 0
+    for char in token:
+        if char in "{[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "}]" and depth:
+            depth -= 1
+    return deepest > MAX_DEPTH
 
 
 @lru_cache(maxsize=262144)  # words repeat across abstracts: most tokens are converted once
 def convert_token(token: str) -> str:
     """One whitespace-free token: LaTeX residue -> Unicode; anything else is left exactly as written."""
     if "\ue000" in token or MARKUP_PAIRS.search(token) or UNHANDLED_BACKSLASH.search(token):
+        return token
+    if ("{" in token or "[" in token or len(token) > MAX_TOKEN) and too_hard(token):
         return token
     if "\\" in token and not _latex_backslashes(token) or UNSAFE_USE.search(token):
         return token  # code, a path or a regex: \n, C:\Windows, \d+ are not LaTeX
@@ -334,7 +355,7 @@ def convert_token(token: str) -> str:
             work = _converter().latex_to_text(re.sub(r"(?<!\\)([%&#$])", r"\\\1", work))
             if "%s" in work and "%s" not in token:
                 return token  # a macro missing its arguments (\frac{1}) leaks pylatexenc's template
-        except Exception:  # noqa: BLE001 - pylatexenc raises many kinds (AttributeError on a bare \\author)
+        except Exception:  # noqa: BLE001 - pylatexenc raises many kinds (AttributeError on a bare \\author; RecursionError)
             return token  # a fragment pylatexenc cannot make sense of stays as written
     elif work != token:
         work = re.sub(r"\{([^{}\\]*)\}", r"\1", work)  # maths groups, now plain

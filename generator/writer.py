@@ -9,7 +9,10 @@ Promises (each one tested in tests/test_writer.py):
   os.replace); files whose content is unchanged are not touched (mtime stays).
 - Generated files that left the plan are removed; a user's file never is. A
   manifest (docs/.readinglist-manifest.json) records every generated path with
-  the SHA-256 of what was written, so "generated" is a fact, not a guess.
+  the SHA-256 of what was written, so "generated" is a fact, not a guess. An
+  entry with no digest (a version-1 manifest: paths only) proves nothing: its
+  file is never deleted, and overwritten only when it already holds exactly
+  what would be written.
 - Killed half-way, a run leaves a docs/ the next run repairs: the manifest is
   widened to cover both the old and the new content of every path *before*
   the first write, so every file a dead run left behind is recognised as ours.
@@ -44,13 +47,14 @@ class WriteReport:
     unchanged: int
     removed: tuple[str, ...]
     kept: tuple[str, ...] = ()  # generated files that left the plan but were edited by hand: left alone
+    unproven: tuple[str, ...] = ()  # left the plan, listed with no digest (version-1 manifest): left alone
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-# {relative path: accepted SHA-256 digests}; an empty set (version-1 manifest) accepts any content.
+# {relative path: accepted SHA-256 digests}; an empty set (version-1 manifest) proves no content ours.
 Manifest = dict[str, frozenset[str]]
 
 
@@ -66,7 +70,9 @@ def read_manifest(docs: Path) -> Manifest:
             manifest = {p: frozenset() for p in generated}
         else:
             manifest = {p: frozenset(str(h) for h in hashes) for p, hashes in generated.items()}
-    except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as exc:
+        if isinstance(exc, RecursionError):
+            exc = ValueError("nested too deeply")
         raise GeneratorError(
             f"manifest is unreadable ({exc}); delete it only if docs/ holds no hand-written pages "
             "(the next run then refuses to touch files it cannot prove it wrote, and says which)",
@@ -240,8 +246,13 @@ def check_ownership(
         current[rel] = digest
         if digest is None or digest == digests[rel]:
             continue  # absent, or identical: adopting it loses nothing
-        if rel in owned:
-            if not owned[rel] or digest in owned[rel]:
+        if rel in owned and not owned[rel]:
+            refused.append(
+                f"{target}: is listed by an old manifest without a digest, so nothing proves the generator "
+                "wrote this text; if it is a generated page, delete it (it is regenerated), else rename or move it"
+            )
+        elif rel in owned:
+            if digest in owned[rel]:
                 continue
             refused.append(
                 f"{target}: was edited by hand after the generator wrote it; copy your changes elsewhere "
@@ -268,11 +279,14 @@ def remove_stale_temp(docs: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def write_plan(docs: Path, plan: dict[str, Content]) -> WriteReport:
-    """Bring docs/ in line with the plan; see the module docstring for the promises."""
+def write_plan(docs: Path, plan: dict[str, Content], before_write: Callable[[], None] | None = None) -> WriteReport:
+    """Bring docs/ in line with the plan; see the module docstring for the promises.
+
+    `before_write` runs once every check has passed, before the first write into docs/:
+    if it raises, docs/ is exactly as it was (build.py writes the slug lock there)."""
     check_plan_paths(plan)
     try:
-        return _write_plan(docs, plan)
+        return _write_plan(docs, plan, before_write)
     except OSError as exc:
         where = exc.filename or docs
         raise GeneratorError(
@@ -281,21 +295,22 @@ def write_plan(docs: Path, plan: dict[str, Content]) -> WriteReport:
         ) from exc
 
 
-def _write_plan(docs: Path, plan: dict[str, Content]) -> WriteReport:
+def _write_plan(docs: Path, plan: dict[str, Content], before_write: Callable[[], None] | None) -> WriteReport:
     docs.mkdir(parents=True, exist_ok=True)
     owned = read_manifest(docs)
     # Text is encoded once and kept; made-on-demand content is made, hashed and dropped.
     encoded = {rel: content_bytes(c) for rel, c in plan.items() if not callable(c)}
     digests = {rel: sha256(encoded[rel] if rel in encoded else content_bytes(c)) for rel, c in plan.items()}
     current = check_ownership(docs, digests, owned, last_written(docs, owned))
+    if before_write is not None:
+        before_write()
     forget_state(docs)
     remove_stale_temp(docs)
     # Before the first write, accept both the old and the new content of every
     # path: whatever a killed run leaves behind, the next run knows it is ours.
     widened = dict(owned)
     for rel, digest in digests.items():
-        legacy = rel in owned and not owned[rel]  # version-1 entry: any content is ours
-        widened[rel] = frozenset() if legacy else owned.get(rel, frozenset()) | {digest}
+        widened[rel] = owned.get(rel, frozenset()) | {digest}
     if widened != owned:
         write_manifest(docs, widened)
 
@@ -311,11 +326,15 @@ def _write_plan(docs: Path, plan: dict[str, Content]) -> WriteReport:
 
     removed: list[str] = []
     kept: list[str] = []
+    unproven: list[str] = []
     for rel in sorted(set(owned) - set(plan)):
         target = docs / rel
         if target.is_symlink() or not target.is_file():
             continue
-        if owned[rel] and sha256(target.read_bytes()) not in owned[rel]:
+        if not owned[rel]:
+            unproven.append(rel)  # no digest: it may be a hand-written page an old manifest named
+            continue
+        if sha256(target.read_bytes()) not in owned[rel]:
             kept.append(rel)  # edited by hand: from now on it is the user's file
             continue
         target.unlink()
@@ -324,7 +343,7 @@ def _write_plan(docs: Path, plan: dict[str, Content]) -> WriteReport:
     final = {rel: frozenset({digest}) for rel, digest in digests.items()}
     if final != owned or not (docs / MANIFEST).exists():
         write_manifest(docs, final)
-    return WriteReport(tuple(written), unchanged, tuple(removed), tuple(kept))
+    return WriteReport(tuple(written), unchanged, tuple(removed), tuple(kept), tuple(unproven))
 
 
 def _prune_empty_dirs(docs: Path, folder: Path) -> None:
@@ -340,17 +359,53 @@ def _prune_empty_dirs(docs: Path, folder: Path) -> None:
 
 
 def read_state(docs: Path) -> dict | None:
-    """The last run's record, None when absent or unreadable (it is a cache); a path in it that is not
-    inside docs/ is an error, as in the manifest."""
+    """The last run's record, None when absent, unreadable or not shaped as write_state writes it
+    (it is a cache: any damage means a full run); a path in it that is not inside docs/ is an
+    error, as in the manifest."""
+    path = docs / STATE
     try:
-        data = json.loads((docs / STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None
-    if not isinstance(data, dict):
-        return None
-    if isinstance(data.get("files"), dict):
-        check_recorded(docs, data["files"], docs / STATE)
-    return data
+    if isinstance(data, dict) and isinstance(data.get("files"), dict):
+        check_recorded(docs, data["files"], path)
+    return data if state_shape_ok(data) else None
+
+
+def _list_of(value: object, check: Callable[[object], bool]) -> bool:
+    return isinstance(value, list) and all(check(item) for item in value)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _problem_ok(row: object) -> bool:
+    """[path, line, message, kind, reason], as generate_held records a Problem."""
+    return (
+        isinstance(row, list)
+        and len(row) == 5
+        and _is_int(row[1])
+        and all(isinstance(row[i], str) for i in (0, 2, 3, 4))
+    )
+
+
+def state_shape_ok(data: object) -> bool:
+    """True when `data` has every field, of every type, that write_state writes."""
+    if not isinstance(data, dict) or not isinstance(data.get("fingerprint"), str):
+        return False
+    files, summary = data.get("files"), data.get("summary")
+    if not isinstance(files, dict) or not all(_list_of(pair, _is_int) and len(pair) == 2 for pair in files.values()):
+        return False
+    return (
+        isinstance(summary, dict)
+        and all(_is_int(summary.get(key)) for key in ("files", "entries", "skipped"))
+        and _list_of(summary.get("counts"), lambda line: isinstance(line, str))
+        and _list_of(summary.get("notes"), lambda line: isinstance(line, str))
+        and _list_of(summary.get("problems"), _problem_ok)
+    )
 
 
 def files_untouched(docs: Path, stats: dict[str, list[int]]) -> bool:
@@ -457,7 +512,8 @@ def claim_site_folder(site: Path) -> None:
 
 
 def lock_path(docs: Path) -> Path:
-    folder = Path(os.path.abspath(docs))
+    """Named after the real folder (symbolic links resolved): one folder has one lock, whatever path reaches it."""
+    folder = Path(os.path.realpath(docs))
     return folder.parent / f".{folder.name or 'root'}{LOCK_SUFFIX}"
 
 

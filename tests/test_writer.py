@@ -198,12 +198,18 @@ def test_stale_temporary_files_are_removed_and_look_alikes_kept(tmp_path):
 
 
 def test_version_1_manifest_is_understood(tmp_path):
+    """Paths with no digest prove nothing: a file that already holds the planned text is adopted,
+    any other is refused (it may be hand-written; see tests/test_redteam_files.py)."""
     write_plan(tmp_path, PLAN)
-    (tmp_path / "papers" / "a.md").write_text("# A, old generator output\n", encoding="utf-8")
     (tmp_path / MANIFEST).write_text(json.dumps({"generated": sorted(PLAN)}), encoding="utf-8")
     report = write_plan(tmp_path, PLAN)
-    assert report.written == ("papers/a.md",)
+    assert report.written == ()
     assert all(len(h) == 1 for h in read_manifest(tmp_path).values())
+    (tmp_path / "papers" / "a.md").write_text("# A, old generator output\n", encoding="utf-8")
+    (tmp_path / MANIFEST).write_text(json.dumps({"generated": sorted(PLAN)}), encoding="utf-8")
+    with pytest.raises(GeneratorError, match="listed by an old manifest without a digest"):
+        write_plan(tmp_path, PLAN)
+    assert (tmp_path / "papers" / "a.md").read_text(encoding="utf-8") == "# A, old generator output\n"
 
 
 def test_unreadable_manifest_is_fatal(tmp_path):
