@@ -19,13 +19,15 @@ from generator.models import Entry
 from generator.parse import CONTROLS, fold, name_date, parse_day, resolve_day
 
 TITLE_BYTES = 120  # file names are at most 255 bytes on most file systems
-UNSAFE = re.compile(r"[/\\\x00-\x1f\x7f]")
+UNSAFE = re.compile(r"[/\\\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")  # bidi overrides disguise a name
 
 
 def clean_title(title: str | None) -> str | None:
     """A listing title fit for a file name, or None when nothing is left of it."""
     if not title:
         return None
+    # A title from a command line or a file name that is not UTF-8 arrives with lone surrogates.
+    title = title.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     text = fold(CONTROLS.sub(" ", UNSAFE.sub("-", title))).strip(" .-")
     while len(text.encode("utf-8")) > TITLE_BYTES:
         text = text[:-1]

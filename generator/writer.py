@@ -56,14 +56,19 @@ def sha256(data: bytes) -> str:
 
 # {relative path: accepted SHA-256 digests}; an empty set (version-1 manifest) proves no content ours.
 Manifest = dict[str, frozenset[str]]
+MANIFEST_MAX_BYTES = 256 * 2**20  # about 100 bytes a file: far beyond any real site
 
 
 def read_manifest(docs: Path) -> Manifest:
     """The manifest's {path: digests}; every path is checked to lie inside docs/ (see check_recorded)."""
     path = docs / MANIFEST
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
     try:
+        # A pipe would block the run and /dev/zero exhaust memory: only a regular file is read.
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MANIFEST_MAX_BYTES:
+            raise ValueError("not a regular file of at most 256 MB")
         data = json.loads(path.read_text(encoding="utf-8"))
         generated = data["generated"]
         if isinstance(generated, list):  # version 1: paths only

@@ -129,10 +129,12 @@ GRAPH_PAPER = "papers/graph-contrastive-learning-with-meta-paths/"
 
 
 def test_an_edited_note_reaches_its_paper_page_and_the_reading_queue(served, project):
-    assert "zzqueuetag" not in served.get("reading/queue/")
+    # The queue's cards show each paper's reading state; the paper page shows the whole note.
+    assert "priority 4" not in served.get("reading/queue/")
+    replace_in(project / "notes.yml", "priority: 2", "priority: 4")
     replace_in(project / "notes.yml", "tags: [diffusion]", "tags: [zzqueuetag]")
     replace_in(project / "notes.yml", "Compare with *guidance*.", "Compare with *zznotetext*.")
-    served.wait_for("reading/queue/", "zzqueuetag")
+    served.wait_for("reading/queue/", "priority 4")
     served.wait_for(PAPER, "zznotetext")
     assert "zzqueuetag" in served.get(PAPER)
 
@@ -159,11 +161,11 @@ def test_a_broken_edit_is_reported_and_the_last_good_site_stays_served(served, p
     served.wait_output("error: notes.yml:", after=before)
     served.wait_output("still serving the last good site", after=before)
     assert served.proc.poll() is None
-    page = served.get("reading/queue/")
+    page = served.get(PAPER)  # the note's own tags show on its paper page
     assert page is not None and "diffusion" in page and "zzbroken" not in page
     # Fixed, the next save is served as usual.
     notes.write_text(good.replace("tags: [diffusion]", "tags: [zzfixed]"), encoding="utf-8")
-    served.wait_for("reading/queue/", "zzfixed")
+    served.wait_for(PAPER, "zzfixed")
 
 
 def test_a_listing_problem_is_reported_with_its_file_and_line(served, project):
@@ -191,13 +193,13 @@ def test_rebuilds_leave_no_stale_search_entries(served, project):
     before = "diffusion"
     for word in ("zzfirstedit", "zzsecondedit"):
         replace_in(project / "notes.yml", f"tags: [{before}]", f"tags: [{word}]")
-        served.wait_for("reading/queue/", word)
         served.wait_for(PAPER, word)
         before = word
     # One edit that changes two listing pages at once: the paper leaves the queue for "Read".
     replace_in(project / "notes.yml", "  status: reading\n", "  status: read\n")
-    served.wait_for("reading/read/", "zzsecondedit")
-    served.wait_for("reading/queue/", "zzsecondedit", present=False)
+    title = "Denoising Diffusion Models for Image Inpainting"
+    served.wait_for("reading/read/", title)
+    served.wait_for("reading/queue/", title, present=False)
     index = json.loads(served.get("search/search_index.json"))
     locations = Counter(d["location"] for d in index["docs"])
     assert [loc for loc, n in locations.items() if n > 1] == []
