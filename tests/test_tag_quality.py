@@ -174,3 +174,13 @@ def test_tags_gold_refuses_a_file(capsys, tmp_path):
                  "--overrides", "/dev/null", "--gold", str(EVAL / "corpus.yml")])  # fmt: skip
     assert code == 1
     assert "expected a folder of evaluation sets" in capsys.readouterr().err
+
+
+def test_the_frozen_rules_name_their_tags_as_the_readers_saw_them(rules):
+    """The readers' taxonomy is data: each tag has exactly slug, group, name and description, and the
+    frozen rules call every tag they share by the same name (a comma once cut "Bilevel, minimax and
+    constrained optimization" to "Bilevel" in both)."""
+    readers = yml(EVAL / "taxonomy.yml")
+    assert all(set(t) == {"slug", "group", "name", "description"} for t in readers)
+    names = {t["slug"]: t["name"] for t in readers}
+    assert {t.slug: t.name for t in rules if t.slug in names} == {t.slug: names[t.slug] for t in rules}

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from bench.gzip_server import serve as serve_gzip
 from tests.browser.test_offline import offline_page  # noqa: F401 - a fixture
@@ -209,7 +210,9 @@ def test_offline_lists_sort_page_and_filter_from_disk(offline_page, offline_site
     page.locator("article .rl-sort a", has_text="By title").click()
     assert page.url.endswith(f"/tags/{largest}/by-title.html")
     page.locator("article .rl-card__tags a.md-tag").first.click()
-    assert page.url.endswith(".html") and page.locator("article h1").count() == 1
+    page.wait_for_load_state()
+    expect(page.locator("article h1")).to_have_count(1)  # wait: the click starts a navigation
+    assert page.url.endswith(".html")
     page.goto((offline_site / "tags" / "index.html").as_uri())
     choose(page, largest)
     page.wait_for_selector("#rl-tag-filter-results li.rl-card .rl-card__snippet")
