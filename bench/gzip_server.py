@@ -75,7 +75,14 @@ class _Body:
 @contextlib.contextmanager
 def serve(directory: Path, port: int = 0) -> Iterator[str]:
     """Serve `directory` compressed on 127.0.0.1; yields the base URL (ending in /)."""
-    handler = functools.partial(Handler, directory=str(directory))
+    with serve_directory(directory, Handler, port) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path, handler_class: type, port: int = 0) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 with `handler_class` in a thread; yields the base URL (ending in /)."""
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -29,7 +29,14 @@ def targets(site: Path) -> dict[str, str]:
     papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
     largest = Counter(tag for p in papers for tag in p["tags"]).most_common(1)[0][0]
     paper = max(papers, key=lambda p: (len(p["tags"]), len(p["provenance"]), p["slug"]))
-    return {"home": "", "tags": "tags/", "tag": f"tags/{largest}/", "paper": paper["url"], "queue": "reading/queue/", "all": "all/"}
+    return {
+        "home": "",
+        "tags": "tags/",
+        "tag": f"tags/{largest}/",
+        "paper": paper["url"],
+        "queue": "reading/queue/",
+        "all": "all/",
+    }
 
 
 def main() -> None:

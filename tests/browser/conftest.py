@@ -104,3 +104,13 @@ def screenshots() -> Path:
     """artifacts/screenshots/ (git-ignored; CI keeps it)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="module")
+def url(real_site) -> Iterator[str]:
+    """The embedded site served gzip-compressed, as GitHub Pages serves it (bench/gzip_server.py)."""
+    from bench.gzip_server import serve as serve_gzip
+
+    site, _, _ = real_site
+    with serve_gzip(site) as base:
+        yield base

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import http.server
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.gzip_server import serve_directory
 from tests.isolated import tags_alone
 from tests.sitebuild import build_site
 
@@ -49,16 +48,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def serve(directory: Path) -> Iterator[str]:
     """Serve `directory` on 127.0.0.1 at a free port; yields the base URL (ending in /)."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_directory(directory, QuietHandler) as base:
+        yield base
 
 
 @dataclass

@@ -6,26 +6,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from bench.gzip_server import serve as serve_gzip
 from tests.browser.test_offline import offline_page  # noqa: F401 - a fixture
 
 CONTRAST = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 CARD_TEXT = (".rl-card__title a", ".rl-card__meta", ".rl-card__snippet", ".rl-card__tags a.md-tag")
-
-
-@pytest.fixture(scope="module")
-def url(real_site) -> Iterator[str]:
-    site, _, _ = real_site
-    with serve_gzip(site) as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bench.gzip_server import serve as serve_gzip
 from tests.browser.helpers import RESULT_ITEM, RESULT_META, open_search, search, wait_search_ready
 
 CONTRAST = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
@@ -35,13 +33,6 @@ COLOUR_CONTRAST = r"""([a, b]) => {
   const y = lum(painted(b));
   return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
 }"""
-
-
-@pytest.fixture(scope="module")
-def url(real_site) -> Iterator[str]:
-    site, _, _ = real_site
-    with serve_gzip(site) as base:
-        yield base
 
 
 @pytest.fixture(scope="module")
