@@ -21,13 +21,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.gzip_server import serve  # noqa: E402
+from tests.browser.helpers import reader_pages  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -35,15 +35,14 @@ FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-back
 
 
 def pages(site: Path) -> dict[str, str]:
-    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
-    largest = Counter(tag for p in papers for tag in p["tags"]).most_common(1)[0][0]
-    paper = max(papers, key=lambda p: (len(p["tags"]), len(p["provenance"]), p["slug"]))
+    found = reader_pages(site)
+    largest = found["tag"].split("/")[1]
     return {
-        "home": "",
-        "tags index": "tags/",
-        f"largest tag ({largest})": f"tags/{largest}/",
-        "paper page": paper["url"],
-        "reading queue": "reading/queue/",
+        "home": found["home"],
+        "tags index": found["tags"],
+        f"largest tag ({largest})": found["tag"],
+        "paper page": found["paper"],
+        "reading queue": found["queue"],
     }
 
 

@@ -10,33 +10,22 @@ The site is served compressed (bench/gzip_server.py); Chromium is Debian's.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.gzip_server import serve  # noqa: E402
-from tests.browser.helpers import LAUNCH_ARGS, find_chromium  # noqa: E402
+from tests.browser.helpers import LAUNCH_ARGS, find_chromium, reader_pages  # noqa: E402
 
 SCHEMES = ("light", "dark")
 SIZES = {"1280": {"width": 1280, "height": 900}, "390": {"width": 390, "height": 844}}
 
 
 def targets(site: Path) -> dict[str, str]:
-    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
-    largest = Counter(tag for p in papers for tag in p["tags"]).most_common(1)[0][0]
-    paper = max(papers, key=lambda p: (len(p["tags"]), len(p["provenance"]), p["slug"]))
-    return {
-        "home": "",
-        "tags": "tags/",
-        "tag": f"tags/{largest}/",
-        "paper": paper["url"],
-        "queue": "reading/queue/",
-        "all": "all/",
-    }
+    pages = reader_pages(site)
+    return {name: pages[name] for name in ("home", "tags", "tag", "paper", "queue", "all")}
 
 
 def main() -> None:

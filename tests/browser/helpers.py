@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import json
 import os
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,3 +205,21 @@ def build_hostile_site(work: Path) -> Path:
     if len(result.catalogue.papers) != len(HOSTILE):
         raise AssertionError(f"hostile fixture parsed into {len(result.catalogue.papers)} papers, not {len(HOSTILE)}")
     return site
+
+
+def reader_pages(site: Path) -> dict[str, str]:
+    """The pages a reader's checks look at (browser tests, screenshots, Lighthouse), by short name:
+    home, the tags index, the largest tag's page, the paper with most tags and listings, the reading
+    queue and Read, and the first page of all papers."""
+    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    largest = Counter(tag for p in papers for tag in p["tags"]).most_common(1)[0][0]
+    paper = max(papers, key=lambda p: (len(p["tags"]), len(p["provenance"]), p["slug"]))
+    return {
+        "home": "",
+        "tags": "tags/",
+        "tag": f"tags/{largest}/",
+        "paper": paper["url"],
+        "queue": "reading/queue/",
+        "all": "all/",
+        "read": "reading/read/",
+    }

@@ -7,13 +7,11 @@ Served compressed, as GitHub Pages serves (bench/gzip_server.py), so that the
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import RESULT_ITEM, RESULT_META, open_search, search, wait_search_ready
+from tests.browser.helpers import RESULT_ITEM, RESULT_META, open_search, reader_pages, search, wait_search_ready
 
 CONTRAST = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
 PHONE = {"width": 390, "height": 844}
@@ -38,18 +36,7 @@ COLOUR_CONTRAST = r"""([a, b]) => {
 @pytest.fixture(scope="module")
 def pages(real_site) -> dict[str, str]:
     site, _, _ = real_site
-    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
-    largest = Counter(t for p in papers for t in p["tags"]).most_common(1)[0][0]
-    paper = max(papers, key=lambda p: (len(p["tags"]), len(p["provenance"]), p["slug"]))
-    return {
-        "home": "",
-        "tags": "tags/",
-        "tag": f"tags/{largest}/",
-        "paper": paper["url"],
-        "queue": "reading/queue/",
-        "all": "all/",
-        "read": "reading/read/",
-    }
+    return reader_pages(site)
 
 
 def new_page(browser, scheme: str, viewport=PHONE):
