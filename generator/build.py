@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -407,12 +405,6 @@ def feed_stamp() -> dt.datetime | None:
     except (ValueError, OverflowError, OSError) as exc:
         raise GeneratorError(f"SOURCE_DATE_EPOCH must be a Unix time in seconds, not {value!r}") from exc
     return stamp
-
-
-def mkdocs(command: str, *args: str, offline: bool = False, config: Path = Path("mkdocs.yml")) -> int:
-    """Run MkDocs in a child process; the offline plugin is switched on through the environment."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", READINGLIST_OFFLINE="true" if offline else "false")
-    return subprocess.call([sys.executable, "-m", "mkdocs", command, "-f", str(config), *args], env=env)
 
 
 def require_shim(offline: bool) -> None:

@@ -49,9 +49,17 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.utils.meta import get_data
 
+from generator.toolchain import (
+    add_theme_dir,
+    after_material_search,
+    exclude_from_search,
+    material_search_entries,
+    search_index_file,
+    version_problem,
+)
 from generator.writer import atomic_write
 
 FORMAT = "readinglist-search/1"
@@ -298,13 +306,6 @@ def tag_titles(docs_dir: Path) -> dict[str, str]:
     return names
 
 
-def material_entries(config) -> list[dict] | None:
-    """The entries Material's search plugin has made so far in this build (None: not found)."""
-    search = config.plugins.get("material/search") if hasattr(config, "plugins") else None
-    entries = getattr(getattr(search, "search_index", None), "entries", None)
-    return entries if isinstance(entries, list) else None
-
-
 def read_papers(docs_dir: Path) -> list[dict[str, Any]]:
     """docs/papers.json's records; none when there is no papers.json (a site without the generator)."""
     path = docs_dir / "papers.json"
@@ -326,19 +327,22 @@ class LeanSearchIndex(BasePlugin):
         self.previous: dict[str, list[Entry]] = {}  # page URL -> its entries in the last index (not papers)
 
     def on_startup(self, *, command, dirty) -> None:
+        problem = version_problem()  # a bare `mkdocs build` meets the check here
+        if problem is not None:
+            raise PluginError(problem)
         self.dirty = dirty
 
     def on_config(self, config):
         # The worker and the one-line template override travel with the plugin, so any
         # project folder using the plugin (tests, benchmarks) gets them, without custom_dir.
-        config.theme.dirs.insert(0, str(THEME))
+        add_theme_dir(config, THEME)
         return config
 
     def on_pre_build(self, *, config) -> None:
         self.built = set()
         self.fresh = {}
         self.seen = 0
-        path = Path(config.site_dir) / "search" / "search_index.json"
+        path = search_index_file(config)
         if self.dirty and not self.previous and path.is_file():
             # `mkdocs build --dirty` in a new process: the pages it skips keep their entries
             # from the index on disk (serve --dirty keeps them in self.previous instead).
@@ -359,26 +363,25 @@ class LeanSearchIndex(BasePlugin):
         # (`search.exclude`, its own front matter switch, set here and not in the
         # page files, so other tools reading those pages index them as usual).
         if page.file.src_uri in self.paper_pages:
-            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+            exclude_from_search(page)
         return markdown
 
-    @event_priority(-50)  # after Material's search plugin (0) has seen the page
+    @after_material_search  # Material's search plugin has seen the page
     def on_page_context(self, context, *, page, config, nav):
         self.built.add(page.url)
         # The entries Material made for this page just now. Its index on disk cannot
         # tell them apart after a dirty rebuild under serve: Material merges its last
         # index back in and drops the old entries of only the first page rebuilt.
-        made = material_entries(config)
+        made = material_search_entries(config)
         if made is not None:
             self.fresh[page_url(page.url)] = made[self.seen :]
             self.seen = len(made)
         return context
 
-    # After Material's search plugin (priority 0) writes the index, before the
-    # offline plugin (-100) inlines it into search_index.js.
-    @event_priority(-50)
+    # After Material's search plugin writes the index, before its offline plugin inlines it into search_index.js.
+    @after_material_search
     def on_post_build(self, *, config) -> None:
-        path = Path(config.site_dir) / "search" / "search_index.json"
+        path = search_index_file(config)
         if not path.is_file():
             return
         material = json.loads(path.read_text(encoding="utf-8"))

@@ -137,7 +137,6 @@ def test_serve_waits_without_limit(monkeypatch):
 
     monkeypatch.setattr(serve, "generate", fake_generate)
     monkeypatch.setattr(serve, "check_port", lambda host, port: None)
-    monkeypatch.setattr(serve, "setup_logging", lambda: None)
     monkeypatch.setenv("READINGLIST_OFFLINE", "false")  # serve sets these: restored after the test
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     with pytest.raises(KeyboardInterrupt):
