@@ -352,8 +352,10 @@ def generate_held(options: Options) -> Result:
     if options.strict and result.warnings:
         raise strict_error(result.warnings)
     from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
+    from generator.search_input import SEARCH_INPUT, search_input
 
     plan = render_site(result.catalogue, options.directory_urls, os.environ.get("SITE_URL") or None, feed_stamp())
+    plan[SEARCH_INPUT] = search_input(result.catalogue, options.directory_urls)  # for search only, never published
     clock.lap("render pages")
     lasting: list[str] = []  # true of every run on these inputs: replayed by a no-op run
     lasting += [str(p) for p in result.problems if p.kind == "info"]  # merged entries whose text was not kept
