@@ -60,4 +60,4 @@ lighthouse: deps ## Lighthouse (mobile preset, 3 runs) on the embedded corpus's 
 	$(BIN)/python bench/lighthouse.py --runs 3
 
 clean:
-	rm -rf site artifacts docs/papers docs/tags docs/index.md docs/papers.json docs/papers.bib docs/papers.csv docs/feed.xml docs/reading docs/.readinglist-manifest.json
+	rm -rf site artifacts docs/papers docs/tags docs/index.md docs/papers.json docs/papers.bib docs/papers.csv docs/feed.xml docs/reading docs/.readinglist-manifest.json docs/.readinglist-search.json

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -354,8 +352,10 @@ def generate_held(options: Options) -> Result:
     if options.strict and result.warnings:
         raise strict_error(result.warnings)
     from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
+    from generator.search_input import SEARCH_INPUT, search_input
 
     plan = render_site(result.catalogue, options.directory_urls, os.environ.get("SITE_URL") or None, feed_stamp())
+    plan[SEARCH_INPUT] = search_input(result.catalogue, options.directory_urls)  # for search only, never published
     clock.lap("render pages")
     lasting: list[str] = []  # true of every run on these inputs: replayed by a no-op run
     lasting += [str(p) for p in result.problems if p.kind == "info"]  # merged entries whose text was not kept
@@ -407,12 +407,6 @@ def feed_stamp() -> dt.datetime | None:
     except (ValueError, OverflowError, OSError) as exc:
         raise GeneratorError(f"SOURCE_DATE_EPOCH must be a Unix time in seconds, not {value!r}") from exc
     return stamp
-
-
-def mkdocs(command: str, *args: str, offline: bool = False, config: Path = Path("mkdocs.yml")) -> int:
-    """Run MkDocs in a child process; the offline plugin is switched on through the environment."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", READINGLIST_OFFLINE="true" if offline else "false")
-    return subprocess.call([sys.executable, "-m", "mkdocs", command, "-f", str(config), *args], env=env)
 
 
 def require_shim(offline: bool) -> None:

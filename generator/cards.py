@@ -176,7 +176,7 @@ def pager(paths: Sequence[str], current: int, directory_urls: bool, label: str) 
     def to(i: int) -> str:
         return html_text(link(here, paths[i], directory_urls))
 
-    parts = [f'\n<nav class="rl-pager" aria-label="{html_text(label)}" data-search-exclude>']
+    parts = [f'\n<nav class="rl-pager" aria-label="{html_text(label)}">']
     if current > 0:
         parts.append(f'<a class="rl-pager__step" rel="prev" href="{to(current - 1)}">← Previous</a>')
     parts.append(f'<span class="rl-pager__where">Page {current + 1} of {len(paths)}</span>')

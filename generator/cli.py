@@ -8,12 +8,13 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from generator.build import Options, check_docs_folder, feed_stamp, generate_held, make_catalogue, mkdocs, require_shim
+from generator.build import Options, check_docs_folder, feed_stamp, generate_held, make_catalogue, require_shim
 from generator.errors import GeneratorError
 from generator.models import Catalogue
 from generator.serve import serve
 from generator.sources import read_yaml
 from generator.tag_report import build_report, format_report
+from generator.toolchain import check_versions, run_mkdocs
 from generator.writer import LOCK_WAIT, check_site_folder, claim_site_folder, docs_lock
 
 
@@ -266,6 +267,8 @@ def run(args: argparse.Namespace) -> int:
         notes=args.notes,
         year=default_year(args),
     )
+    if args.command in ("build", "serve"):
+        check_versions()  # before generate: a site built with an unchecked MkDocs or Material is not published
     if args.command == "build":
         require_shim(offline)
         check_site_folder(args.site, protected(options, args.config), options.docs)  # before generate touches docs/
@@ -298,7 +301,7 @@ def generate_and_build(args: argparse.Namespace, options: Options, offline: bool
             print(f"  {seconds:7.2f} s  {stage}")
     if args.command == "build":
         claim_site_folder(args.site)
-        code = mkdocs("build", "--strict", "--site-dir", str(args.site), offline=offline, config=args.config)
+        code = run_mkdocs("build", "--strict", "--site-dir", str(args.site), offline=offline, config=args.config)
         if code == 0:
             where = (args.site / "index.html").resolve()
             print(f"site: {args.site}/" + (f" (open file://{where})" if offline else ""))

@@ -1,8 +1,9 @@
 """One page per paper: title, the reader's note, clean abstract, tags, links, related papers, BibTeX, provenance.
 
-What is not worth searching (links, related papers, BibTeX, provenance) sits
-under headings marked `data-search-exclude`, which Material's search honours:
-the search index stays lean.
+Paper pages carry no search markup: search indexes each paper from its own input
+(generator/search_input.py) and leaves the whole page out of Material's index
+(generator/search_index.py), so links, related papers, BibTeX and provenance are
+never searched.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from generator.notes import note_html
 from generator.pages import TAGS_DIR, count_label, date_markdown, front_matter, listing_words
 from generator.textclean import clean_markdown
 
-NO_SEARCH = "{ data-search-exclude }"
 STATUS_LABELS = {"to-read": "To read", "reading": "Reading", "read": "Read"}
 ADMONITION = {"to-read": "note", "reading": "tip", "read": "success"}
 
@@ -53,9 +53,8 @@ def paper_facts(paper: Paper) -> str:
     if paper.arxiv_id:
         facts.append(f"<small>arXiv:{markdown_text(paper.arxiv_id)}</small>")
     # A raw HTML block, not a paragraph: the abstract stays the page's first paragraph. The escaped
-    # text's character references mean the same in HTML. Out of the search index, which is built
-    # from papers.json (generator/search_index.py) and must find what Material's would.
-    return f'<div class="rl-facts" data-search-exclude>{" · ".join(facts)}</div>\n' if facts else ""
+    # text's character references mean the same in HTML.
+    return f'<div class="rl-facts">{" · ".join(facts)}</div>\n' if facts else ""
 
 
 def stars(rating: int) -> str:
@@ -108,33 +107,29 @@ def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = N
     if facts:
         parts.append(facts)
     # Chips first, above the abstract: on a phone they came after a screen or two of text.
-    # Chips and reasons stay out of the search index: the page's `tags` metadata
-    # already makes tag names searchable, once.
     if tags:
         chips = " ".join(f"[{markdown_text(t.name)}](../{TAGS_DIR}/{t.slug}.md){{ .md-tag }}" for t in tags)
-        parts.append(f'<div class="rl-tags" markdown data-search-exclude>\n**Tags:** {chips}\n</div>\n')
+        parts.append(f'<div class="rl-tags" markdown>\n**Tags:** {chips}\n</div>\n')
     note = cat.notes.get(paper.key)
     if note is not None:
         parts.append(note_admonition(note))
     parts.append(f"{clean_markdown(paper.abstract)}\n")
     if tags:  # the reasons after the abstract: seven lines of them above it hid it on a phone
         why = "; ".join(_reason(t, m) for t, m in zip(tags, cat.matches[paper.key], strict=True))
-        parts.append(
-            f'<div class="rl-why" markdown data-search-exclude>\n<small>Why these tags: {why}.</small>\n</div>\n'
-        )
+        parts.append(f'<div class="rl-why" markdown>\n<small>Why these tags: {why}.</small>\n</div>\n')
     else:
         parts.append("*No tag matched this paper.*\n")
-    parts.append(f"## Links {NO_SEARCH}\n\n{link_lines(paper)}")
+    parts.append(f"## Links\n\n{link_lines(paper)}")
     related = cat.related.get(paper.key, ())
     if related:
         titles = titles if titles is not None else {p.key: p.title for p in cat.papers}
         items = "\n".join(f"- [{markdown_text(titles[k])}]({cat.slugs[k]}.md)" for k in related)
-        parts.append(f"## Related papers {NO_SEARCH}\n\n{items}\n")
+        parts.append(f"## Related papers\n\n{items}\n")
     bib = bib_entry(cat, paper, abstract=False)  # the abstract is just above; papers.bib has it
     fence = "`" * max(3, _longest_backtick_run(bib) + 1)
-    parts.append(f"## Cite {NO_SEARCH}\n\n{fence}bibtex\n{bib}{fence}\n")
+    parts.append(f"## Cite\n\n{fence}bibtex\n{bib}{fence}\n")
     listed = "\n".join(f"- {provenance_line(p)}" for p in paper.provenance)
-    parts.append(f"## Listed in {NO_SEARCH}\n\n{listed}\n")
+    parts.append(f"## Listed in\n\n{listed}\n")
     return "\n".join(parts)
 
 

@@ -81,7 +81,7 @@ def sort_control(tag: Tag, order: str, pages: int, here: str, directory_urls: bo
         target = tag_page_paths(tag.slug, name, pages)[0]
         current = ' aria-current="page"' if name == order else ""
         items.append(f'<a href="{html_text(link(here, target, directory_urls))}"{current}>{label}</a>')
-    return f'\n<nav class="rl-sort" aria-label="Sort the papers" data-search-exclude>Sort: {" ".join(items)}</nav>\n'
+    return f'\n<nav class="rl-sort" aria-label="Sort the papers">Sort: {" ".join(items)}</nav>\n'
 
 
 def render_tag(
@@ -141,7 +141,7 @@ def _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directo
         lines = [
             front_matter(meta),
             f"# {markdown_text(f'{tag.name}: papers{which}{page}')}\n",
-            f'<p class="rl-facts" data-search-exclude>{count_label(len(papers), "paper")} · '
+            f'<p class="rl-facts">{count_label(len(papers), "paper")} · '
             f'<a href="{html_text(back)}">about this tag</a></p>\n',
         ]
     lines.append("## Papers\n")
@@ -187,8 +187,8 @@ def render_tag_index(cat: Catalogue, grouped: dict[str, list[Paper]]) -> str:
         '<p id="rl-tag-filter-count" class="rl-filter-count" aria-live="polite"></p>\n'
         # Results are paper cards, made by the one card renderer (generator/cards.py) into
         # tags/cards.js, which the script loads when a tag is first chosen: the page stays light.
-        f'<ul id="rl-tag-filter-results" class="rl-cards rl-filter-results" data-cards="{CARDS_SCRIPT}" '
-        "data-search-exclude></ul>\n"
+        f'<ul id="rl-tag-filter-results" class="rl-cards rl-filter-results" data-cards="{CARDS_SCRIPT}">'
+        "</ul>\n"
     )
     groups: dict[str, list[Tag]] = {}
     for tag in cat.tags:

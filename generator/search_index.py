@@ -30,10 +30,14 @@ Material's lunr misses. Queries match terms by prefix, as Material's worker
 does while typing; tests/test_search_recall.py compares both on the whole
 embedded corpus.
 
-Papers are indexed from the generator's `docs/papers.json`, not from the
-pages MkDocs rendered, so an incremental (`--dirty`) build still indexes every
-paper; other pages come from Material's entries, and pages that a dirty
-rebuild skipped keep the entries of the previous build in this process.
+Papers are indexed from search's own input, which the generator writes
+(`docs/.readinglist-search.json`, generator/search_input.py; never published),
+not from the pages MkDocs rendered nor from the public papers.json: an
+incremental (`--dirty`) build still indexes every paper, and the exports can
+change without changing search. Other pages come from Material's entries, and
+pages that a dirty rebuild skipped keep the entries of the previous build in
+this process. Every use of MkDocs' and Material's internals goes through
+generator/toolchain.py.
 """
 
 from __future__ import annotations
@@ -49,9 +53,18 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.utils.meta import get_data
+from mkdocs.plugins import BasePlugin
 
+from generator.search_input import FORMAT as INPUT_FORMAT
+from generator.search_input import SEARCH_INPUT
+from generator.toolchain import (
+    add_theme_dir,
+    after_material_search,
+    exclude_from_search,
+    material_search_entries,
+    search_index_file,
+    version_problem,
+)
 from generator.writer import atomic_write
 
 FORMAT = "readinglist-search/1"
@@ -222,38 +235,22 @@ def read_entries(data: dict[str, Any]) -> list[Entry]:
     return entries
 
 
-def note_words(note: dict[str, Any] | None) -> str:
-    """The words of the reading-list box a paper page shows above the abstract (render_paper.py)."""
-    if not note:
-        return ""
-    words = ["My reading list", str(note.get("status") or "").replace("-", " ")]
-    for key, prefix in (("priority", "priority"), ("rating", "rated"), ("added", "added")):
-        if note.get(key) is not None:
-            words.append(f"{prefix} {note[key]}")
-    if note.get("tags"):
-        words.append("your tags: " + " ".join(note["tags"]))
-    words.append(note.get("note") or "")
-    return " ".join(words)
-
-
 def paper_entries(
     papers: list[dict[str, Any]],
     locations: dict[str, str],
-    tag_names: dict[str, str],
     separator: re.Pattern[str],
     stop_words: frozenset[str],
 ) -> list[Entry]:
-    """papers.json records -> entries: title, clean abstract, the reader's note, tags (by name)."""
+    """Search input records (generator/search_input.py) -> entries: title, clean abstract, the reader's note, tags."""
     entries = []
     for paper in papers:
-        text = " ".join([note_words(paper.get("note")), paper.get("abstract_clean") or paper.get("abstract") or ""])
-        names = [tag_names.get(slug, slug) for slug in paper.get("tags", [])]
+        text = " ".join([paper.get("note", ""), paper["abstract"] or paper.get("raw", "")])
         entries.append(
             Entry(
-                location=locations.get(paper["slug"], paper.get("url", "")),
+                location=locations.get(paper["page"], paper["url"]),
                 title=html.escape(paper["title"], quote=False),
-                text=html.escape(snippet(paper.get("abstract_clean") or ""), quote=False),
-                tags=names,
+                text=html.escape(snippet(paper["abstract"]), quote=False),
+                tags=list(paper["tags"]),
                 title_terms=terms_of(paper["title"], separator, stop_words),
                 text_terms=terms_of(text, separator, stop_words),
             )
@@ -286,29 +283,18 @@ def page_url(url: str) -> str:
     return "" if url in (".", "./") else url
 
 
-def tag_titles(docs_dir: Path) -> dict[str, str]:
-    """Tag slug -> name, from the front matter of the generated docs/tags/<slug>.md (escaped there)."""
-    names = {}
-    for path in sorted((docs_dir / "tags").glob("*.md")):
-        if path.stem == "index":
-            continue
-        _, meta = get_data(path.read_text(encoding="utf-8"))
-        if isinstance(meta.get("title"), str):
-            names[path.stem] = html.unescape(meta["title"])
-    return names
-
-
-def material_entries(config) -> list[dict] | None:
-    """The entries Material's search plugin has made so far in this build (None: not found)."""
-    search = config.plugins.get("material/search") if hasattr(config, "plugins") else None
-    entries = getattr(getattr(search, "search_index", None), "entries", None)
-    return entries if isinstance(entries, list) else None
-
-
-def read_papers(docs_dir: Path) -> list[dict[str, Any]]:
-    """docs/papers.json's records; none when there is no papers.json (a site without the generator)."""
-    path = docs_dir / "papers.json"
-    return json.loads(path.read_text(encoding="utf-8"))["papers"] if path.is_file() else []
+def read_search_input(docs_dir: Path) -> list[dict[str, Any]]:
+    """The papers of search's own input; none when there is none (a site without the generator)."""
+    path = docs_dir / SEARCH_INPUT
+    if not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != INPUT_FORMAT:
+            raise ValueError(f"format {data.get('format')!r}, not {INPUT_FORMAT!r}")
+        return data["papers"]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise PluginError(f"readinglist-search: {path}: {exc}; run `readinglist generate` again") from exc
 
 
 class LeanSearchIndex(BasePlugin):
@@ -319,26 +305,29 @@ class LeanSearchIndex(BasePlugin):
         self.dirty = False
         self.files = None
         self.built: set[str] = set()  # page URLs rendered in this build
-        self.papers: list[dict[str, Any]] = []  # docs/papers.json's records, read once per build
-        self.paper_pages: set[str] = set()  # src_uri of the pages papers.json describes
+        self.papers: list[dict[str, Any]] = []  # search input's papers, read once per build
+        self.paper_pages: set[str] = set()  # src_uri of the pages the search input describes
         self.fresh: dict[str, list[dict]] = {}  # page URL -> the entries Material made for it in this build
         self.seen = 0  # how many entries Material had made when the last page was done
         self.previous: dict[str, list[Entry]] = {}  # page URL -> its entries in the last index (not papers)
 
     def on_startup(self, *, command, dirty) -> None:
+        problem = version_problem()  # a bare `mkdocs build` meets the check here
+        if problem is not None:
+            raise PluginError(problem)
         self.dirty = dirty
 
     def on_config(self, config):
         # The worker and the one-line template override travel with the plugin, so any
         # project folder using the plugin (tests, benchmarks) gets them, without custom_dir.
-        config.theme.dirs.insert(0, str(THEME))
+        add_theme_dir(config, THEME)
         return config
 
     def on_pre_build(self, *, config) -> None:
         self.built = set()
         self.fresh = {}
         self.seen = 0
-        path = Path(config.site_dir) / "search" / "search_index.json"
+        path = search_index_file(config)
         if self.dirty and not self.previous and path.is_file():
             # `mkdocs build --dirty` in a new process: the pages it skips keep their entries
             # from the index on disk (serve --dirty keeps them in self.previous instead).
@@ -349,36 +338,35 @@ class LeanSearchIndex(BasePlugin):
 
     def on_files(self, files, *, config):
         self.files = files
-        self.papers = read_papers(Path(config.docs_dir))
-        self.paper_pages = {f"papers/{paper['slug']}.md" for paper in self.papers}
+        self.papers = read_search_input(Path(config.docs_dir))
+        self.paper_pages = {paper["page"] for paper in self.papers}
         return files
 
     def on_page_markdown(self, markdown, *, page, config, files):
-        # Papers are indexed from papers.json (see index()): Material's search plugin
+        # Papers are indexed from search's own input (see index()): Material's search plugin
         # need not parse their pages' HTML for entries that would be thrown away
         # (`search.exclude`, its own front matter switch, set here and not in the
         # page files, so other tools reading those pages index them as usual).
         if page.file.src_uri in self.paper_pages:
-            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+            exclude_from_search(page)
         return markdown
 
-    @event_priority(-50)  # after Material's search plugin (0) has seen the page
+    @after_material_search  # Material's search plugin has seen the page
     def on_page_context(self, context, *, page, config, nav):
         self.built.add(page.url)
         # The entries Material made for this page just now. Its index on disk cannot
         # tell them apart after a dirty rebuild under serve: Material merges its last
         # index back in and drops the old entries of only the first page rebuilt.
-        made = material_entries(config)
+        made = material_search_entries(config)
         if made is not None:
             self.fresh[page_url(page.url)] = made[self.seen :]
             self.seen = len(made)
         return context
 
-    # After Material's search plugin (priority 0) writes the index, before the
-    # offline plugin (-100) inlines it into search_index.js.
-    @event_priority(-50)
+    # After Material's search plugin writes the index, before its offline plugin inlines it into search_index.js.
+    @after_material_search
     def on_post_build(self, *, config) -> None:
-        path = Path(config.site_dir) / "search" / "search_index.json"
+        path = search_index_file(config)
         if not path.is_file():
             return
         material = json.loads(path.read_text(encoding="utf-8"))
@@ -396,12 +384,12 @@ class LeanSearchIndex(BasePlugin):
         files = self.files
         # Page URLs as Material's locations have them (the home page is "", not "./").
         src_of = {page_url(f.url): f.src_uri for f in files.documentation_pages()} if files else {}
-        papers = self.papers if self.files is not None else read_papers(docs_dir)
+        papers = self.papers if self.files is not None else read_search_input(docs_dir)
         locations = {}
         for paper in papers:
-            file = files.get_file_from_path(f"papers/{paper['slug']}.md") if files else None
+            file = files.get_file_from_path(paper["page"]) if files else None
             if file is not None:
-                locations[paper["slug"]] = page_url(file.url)
+                locations[paper["page"]] = page_url(file.url)
         paper_urls = set(locations.values())
 
         # Material's entries of the pages built now; a dirty rebuild keeps the last index's for the others.
@@ -418,7 +406,7 @@ class LeanSearchIndex(BasePlugin):
                 by_page[page] = entries
         self.previous = by_page
 
-        entries = paper_entries(papers, locations, tag_titles(docs_dir), separator, stop_words)
+        entries = paper_entries(papers, locations, separator, stop_words)
         for page in sorted(by_page):
             entries.extend(by_page[page])
         config_out = {k: v for k, v in search.items() if k != "readinglist"}

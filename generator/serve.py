@@ -24,29 +24,23 @@ in the process that builds. The polling observer stays as the fallback.
 
 from __future__ import annotations
 
-import logging
 import math
 import os
-import shutil
 import signal
 import socket
 import sys
-import tempfile
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from generator.build import Options, generate
 from generator.errors import GeneratorError
 from generator.sources import fingerprint
+from generator.toolchain import LOG as log
+from generator.toolchain import Preview
 from generator.writer import MANIFEST, STATE, TMP_SUFFIX, read_manifest
-
-log = logging.getLogger("mkdocs.readinglist")
-# Printed by MkDocs before every dirty build; serve means to build dirty, so it says nothing new.
-DIRTY_WARNING = "A 'dirty' build is being performed"
 
 
 class Watch:
@@ -167,25 +161,6 @@ def start_observer(watches: list[Watch], docs: Watch, generated: GeneratedFiles,
     return observer
 
 
-class QuietDirtyWarning(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith(DIRTY_WARNING)
-
-
-def setup_logging() -> None:
-    """MkDocs' messages as `mkdocs serve` shows them (INFO and up, `LEVEL - message`)."""
-    logger = logging.getLogger("mkdocs")
-    if any(getattr(h, "name", "") == "readinglist-serve" for h in logger.handlers):
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.name = "readinglist-serve"
-    handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
-    handler.addFilter(QuietDirtyWarning())
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-
-
 def report_generate(result, seconds: float) -> None:
     for problem in result.problems:
         if problem.kind != "info":
@@ -198,13 +173,6 @@ def report_generate(result, seconds: float) -> None:
 
 def serve(options: Options, port: int, config_file: Path) -> int:
     """Generate, build into a temporary folder and serve it on 127.0.0.1:port until interrupted."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.livereload import LiveReloadServer, _serve_url
-
-    setup_logging()
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    os.environ["READINGLIST_OFFLINE"] = "false"
     started_with = code_stamp()
     host = "127.0.0.1"
     check_port(host, port)  # before minutes of building, not after
@@ -230,28 +198,14 @@ def serve(options: Options, port: int, config_file: Path) -> int:
     started = time.perf_counter()
     # an error here ends the command
     report_generate(generate(options, wait=math.inf, on_wait=waiting), time.perf_counter() - started)
+    preview = Preview(config_file, host, port)
 
-    site_dir = tempfile.mkdtemp(prefix="readinglist-serve-")
-
-    def get_config():
-        config = load_config(config_file=str(config_file), site_dir=site_dir, strict=False)
-        config.site_url = serve_url
-        return config
-
-    config = load_config(config_file=str(config_file), site_dir=site_dir, strict=False)
-    config.plugins.on_startup(command="serve", dirty=True)
-    serve_url = _serve_url(host, port, urlsplit(config.site_url or "/").path)
-    config.site_url = serve_url
-
-    def mkdocs_build(config=None) -> None:
+    def mkdocs_build(first: bool = False) -> None:
         started = time.perf_counter()
-        build(config or get_config(), serve_url=serve_url, dirty=True)
+        preview.build(first)
         print(f"serve: mkdocs build {time.perf_counter() - started:.2f} s", file=sys.stderr, flush=True)
 
-    def builder(config=None) -> None:
-        if config is not None:  # the first build: generate has just run
-            mkdocs_build(config)
-            return
+    def builder() -> None:
         only_inputs = inputs_only.is_set() and not others.is_set()
         inputs_only.clear()
         others.clear()
@@ -263,13 +217,7 @@ def serve(options: Options, port: int, config_file: Path) -> int:
             return
         mkdocs_build()
 
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir)
-
-    def error_page(code: int) -> bytes | None:
-        page = Path(site_dir) / f"{code}.html"
-        return page.read_bytes() if code in (404, 500) and page.is_file() else None
-
-    server.error_handler = error_page
+    preview.start(builder)
 
     # Only generator inputs changed since the last rebuild, and generate rewrote nothing (a save
     # without changes): then there is nothing for MkDocs to do (about 3 s at 10,000 papers).
@@ -278,35 +226,20 @@ def serve(options: Options, port: int, config_file: Path) -> int:
 
     def changed(is_input: bool) -> None:
         (inputs_only if is_input else others).set()
-        # What LiveReloadServer.watch's own callback does (mkdocs 1.6.1, pinned); the loop debounces.
-        with server._rebuild_cond:
-            server._want_rebuild = True
-            server._rebuild_cond.notify_all()
+        preview.rebuild_soon()
 
-    docs = Watch(Path(config.docs_dir))
-    watches = input_watches(options) + [extra_watch(Path(p)) for p in config.watch]
+    docs = Watch(preview.docs_dir)
+    watches = input_watches(options) + [extra_watch(p) for p in preview.watched]
     previous = signal.signal(signal.SIGTERM, _interrupt)
     # Started before the first build, so that edits made while it runs are not lost.
     observer = start_observer(watches, docs, GeneratedFiles(options.docs), changed)
     try:
-        builder(config)
-        # mkdocs.yml the way `mkdocs serve` watches it (polling one file); a server that watches
-        # nothing also leaves the live-reload script out of its pages.
-        server.watch(str(config_file))
-        server = config.plugins.on_serve(server, config=config, builder=builder)
-        shown = ", ".join(sorted({str(w.folder) for w in [docs, *watches]}))
-        log.info(f"Watching for changes: {shown}")
-        try:
-            server.serve()
-        except KeyboardInterrupt:
-            log.info("Shutting down...")
-        finally:
-            server.shutdown()
+        mkdocs_build(first=True)  # generate has just run
+        preview.serve(builder, ", ".join(sorted({str(w.folder) for w in [docs, *watches]})))
     finally:
         observer.stop()
         signal.signal(signal.SIGTERM, previous)
-        config.plugins.on_shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
+        preview.close()
     return 0
 
 

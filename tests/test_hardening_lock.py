@@ -72,7 +72,7 @@ def test_second_run_waits_for_a_short_first_run(tmp_path, capsys):
         other.wait()
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "waiting up to" in err and "docs: 42 files written" in out
+    assert "waiting up to" in err and "docs: 43 files written" in out
 
 
 def test_a_killed_holder_does_not_block_the_next_run(tmp_path, capsys):
@@ -137,7 +137,6 @@ def test_serve_waits_without_limit(monkeypatch):
 
     monkeypatch.setattr(serve, "generate", fake_generate)
     monkeypatch.setattr(serve, "check_port", lambda host, port: None)
-    monkeypatch.setattr(serve, "setup_logging", lambda: None)
     monkeypatch.setenv("READINGLIST_OFFLINE", "false")  # serve sets these: restored after the test
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     with pytest.raises(KeyboardInterrupt):

@@ -158,14 +158,16 @@ def test_dirty_rebuild_keeps_every_page_searchable(tmp_path):
     assert len(after["config"]["readinglist"]["terms"]) > len(before["config"]["readinglist"]["terms"])
 
 
-def test_materials_search_skips_the_pages_of_papers_json_only(tmp_path):
-    """Papers are indexed from papers.json, so Material's plugin is told to skip their pages
+def test_materials_search_skips_the_pages_of_the_search_input_only(tmp_path):
+    """Papers are indexed from search's own input, so Material's plugin is told to skip their pages
     (it would parse 10,000 pages' HTML for nothing); any other page is left to it."""
     from types import SimpleNamespace
 
     from generator.search_index import LeanSearchIndex
+    from generator.search_input import FORMAT, SEARCH_INPUT
 
-    (tmp_path / "papers.json").write_text(json.dumps({"papers": [{"slug": "a-paper"}]}), encoding="utf-8")
+    data = {"format": FORMAT, "papers": [{"page": "papers/a-paper.md"}]}
+    (tmp_path / SEARCH_INPUT).write_text(json.dumps(data), encoding="utf-8")
     plugin = LeanSearchIndex()
     plugin.on_files([], config=SimpleNamespace(docs_dir=str(tmp_path)))
 
@@ -175,5 +177,5 @@ def test_materials_search_skips_the_pages_of_papers_json_only(tmp_path):
         return page.meta
 
     assert meta_after("papers/a-paper.md", {"title": "A"}) == {"title": "A", "search": {"exclude": True}}
-    assert meta_after("papers/my-own-page.md", {}) == {}  # hand-written, not in papers.json
+    assert meta_after("papers/my-own-page.md", {}) == {}  # hand-written, not in the search input
     assert meta_after("about.md", {"search": {"boost": 2}}) == {"search": {"boost": 2}}

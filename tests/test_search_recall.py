@@ -38,6 +38,20 @@ def run_queries(site, queries: list[str]) -> list[dict]:
     return json.loads(proc.stdout)
 
 
+# Paper pages carry no search markup (our plugin indexes papers from search's own input and
+# skips their pages). For Material's own index to hold what a paper is searched by (title,
+# note, abstract, tags), the reference build marks the rest as the pages once did.
+PAPER_PAGE_HOOK = """
+import re
+
+def on_page_content(html, page, config, files):
+    if not page.file.src_uri.startswith("papers/"):
+        return html
+    html = re.sub(r'<h2 id="(links|related-papers|cite|listed-in)">', r'<h2 data-search-exclude id="\\1">', html)
+    return re.sub(r'<div class="rl-(facts|tags|why)">', r'<div class="rl-\\1" data-search-exclude>', html)
+"""
+
+
 @pytest.fixture(scope="session")
 def material_site(real_site):
     """The same generated pages built with Material's own search index and worker."""
@@ -45,7 +59,10 @@ def material_site(real_site):
     work = site.parent
     config = (work / "mkdocs.yml").read_text(encoding="utf-8")
     assert "  - readinglist-search\n" in config
-    (work / "mkdocs-material.yml").write_text(config.replace("  - readinglist-search\n", ""), encoding="utf-8")
+    (work / "mkdocs-material.yml").write_text(
+        config.replace("  - readinglist-search\n", "") + "hooks:\n  - recall_hooks.py\n", encoding="utf-8"
+    )
+    (work / "recall_hooks.py").write_text(PAPER_PAGE_HOOK, encoding="utf-8")
     target = work / "site-material"
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "mkdocs-material.yml"), "-d", str(target)],

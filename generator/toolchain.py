@@ -1,0 +1,253 @@
+"""The one door to MkDocs' and Material's internals: the site toolchain's upgrade checklist.
+
+Everything readinglist uses of MkDocs 1.x and Material for MkDocs that they do not
+promise (private names, undocumented objects, plugin order, file layouts) is in this
+module or in the theme files listed below, and nowhere else. Material ends support in
+May 2027 and MkDocs 1.x is unmaintained: a move (to another version, or to Zensical)
+starts by going down this list.
+
+The supported versions are SUPPORTED, pinned in pyproject.toml as well
+(tests/test_toolchain.py keeps the two the same). `check_versions` compares them with the
+installed packages when `readinglist build` or `serve` starts, and when MkDocs starts the
+`readinglist-search` plugin (a bare `mkdocs build`): any other version stops with one
+`error:` line, before a site is built that nobody has checked.
+
+Python, here:
+- `run_mkdocs`: the `python -m mkdocs <command> -f <config>` command line;
+  NO_MKDOCS_2_WARNING silences Material 9.7+'s end-of-life banner.
+- `Preview` (`readinglist serve`): what mkdocs/commands/serve.py does, with our builder
+  and our file watching: `mkdocs.livereload.LiveReloadServer` (builder callback,
+  `error_handler`, `watch`, `serve`, `shutdown`), its private `_rebuild_cond` and
+  `_want_rebuild` (a rebuild asked for by our own watcher, as its `watch` callback does),
+  the private `mkdocs.livereload._serve_url` (the served `site_url`),
+  `mkdocs.commands.build.build(config, serve_url=, dirty=)`, `load_config(site_dir=,
+  strict=)` and the plugin events `on_startup`, `on_serve`, `on_shutdown`.
+- `show_mkdocs_log`: the "mkdocs" logger, `mkdocs serve`'s message format, and the text
+  of MkDocs' dirty-build warning (DIRTY_WARNING), filtered out.
+- `material_search_entries`: Material's search plugin object as
+  `config.plugins["material/search"]`, and its `search_index.entries` list, to which it
+  appends a page's entries in `on_page_context` at priority 0.
+- `after_material_search`: plugin order. Material's search plugin writes
+  `search/search_index.json` in `on_post_build` at priority 0 and its offline plugin
+  inlines that file into `search_index.js` at priority -100; ours runs at -50, between.
+- `search_index_file`: where Material writes its index, and its shape
+  (`{"config": {"lang", "separator", "pipeline", ...}, "docs": [{"location", "title",
+  "text", "tags"}]}`, read and kept by generator/search_index.py).
+- `add_theme_dir`: `config.theme.dirs`, the template search path of MkDocs' Theme, where
+  generator/theme/ goes first.
+- `exclude_from_search`: Material's `search.exclude` page metadata (documented), set in
+  `on_page_markdown` before Material's search plugin reads it.
+
+Theme files that must touch Material's internals:
+- generator/theme/main.html: extends Material's `base.html` and string-replaces inside its
+  blocks: `header` (the search dialog's `data-md-component="search" role="dialog"`),
+  `config` (the hashed name of Material's worker, `assets/javascripts/workers/
+  search.a7633da7.min.js`, which changes with every Material release, and the English
+  strings "No matching documents", "1 matching document", "# matching documents"), and
+  appends to `scripts`. A replacement that no longer matches changes nothing, silently:
+  tests/test_search_index.py checks the worker's name in the built pages.
+- generator/theme/assets/javascripts/workers/readinglist-search.js: speaks the message
+  protocol of Material's search worker (SETUP 0 with `{config, docs}` -> READY 1,
+  QUERY 2 -> RESULT 3 with `{items: [...]}` in the shape Material's search UI renders),
+  and Material's query syntax (`+word`, `-word`, `title:`, `*`).
+- generator/theme/assets/javascripts/readinglist-snippets.js: Material's search result
+  markup (`.md-search-result__list`, `.md-search-result__item`,
+  `a.md-search-result__link`, `input.md-search__input`).
+- generator/theme/404.html: extends main.html and opens Material's search box from its own
+  form (the `#__search` toggle, `input.md-search__input`).
+- mkdocs.yml: Material's `extra.polyfills` (the iframe-worker shim of its offline plugin),
+  `theme.font: false`, the `search` and `offline` plugins.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.errors import GeneratorError
+
+# Also pinned in pyproject.toml; tests/test_toolchain.py keeps the two the same.
+SUPPORTED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1"}
+# Printed by MkDocs before every dirty build; serve means to build dirty, so it says nothing new.
+DIRTY_WARNING = "A 'dirty' build is being performed"
+# Ours, in MkDocs' logger tree: serve's messages look like MkDocs' own.
+LOG = logging.getLogger("mkdocs.readinglist")
+
+
+def installed_version(name: str) -> str | None:
+    """The installed version of a distribution, None when it is not installed."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def version_problem() -> str | None:
+    """What is wrong with the installed toolchain, None when it is the supported one."""
+    found = {name: installed_version(name) for name in SUPPORTED}
+    if found == SUPPORTED:
+        return None
+    have = " and ".join(f"{name} {version or '(not installed)'}" for name, version in found.items())
+    want = " and ".join(f"{name} {version}" for name, version in SUPPORTED.items())
+    return (
+        f"the site toolchain is {have}, but readinglist supports {want} only (pinned in pyproject.toml): "
+        "run `make deps`. To upgrade, go through the checklist in generator/toolchain.py first"
+    )
+
+
+def check_versions() -> None:
+    problem = version_problem()
+    if problem is not None:
+        raise GeneratorError(problem)
+
+
+def mkdocs_env(offline: bool) -> dict[str, str]:
+    """The environment MkDocs runs in: no end-of-life banner; mkdocs.yml switches the offline plugin on it."""
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", READINGLIST_OFFLINE="true" if offline else "false")
+
+
+def run_mkdocs(command: str, *args: str, offline: bool = False, config: Path = Path("mkdocs.yml")) -> int:
+    """Run MkDocs in a child process; its exit code."""
+    return subprocess.call([sys.executable, "-m", "mkdocs", command, "-f", str(config), *args], env=mkdocs_env(offline))
+
+
+# --- readinglist serve -------------------------------------------------------------------------
+
+
+class _QuietDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(DIRTY_WARNING)
+
+
+def show_mkdocs_log() -> None:
+    """MkDocs' messages as `mkdocs serve` shows them (INFO and up, `LEVEL - message`)."""
+    logger = logging.getLogger("mkdocs")
+    if any(getattr(h, "name", "") == "readinglist-serve" for h in logger.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.name = "readinglist-serve"
+    handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+    handler.addFilter(_QuietDirtyWarning())
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+class Preview:
+    """`mkdocs serve --dirty` into a temporary folder, driven by readinglist serve.
+
+    The caller gives the builder (generate, then `build`) and watches files itself,
+    calling `rebuild_soon`; MkDocs' server debounces, runs the builder and reloads browsers.
+    """
+
+    def __init__(self, config_file: Path, host: str, port: int) -> None:
+        from mkdocs.config import load_config
+        from mkdocs.livereload import _serve_url
+
+        show_mkdocs_log()
+        os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+        os.environ["READINGLIST_OFFLINE"] = "false"
+        self.config_file = config_file
+        self.host, self.port = host, port
+        self.site_dir = tempfile.mkdtemp(prefix="readinglist-serve-")
+        self._load_config = load_config
+        self.config = load_config(config_file=str(config_file), site_dir=self.site_dir, strict=False)
+        self.config.plugins.on_startup(command="serve", dirty=True)
+        self.serve_url = _serve_url(host, port, urlsplit(self.config.site_url or "/").path)
+        self.config.site_url = self.serve_url
+        self.server: Any = None
+
+    @property
+    def docs_dir(self) -> Path:
+        return Path(self.config.docs_dir)
+
+    @property
+    def watched(self) -> list[Path]:
+        """mkdocs.yml's `watch:` list."""
+        return [Path(p) for p in self.config.watch]
+
+    def build(self, first: bool = False) -> None:
+        """A dirty MkDocs build into the served folder; mkdocs.yml is read again unless `first`."""
+        from mkdocs.commands.build import build
+
+        config = self.config
+        if not first:
+            config = self._load_config(config_file=str(self.config_file), site_dir=self.site_dir, strict=False)
+            config.site_url = self.serve_url
+        build(config, serve_url=self.serve_url, dirty=True)
+
+    def start(self, builder: Callable[[], None]) -> None:
+        """The server, not yet serving: `rebuild_soon` works from here on."""
+        from mkdocs.livereload import LiveReloadServer
+
+        self.server = LiveReloadServer(builder=builder, host=self.host, port=self.port, root=self.site_dir)
+        self.server.error_handler = self._error_page
+
+    def _error_page(self, code: int) -> bytes | None:
+        page = Path(self.site_dir) / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+    def rebuild_soon(self) -> None:
+        """What LiveReloadServer.watch's own callback does (mkdocs 1.6.1); the server's loop debounces."""
+        with self.server._rebuild_cond:
+            self.server._want_rebuild = True
+            self.server._rebuild_cond.notify_all()
+
+    def serve(self, builder: Callable[[], None], watching: str) -> None:
+        """Serve until interrupted."""
+        # mkdocs.yml the way `mkdocs serve` watches it (polling one file); a server that watches
+        # nothing also leaves the live-reload script out of its pages.
+        self.server.watch(str(self.config_file))
+        self.server = self.config.plugins.on_serve(self.server, config=self.config, builder=builder)
+        LOG.info(f"Watching for changes: {watching}")
+        try:
+            self.server.serve()
+        except KeyboardInterrupt:
+            LOG.info("Shutting down...")
+        finally:
+            self.server.shutdown()
+
+    def close(self) -> None:
+        self.config.plugins.on_shutdown()
+        shutil.rmtree(self.site_dir, ignore_errors=True)
+
+
+# --- the readinglist-search plugin (generator/search_index.py) ------------------------------------
+
+
+def after_material_search(method):
+    """Run a plugin event after Material's search plugin (0), before its offline plugin (-100)."""
+    from mkdocs.plugins import event_priority
+
+    return event_priority(-50)(method)
+
+
+def material_search_entries(config) -> list[dict] | None:
+    """The entries Material's search plugin has made so far in this build (None: not found)."""
+    search = config.plugins.get("material/search") if hasattr(config, "plugins") else None
+    entries = getattr(getattr(search, "search_index", None), "entries", None)
+    return entries if isinstance(entries, list) else None
+
+
+def search_index_file(config) -> Path:
+    """Where Material's search plugin writes its index."""
+    return Path(config.site_dir) / "search" / "search_index.json"
+
+
+def add_theme_dir(config, folder: Path) -> None:
+    """Templates and assets in `folder` come before the theme's own."""
+    config.theme.dirs.insert(0, str(folder))
+
+
+def exclude_from_search(page) -> None:
+    """Material's search plugin skips this page (its `search.exclude` metadata)."""
+    page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
