@@ -65,7 +65,7 @@ def sizes(site: Path) -> tuple[Counter[str], Counter[str]]:
 def report(site: Path, papers: int) -> str:
     total, files = sizes(site)
     whole = sum(total.values())
-    lines = [f"site: {site}", f"| category | files | bytes | per paper | share |", "|---|---|---|---|---|"]
+    lines = [f"site: {site}", "| category | files | bytes | per paper | share |", "|---|---|---|---|---|"]
     for name, _ in CATEGORIES:
         if total[name]:
             lines.append(
