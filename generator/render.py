@@ -20,7 +20,15 @@ from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter, sho
 from generator.parse import listing_title
 from generator.render_paper import render_paper
 from generator.render_reading import render_reading
-from generator.render_tags import CARDS_SCRIPT, co_occurrence, filter_cards, papers_by_tag, render_tag, render_tag_index
+from generator.render_tags import (
+    CARDS_SCRIPT,
+    co_occurrence,
+    filter_cards,
+    papers_by_tag,
+    render_tag,
+    render_tag_index,
+    whole_list,
+)
 
 HOME_CARDS = 12  # newest papers on the home page
 HOME_QUEUE = 5  # top of the reading queue on the home page
@@ -246,14 +254,16 @@ def render_site(
     for paper in exports.feed_order(cat):
         for match in cat.matches[paper.key]:
             newest[match.tag].append(paper)
-    for tag in cat.tags:
-        plan.update(render_tag(cat, tag, grouped[tag.slug], together, views, directory_urls))
-        for name, text in exports.export_files(grouped[tag.slug], rows).items():
-            plan[f"{TAGS_DIR}/{tag.slug}/{name}"] = text
+    whole = whole_list(cat)
+    for tag in cat.tags:  # a tag's JSON, BibTeX and CSV are made in the browser from the whole list's
+        plan.update(render_tag(cat, tag, grouped[tag.slug], together, views, directory_urls, whole))
         feed = exports.tag_feed(cat, tag, newest[tag.slug], directory_urls, site_url, stamp)
         plan[f"{TAGS_DIR}/{tag.slug}/{exports.FEED_NAME}"] = feed
     plan.update(pages)
     plan.update(render_reading(cat, views, directory_urls))
-    plan.update(exports.export_files(cat.papers, rows))
+    files = exports.export_files(cat.papers, rows)
+    plan.update(files)
+    if not directory_urls:  # the offline build: per-tag downloads load these from file://
+        plan.update(exports.download_scripts(files))
     plan[exports.FEED_NAME] = exports.atom_feed(cat, directory_urls, site_url, stamp)
     return plan

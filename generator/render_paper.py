@@ -101,7 +101,7 @@ def link_lines(paper: Paper) -> str:
 def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = None) -> str:
     """The page's Markdown; `titles` (paper key -> title) saves rebuilding it for every page."""
     tags = paper_tags(cat, paper)
-    meta = {"title": html_text(paper.title), "tags": [html_text(t.name) for t in tags]}
+    meta = {"title": html_text(paper.title), "tags": [html_text(t.name) for t in tags], "template": "paper.html"}
     parts = [front_matter(meta), f"# {markdown_text(paper.title)}\n"]
     facts = paper_facts(paper)
     if facts:

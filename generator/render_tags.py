@@ -13,7 +13,7 @@ from collections import Counter
 
 from generator.cards import CardView, card_html, card_list, card_views, link, pager, pages_of, root_of
 from generator.escape import html_text, markdown_text
-from generator.exports import FEED_NAME, export_links_markdown
+from generator.exports import FEED_NAME, download_box_html, slug_digest
 from generator.models import Catalogue, Paper, Tag
 from generator.pages import TAGS_DIR, count_label, front_matter
 
@@ -38,6 +38,14 @@ def co_occurrence(cat: Catalogue) -> dict[str, Counter[str]]:
         for tag in tags:
             together[tag].update(t for t in tags if t != tag)
     return together
+
+
+WholeList = tuple[dict[str, int], str]  # (paper key -> position in the whole-list exports, slug digest)
+
+
+def whole_list(cat: Catalogue) -> WholeList:
+    """Where each paper sits in papers.json, papers.bib and papers.csv (catalogue order), and their digest."""
+    return {p.key: i for i, p in enumerate(cat.papers)}, slug_digest([cat.slugs[p.key] for p in cat.papers])
 
 
 def related_tags(
@@ -91,23 +99,26 @@ def render_tag(
     together: dict[str, Counter[str]] | None = None,
     views: dict[str, CardView] | None = None,
     directory_urls: bool = True,
+    whole: WholeList | None = None,
 ) -> dict[str, str]:
     """A tag's pages: {docs path: text}. Its papers as cards, newest first and by title, 100 a page.
 
     The first page (`tags/<slug>.md`) has the description, count, feed, related tags and downloads.
+    `whole` (from `whole_list`, made once for all tags) places the tag's papers in the whole-list exports.
     """
     views = views if views is not None else card_views(cat)
+    whole = whole if whole is not None else whole_list(cat)
     plan = {}
     for order, _ in TAG_ORDERS:
         ordered = papers if order == "newest" else by_title(papers)  # `papers` come newest first
         chunks = pages_of(ordered)
         paths = tag_page_paths(tag.slug, order, len(chunks))
         for i, (path, chunk) in enumerate(zip(paths, chunks, strict=True)):
-            plan[path] = _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directory_urls)
+            plan[path] = _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directory_urls, whole)
     return plan
 
 
-def _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directory_urls) -> str:
+def _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directory_urls, whole) -> str:
     here = paths[i]
     first = here == f"{TAGS_DIR}/{tag.slug}.md"
     root = root_of(here, directory_urls)
@@ -152,7 +163,10 @@ def _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directo
     else:
         lines.append("*No paper has this tag yet.*\n")
     if first:
-        lines.append(export_links_markdown(tag.slug))  # tags/<slug>/papers.{json,bib,csv}
+        # The tag's JSON, BibTeX and CSV are cut from the whole-list files in the browser (exports.py).
+        index, digest = whole
+        positions = [index[p.key] for p in papers]
+        lines.append(download_box_html(tag.slug, positions, len(index), digest, root, not directory_urls))
     return "\n".join(lines)
 
 

@@ -53,6 +53,11 @@ Theme files that must touch Material's internals:
 - generator/theme/assets/javascripts/readinglist-snippets.js: Material's search result
   markup (`.md-search-result__list`, `.md-search-result__item`,
   `a.md-search-result__link`, `input.md-search__input`).
+- generator/theme/paper.html (paper pages): overrides base.html's `header`, `site_nav` and
+  `footer` blocks, and writes the primary sidebar's markup itself (`md-sidebar--primary`,
+  `data-md-component="sidebar"`, `data-md-type="navigation"`, `md-nav--primary`,
+  `md-nav__list`, `md-nav__item`, `md-nav__link`, `md-ellipsis`, the `__drawer` toggle),
+  which Material's CSS and JavaScript find by those names.
 - generator/theme/404.html: extends main.html and opens Material's search box from its own
   form (the `#__search` toggle, `input.md-search__input`).
 - mkdocs.yml: Material's `extra.polyfills` (the iframe-worker shim of its offline plugin),
