@@ -44,6 +44,10 @@ def run_queries(site, queries: list[str]) -> list[dict]:
 PAPER_PAGE_HOOK = """
 import re
 
+def on_page_markdown(markdown, page, config, files):
+    page.meta.pop("template", None)  # paper.html is in generator/theme/, which only our plugin adds
+    return markdown
+
 def on_page_content(html, page, config, files):
     if not page.file.src_uri.startswith("papers/"):
         return html
