@@ -93,7 +93,7 @@ def link_lines(paper: Paper) -> str:
     lines = []
     for found in abstract_links(paper.abstract):
         shown = found.url.split("://", 1)[-1].rstrip("/")
-        lines.append(f'<p><strong>{found.label}:</strong> {_a(found.url, markdown_text(shown))}</p>')
+        lines.append(f"<p><strong>{found.label}:</strong> {_a(found.url, markdown_text(shown))}</p>")
     if paper.arxiv_id:
         url = arxiv_url(paper.arxiv_id)
         lines.append(f"<p><strong>Paper:</strong> {_a(url, f'arXiv:{markdown_text(paper.arxiv_id)}')}</p>")
@@ -146,8 +146,7 @@ def render_paper(
     if related:
         titles = titles if titles is not None else {p.key: p.title for p in cat.papers}
         items = "\n".join(
-            f'<li><a href="{html_text(sibling(cat.slugs[k], directory_urls))}">'
-            f"{markdown_text(titles[k])}</a></li>"
+            f'<li><a href="{html_text(sibling(cat.slugs[k], directory_urls))}">{markdown_text(titles[k])}</a></li>'
             for k in related
         )
         parts.append(heading("related-papers") + f"<ul>\n{items}\n</ul>\n")
