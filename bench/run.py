@@ -11,9 +11,11 @@ measures, as medians of --runs runs, each run a fresh child process:
 - generate after changing one paper's abstract, and files rewritten;
 - the full `readinglist build` (cold generate + mkdocs build --strict), its peak RSS;
 - search_index.json size (total and per paper), site size and file count;
-- two references on the same generated pages, in the same run so that ratios
-  survive a noisy machine: a bare `mkdocs build` with MkDocs' own theme, and
-  one with bare Material (no features, palette or extensions) and the same short nav.
+- three references on the same generated pages, in the same run so that ratios
+  survive a noisy machine: a bare `mkdocs build` with MkDocs' own theme, one
+  with bare Material (no features, palette or extensions) and the same short nav,
+  and Hugo (when installed; Debian's `hugo`) building the same paper pages with a
+  one-line template (issue 16's yardstick: a cold build within 5x Hugo).
 
 MkDocs builds are skipped above --build-max papers (a 50,000-paper build takes
 many minutes); the generate figures are measured at every size.
@@ -64,6 +66,7 @@ class Figures:
     build_generate: list[float] = field(default_factory=list)  # the generate part of each build
     bare_mkdocs: list[Run] = field(default_factory=list)
     bare_material: list[Run] = field(default_factory=list)
+    hugo: list[Run] = field(default_factory=list)
     index_bytes: int | None = None
     bare_index_bytes: int | None = None
     ready: dict | None = None
@@ -106,6 +109,31 @@ def prepare(project: Path) -> None:
     common = "site_name: Reading list\ndocs_dir: docs\n" + SHORT_NAV
     (project / "bare-mkdocs.yml").write_text(common + "theme:\n  name: mkdocs\n", encoding="utf-8")
     (project / "bare-material.yml").write_text(common + "theme:\n  name: material\n", encoding="utf-8")
+
+
+HUGO_CONFIG = """baseURL = "/"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[markup.goldmark.renderer]
+unsafe = true
+"""
+HUGO_SINGLE = "<!doctype html><html><head><title>{{ .Title }}</title></head><body>{{ .Content }}</body></html>\n"
+HUGO_LIST = '<!doctype html><html><body>{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</body></html>\n'
+
+
+def prepare_hugo(project: Path) -> Path | None:
+    """A Hugo project whose content is the generated paper pages (front matter + body), minimal templates."""
+    if shutil.which("hugo") is None:
+        return None
+    hugo = project / "hugo"
+    (hugo / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
+    (hugo / "content").mkdir(exist_ok=True)
+    (hugo / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    (hugo / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+    (hugo / "layouts" / "_default" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
+    link = hugo / "content" / "papers"
+    if not link.is_symlink():
+        link.symlink_to(project / "docs" / "papers")
+    return hugo
 
 
 def clear_generated(project: Path) -> None:
@@ -205,6 +233,12 @@ def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path,
         run, _ = timed([*mkdocs, "-f", "bare-material.yml", "-d", "site-bare-material"], project)
         figures.bare_material.append(run)
         log(f"  N={n} run {r + 1}: bare Material {run.seconds:.2f} s")
+        hugo = prepare_hugo(project)
+        if hugo is not None:
+            shutil.rmtree(project / "hugo-public", ignore_errors=True)
+            run, _ = timed(["hugo", "--quiet", "-s", str(hugo), "-d", str(project / "hugo-public")], project)
+            figures.hugo.append(run)
+            log(f"  N={n} run {r + 1}: Hugo, same paper pages {run.seconds:.2f} s")
     figures.index_bytes = (project / "site" / "search" / "search_index.json").stat().st_size
     figures.bare_index_bytes = (project / "site-bare-material" / "search" / "search_index.json").stat().st_size
     figures.ready = search_ready(project / "site", log)
@@ -256,6 +290,8 @@ def table(results: list[Figures]) -> str:
         ("`readinglist build`: peak RSS", [fmt(median(f.build, "rss_mb"), ".0f", " MB") for f in results]),
         ("bare `mkdocs build`, MkDocs theme", [fmt(median(f.bare_mkdocs), ".1f", " s") for f in results]),
         ("bare `mkdocs build`, Material, short nav", [fmt(median(f.bare_material), ".1f", " s") for f in results]),
+        ("Hugo, the same paper pages, minimal template", [fmt(median(f.hugo), ".1f", " s") for f in results]),
+        ("build / Hugo", [ratio(f.build, f.hugo) for f in results]),
         ("build / bare Material", [ratio(f.build, f.bare_material) for f in results]),
         ("build, MkDocs part only / bare Material", [mkdocs_ratio(f) for f in results]),
         ("build / bare MkDocs theme", [ratio(f.build, f.bare_mkdocs) for f in results]),
@@ -337,6 +373,9 @@ def machine() -> str:
     except OSError:
         ram = "unknown RAM"
     versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("mkdocs", "mkdocs-material", "pyyaml"))
+    if shutil.which("hugo"):
+        hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()
+        versions += f", Hugo {hugo[1].lstrip('v').split('+')[0]}" if len(hugo) > 1 else ""
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
         f"{cpu}, {os.cpu_count()} cores, {ram}; {platform.system()} {platform.release()}; "

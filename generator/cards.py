@@ -156,7 +156,19 @@ def card_list(views: Sequence[CardView], root: str, directory_urls: bool, extra_
         return ""
     cls = f"rl-cards {extra_class}".strip()
     items = "\n".join(card_html(v, root, directory_urls) for v in views)
-    return f'\n<ul class="{cls}" data-search-exclude>\n{items}\n</ul>\n'
+    return html_block(f'<ul class="{cls}" data-search-exclude>\n{items}\n</ul>')
+
+
+# A finished HTML block in a Markdown page: the `readinglist-pages` plugin (generator/paper_pages.py)
+# holds it out of Python-Markdown, whose HTML parser took most of a 10,000-paper build on card lists.
+# Without the plugin, Markdown passes the block through as it is (the markers are HTML comments).
+HTML_START = "<!--rl:html-->"
+HTML_END = "<!--/rl:html-->"
+
+
+def html_block(html: str) -> str:
+    """Raw HTML (no blank line inside) as a block of its own, marked for the plugin."""
+    return f"\n{HTML_START}\n{html}\n{HTML_END}\n"
 
 
 def pages_of(items: Sequence, size: int = PAGE_SIZE) -> list[Sequence]:

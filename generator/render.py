@@ -211,7 +211,12 @@ def paper_files(cat: Catalogue, directory_urls: bool) -> tuple[dict[str, bytes],
     def make(piece: Sequence[Paper]) -> list[PaperFiles]:
         rows = exports.export_rows(cat, piece, directory_urls)
         return [
-            (render_paper(cat, p, titles).encode("utf-8"), rows.json[p.key], rows.bib[p.key], rows.csv[p.key])
+            (
+                render_paper(cat, p, titles, directory_urls).encode("utf-8"),
+                rows.json[p.key],
+                rows.bib[p.key],
+                rows.csv[p.key],
+            )
             for p in piece
         ]
 

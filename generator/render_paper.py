@@ -1,23 +1,29 @@
 """One page per paper: title, the reader's note, clean abstract, tags, links, related papers, BibTeX, provenance.
 
-Paper pages carry no search markup: search indexes each paper from its own input
-(generator/search_input.py) and leaves the whole page out of Material's index
-(generator/search_index.py), so links, related papers, BibTeX and provenance are
-never searched.
+The page's body is HTML the generator writes whole (under YAML front matter):
+no Markdown is left to convert, so the `readinglist-pages` plugin
+(generator/paper_pages.py) wraps it in the theme's page without running
+Python-Markdown or the theme's templates once per paper. Paper pages carry no
+search markup: search indexes each paper from its own input
+(generator/search_input.py) and leaves the whole page out of Material's index.
 """
 
 from __future__ import annotations
 
-import re
+import html
 
+from generator.cards import link
 from generator.escape import html_text, markdown_text
 from generator.exports import bib_entry
 from generator.links import abstract_links, arxiv_url, lookup_links, safe_href
 from generator.models import Catalogue, Note, Paper, Provenance, Tag, TagMatch
 from generator.notes import note_html
-from generator.pages import TAGS_DIR, count_label, date_markdown, front_matter, listing_words
-from generator.textclean import clean_markdown
+from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, date_markdown, front_matter, listing_words
+from generator.textclean import clean_html
 
+# The sections under the abstract: (heading id, heading). The plugin builds the
+# page's table of contents from these headings.
+SECTIONS = {"links": "Links", "related-papers": "Related papers", "cite": "Cite", "listed-in": "Listed in"}
 STATUS_LABELS = {"to-read": "To read", "reading": "Reading", "read": "Read"}
 ADMONITION = {"to-read": "note", "reading": "tip", "read": "success"}
 
@@ -52,8 +58,8 @@ def paper_facts(paper: Paper) -> str:
         facts.append(f"<small>{count_label(paper.authors_count, 'author')}</small>")
     if paper.arxiv_id:
         facts.append(f"<small>arXiv:{markdown_text(paper.arxiv_id)}</small>")
-    # A raw HTML block, not a paragraph: the abstract stays the page's first paragraph. The escaped
-    # text's character references mean the same in HTML.
+    # A block, not a paragraph: the abstract stays the page's first paragraph. The escaped
+    # text's character references mean the same in HTML as in Markdown.
     return f'<div class="rl-facts">{" · ".join(facts)}</div>\n' if facts else ""
 
 
@@ -86,58 +92,78 @@ def note_admonition(note: Note) -> str:
 
 def link_lines(paper: Paper) -> str:
     lines = []
-    for link in abstract_links(paper.abstract):
-        shown = link.url.split("://", 1)[-1].rstrip("/")
-        lines.append(f"**{link.label}:** [{markdown_text(shown)}]({safe_href(link.url)})")
+    for found in abstract_links(paper.abstract):
+        shown = found.url.split("://", 1)[-1].rstrip("/")
+        lines.append(f"<p><strong>{found.label}:</strong> {_a(found.url, markdown_text(shown))}</p>")
     if paper.arxiv_id:
         url = arxiv_url(paper.arxiv_id)
-        lines.append(f"**Paper:** [arXiv:{markdown_text(paper.arxiv_id)}]({safe_href(url)})")
+        lines.append(f"<p><strong>Paper:</strong> {_a(url, f'arXiv:{markdown_text(paper.arxiv_id)}')}</p>")
     else:
-        lookups = " · ".join(f"[{name}]({url})" for name, url in lookup_links(paper.title))
-        lines.append(f"**Look up:** {lookups}")
-    return "\n\n".join(lines) + "\n"
+        lookups = " · ".join(_a(url, name) for name, url in lookup_links(paper.title))
+        lines.append(f"<p><strong>Look up:</strong> {lookups}</p>")
+    return "\n".join(lines) + "\n"
 
 
-def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = None) -> str:
-    """The page's Markdown; `titles` (paper key -> title) saves rebuilding it for every page."""
+def _a(url: str, text: str) -> str:
+    return f'<a href="{html_text(safe_href(url))}">{text}</a>'
+
+
+def heading(key: str) -> str:
+    return f'<h2 id="{key}">{SECTIONS[key]}</h2>\n'
+
+
+def render_paper(
+    cat: Catalogue, paper: Paper, titles: dict[str, str] | None = None, directory_urls: bool = True
+) -> str:
+    """The page: front matter and an HTML body. `titles` (paper key -> title) saves rebuilding it for every page."""
     tags = paper_tags(cat, paper)
+    here = f"{PAPERS_DIR}/{cat.slugs[paper.key]}.md"
     meta = {"title": html_text(paper.title), "tags": [html_text(t.name) for t in tags], "template": "paper.html"}
-    parts = [front_matter(meta), f"# {markdown_text(paper.title)}\n"]
+    parts = [front_matter(meta), f'<h1 id="{cat.slugs[paper.key]}">{markdown_text(paper.title)}</h1>\n']
     facts = paper_facts(paper)
     if facts:
         parts.append(facts)
     # Chips first, above the abstract: on a phone they came after a screen or two of text.
     if tags:
-        chips = " ".join(f"[{markdown_text(t.name)}](../{TAGS_DIR}/{t.slug}.md){{ .md-tag }}" for t in tags)
-        parts.append(f'<div class="rl-tags" markdown>\n**Tags:** {chips}\n</div>\n')
+        chips = " ".join(
+            f'<a class="md-tag" href="{html_text(link(here, f"{TAGS_DIR}/{t.slug}.md", directory_urls))}">'
+            f"{markdown_text(t.name)}</a>"
+            for t in tags
+        )
+        parts.append(f'<div class="rl-tags"><p><strong>Tags:</strong> {chips}</p></div>\n')
     note = cat.notes.get(paper.key)
     if note is not None:
         parts.append(note_admonition(note))
-    parts.append(f"{clean_markdown(paper.abstract)}\n")
+    abstract = clean_html(paper.abstract)
+    if abstract:
+        parts.append(f"<p>{abstract}</p>\n")
     if tags:  # the reasons after the abstract: seven lines of them above it hid it on a phone
         why = "; ".join(_reason(t, m) for t, m in zip(tags, cat.matches[paper.key], strict=True))
-        parts.append(f'<div class="rl-why" markdown>\n<small>Why these tags: {why}.</small>\n</div>\n')
+        parts.append(f'<div class="rl-why"><p><small>Why these tags: {why}.</small></p></div>\n')
     else:
-        parts.append("*No tag matched this paper.*\n")
-    parts.append(f"## Links\n\n{link_lines(paper)}")
+        parts.append("<p><em>No tag matched this paper.</em></p>\n")
+    parts.append(heading("links") + link_lines(paper))
     related = cat.related.get(paper.key, ())
     if related:
         titles = titles if titles is not None else {p.key: p.title for p in cat.papers}
-        items = "\n".join(f"- [{markdown_text(titles[k])}]({cat.slugs[k]}.md)" for k in related)
-        parts.append(f"## Related papers\n\n{items}\n")
+        items = "\n".join(
+            f'<li><a href="{html_text(sibling(cat.slugs[k], directory_urls))}">{markdown_text(titles[k])}</a></li>'
+            for k in related
+        )
+        parts.append(heading("related-papers") + f"<ul>\n{items}\n</ul>\n")
     bib = bib_entry(cat, paper, abstract=False)  # the abstract is just above; papers.bib has it
-    fence = "`" * max(3, _longest_backtick_run(bib) + 1)
-    parts.append(f"## Cite\n\n{fence}bibtex\n{bib}{fence}\n")
-    listed = "\n".join(f"- {provenance_line(p)}" for p in paper.provenance)
-    parts.append(f"## Listed in\n\n{listed}\n")
-    return "\n".join(parts)
+    parts.append(heading("cite") + f'<pre><code class="language-bibtex">{html.escape(bib, quote=False)}</code></pre>\n')
+    listed = "\n".join(f"<li>{provenance_line(p)}</li>" for p in paper.provenance)
+    parts.append(heading("listed-in") + f"<ul>\n{listed}\n</ul>\n")
+    return "".join(parts)
+
+
+def sibling(slug: str, directory_urls: bool) -> str:
+    """From one paper page to another."""
+    return f"../{slug}/" if directory_urls else f"{slug}.html"
 
 
 def _reason(tag: Tag, match: TagMatch) -> str:
     if match.field == "override":
         return f"{markdown_text(tag.name)}: added by override (corpus/overrides.yml)"
     return f"{markdown_text(tag.name)}: “{markdown_text(match.phrase)}” in the {match.field}"
-
-
-def _longest_backtick_run(text: str) -> int:
-    return max(map(len, re.findall(r"`+", text)), default=0)

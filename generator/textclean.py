@@ -561,6 +561,15 @@ def clean_markdown(raw: str) -> str:
     return "".join(parts)
 
 
+def clean_html(raw: str) -> str:
+    """Raw abstract -> HTML text: every run escaped (character references), emphasis as <em>/<strong>."""
+    parts = []
+    for run in clean_runs(raw):
+        text = markdown_text(run.text)
+        parts.append(f"<{run.style}>{text}</{run.style}>" if run.style else text)  # style: "em" or "strong"
+    return "".join(parts)
+
+
 def _inline(text: str) -> str:
     """Escape a run that does not start the line (block syntax cannot apply mid-line)."""
     return markdown_text("x" + text)[1:]

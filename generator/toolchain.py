@@ -33,6 +33,15 @@ Python, here:
 - `search_index_file`: where Material writes its index, and its shape
   (`{"config": {"lang", "separator", "pipeline", ...}, "docs": [{"location", "title",
   "text", "tags"}]}`, read and kept by generator/search_index.py).
+- the readinglist-pages plugin (generator/paper_pages.py): `run_at` (plugin event order,
+  `mkdocs.plugins.event_priority`); `built_pages` and `leave_out_of_build` (MkDocs 1.6's
+  `InclusionLevel`: an EXCLUDED page stays in `files`, so links and search locations to it
+  resolve, and is neither rendered nor copied); `render_page` (what
+  `mkdocs.commands.build._build_page` does for one page: a `File` and a `Page` made by
+  hand, `page.meta`, `page.content`, `page.toc` from `mkdocs.structure.toc.get_toc`,
+  `get_context`, the `template:` front matter key, `page.active`), and `add_to_sitemap`
+  (the layout of MkDocs' `sitemap.xml` template, one `<url>` with `<loc>` and `<lastmod>`
+  per page, and `sitemap.xml.gz` written with the build's timestamp as gzip mtime).
 - `add_theme_dir`: `config.theme.dirs`, the template search path of MkDocs' Theme, where
   generator/theme/ goes first.
 - `exclude_from_search`: Material's `search.exclude` page metadata (documented), set in
@@ -256,3 +265,78 @@ def add_theme_dir(config, folder: Path) -> None:
 def exclude_from_search(page) -> None:
     """Material's search plugin skips this page (its `search.exclude` metadata)."""
     page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+
+
+# --- the readinglist-pages plugin (generator/paper_pages.py) --------------------------------------
+
+
+def run_at(priority: int):
+    """Run a plugin event at this priority (higher runs first; MkDocs' default is 0)."""
+    from mkdocs.plugins import event_priority
+
+    return event_priority(priority)
+
+
+def built_pages(files) -> list:
+    """The Markdown pages MkDocs will render in `mkdocs build`."""
+    from mkdocs.structure.files import InclusionLevel
+
+    return list(files.documentation_pages(inclusion=InclusionLevel.is_included))
+
+
+def leave_out_of_build(file) -> None:
+    """MkDocs keeps the file known (links and URLs to it resolve) but neither renders nor copies it."""
+    from mkdocs.structure.files import InclusionLevel
+
+    file.inclusion = InclusionLevel.EXCLUDED
+
+
+def render_page(config, nav, files, env, *, src_uri: str, meta: dict, content: str, toc: list[dict]) -> str:
+    """The theme's HTML for a page at `src_uri` with this front matter, content (HTML) and table of contents."""
+    from mkdocs.commands.build import get_context
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+    from mkdocs.structure.toc import get_toc
+
+    file = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls)
+    page = Page(None, file, config)
+    page.meta = dict(meta)
+    page.title = meta.get("title")
+    page.content = content
+    page.toc = get_toc(toc)
+    context = get_context(nav, files, config, page)
+    template = env.get_template(page.meta.get("template", "main.html"))
+    page.active = True
+    try:
+        return template.render(context)
+    finally:
+        page.active = False
+
+
+def add_to_sitemap(config, urls) -> None:
+    """List more pages in sitemap.xml (and .gz) the way MkDocs listed its own (nothing when it listed none:
+    without `site_url`)."""
+    import gzip
+    import re
+
+    site = Path(config.site_dir)
+    path = site / "sitemap.xml"
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r"\n?\s*<url>.*?</url>", text, re.DOTALL)
+    loc = re.search(r"<loc>(.*?)</loc>", first.group()) if first else None
+    if first is None or loc is None or "</urlset>" not in text:
+        return
+    base = (config.site_url or "").rstrip("/") + "/"
+    escape = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
+    entries = "".join(
+        first.group().replace(loc.group(1), "".join(escape.get(c, c) for c in base + url)) for url in sorted(urls)
+    )
+    text = text.replace("</urlset>", entries + "\n</urlset>", 1)
+    path.write_text(text, encoding="utf-8")
+    gz = site / "sitemap.xml.gz"
+    if gz.is_file():
+        stamp = int.from_bytes(gz.read_bytes()[4:8], "little")  # MkDocs' build timestamp
+        with open(gz, "wb") as f, gzip.GzipFile(fileobj=f, mode="wb", mtime=stamp) as z:
+            z.write(text.encode("utf-8"))

@@ -150,7 +150,7 @@ def test_year_unknown_is_said_on_the_pages_and_papers_sort_by_date(tmp_path, mon
     assert '<small class="rl-date">Mar 11 (year unknown)</small>' in page
     sparse = (docs / "papers" / "sparse-mixtures-of-tiny-experts-for-on-device-speech-recognition.md").read_text()
     assert '<small class="rl-date">6 Jan 2025</small>' in sparse and "6 authors" in sparse
-    assert "- 7 Jan 2025 · hf-daily (<code>" in sparse  # provenance by date and title
+    assert "<li>7 Jan 2025 · hf-daily (<code>" in sparse  # provenance by date and title
     record = json.loads((docs / "papers.json").read_text(encoding="utf-8"))["papers"][0]
     assert (record["authors_count"], record["published"], record["date"]) == (6, "2025-01-06", "2025-01-06")
     assert record["provenance"][0]["day"] == "2025-01-07" and record["provenance"][0]["listing"] == "hf-daily"
@@ -176,7 +176,7 @@ def test_one_arxiv_identifier_is_one_paper_whatever_its_titles(tmp_path, monkeyp
     docs = tmp_path / "docs"
     generate(Options(sources=sources, docs=docs, tags=TAGS))
     page = (docs / "papers" / "adaptive-step-sizes-for-stochastic-gradient-descent-without-knowing-the.md").read_text()
-    assert "**Paper:** [arXiv:2503&#46;06789](https://arxiv.org/abs/2503.06789)" in page
+    assert '<strong>Paper:</strong> <a href="https://arxiv.org/abs/2503.06789">arXiv:2503&#46;06789</a>' in page
     assert "Look up:" not in page and "Semantic Scholar" not in page
     bib = (docs / "papers.bib").read_text(encoding="utf-8")
     assert "author = {{Alice Example} and {Bob Sample} and {Carol Placeholder}}" in bib
@@ -306,7 +306,7 @@ def test_a_hostile_title_from_a_file_name_is_escaped_on_the_site(tmp_path, capsy
     home = (docs / "index.md").read_text(encoding="utf-8")
     assert markdown_text(title) in home and "<img" not in home
     page = (docs / "papers" / "counting-objects-in-cluttered-scenes-with-point-supervision.md").read_text()
-    prose = page.split("## Cite")[0] + page.split("## Listed in")[1]  # BibTeX is a code block: text
+    prose = page.split('<h2 id="cite">')[0] + page.split('<h2 id="listed-in">')[1]  # BibTeX is a code block: text
     assert f"7 Jan 2025 · {markdown_text(title)}" in prose and "<img" not in prose
 
 

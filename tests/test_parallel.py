@@ -86,7 +86,7 @@ def test_a_long_lived_process_tags_and_renders_only_what_changed(tmp_path, monke
     monkeypatch.setattr(
         render,
         "render_paper",
-        lambda cat, paper, titles: rendered.append(paper.title) or real_render(cat, paper, titles),
+        lambda cat, paper, titles, urls: rendered.append(paper.title) or real_render(cat, paper, titles, urls),
     )
     first = make_catalogue(options).catalogue
     first_plan = plan_text(render_site(first))

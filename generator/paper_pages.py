@@ -1,0 +1,195 @@
+"""Paper pages without one theme render per paper (`readinglist-pages` in mkdocs.yml).
+
+MkDocs turns every page into HTML the same way: Python-Markdown, then the
+theme's Jinja templates (Material's main.html and its partials), about 7 ms a
+page on one core. At 10,000 papers that is most of a build. Paper pages do not
+need it: the generator writes their body as finished HTML (render_paper.py),
+and every paper page has the same frame. So this plugin
+
+- takes the paper pages (`papers/*.md`) out of MkDocs' build (`on_files`: they
+  stay known to MkDocs, so links and search locations to them still resolve);
+- renders the theme's frame once per kind of paper page (which sections it has,
+  its front matter besides title and tags), through the theme's own templates
+  and with marker values for the page's title, slug and content;
+- writes every paper page as that frame with the markers replaced, on every core,
+  and only the pages whose bytes changed (a kept `site/` rebuilds in seconds);
+- adds the paper pages to `sitemap.xml` (and `.gz`) as MkDocs lists its own pages.
+
+What this needs of MkDocs' page machinery (File, Page, the table of contents,
+the template context, inclusion levels, plugin order, the sitemap's layout) is in
+generator/toolchain.py, with the rest of the upgrade checklist.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from generator import parallel, toolchain
+from generator.cards import HTML_END, HTML_START
+
+PAPERS_PREFIX = "papers/"
+SLUG = "rlpageslugmarker"  # a slug: [a-z0-9-]
+TITLE = "RLPAGETITLEMARKER"
+CONTENT = "RLPAGECONTENTMARKER"
+MARKERS = re.compile(f"({SLUG}|{TITLE}|<h1>{CONTENT})")
+SECTION = re.compile(r'<h2 id="([a-z0-9-]+)">([^<]*)</h2>')
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
+HTML_BLOCK = re.compile(f"^{HTML_START}\n(.*?)\n{HTML_END}$", re.MULTILINE | re.DOTALL)
+HELD = re.compile(r"<p>RLHTMLBLOCK(\d+)X</p>")
+
+
+@dataclass(frozen=True)
+class PaperPage:
+    src: str  # absolute path of the page's Markdown file
+    dest: str  # absolute path of its HTML file
+    slug: str
+    url: str  # site-relative URL, as MkDocs gives it
+
+
+def split_page(text: str, where: str) -> tuple[dict, str]:
+    """A generated paper page -> (front matter, HTML body)."""
+    match = FRONT.match(text)
+    if match is None:
+        raise PluginError(f"{where}: a paper page without front matter (run `readinglist generate`)")
+    meta = yaml.load(match.group(1), Loader=LOADER)
+    if not isinstance(meta, dict) or not isinstance(meta.get("title"), str):
+        raise PluginError(f"{where}: a paper page without a title in its front matter")
+    return meta, text[match.end() :]
+
+
+def kind_of(meta: dict, body: str) -> str:
+    """What decides a paper page's frame besides its title, slug and content: its sections and other front matter."""
+    rest = {k: v for k, v in meta.items() if k not in ("title", "tags")}
+    return json.dumps([rest, SECTION.findall(body)], sort_keys=True)
+
+
+def fill(parts: Sequence[str], slug: str, title: str, body: str) -> str:
+    """The frame's pieces with the markers replaced (`parts` alternates text and marker)."""
+    values = {SLUG: slug, TITLE: title, f"<h1>{CONTENT}": body}
+    return "".join(values.get(part, part) if i % 2 else part for i, part in enumerate(parts))
+
+
+def write_if_changed(path: str, data: bytes) -> bool:
+    try:
+        with open(path, "rb") as f:
+            if f.read() == data:
+                return False
+    except OSError:
+        pass
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+    return True
+
+
+class PaperPages(BasePlugin):
+    """MkDocs plugin: paper pages rendered from one theme frame (see the module doc)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pages: list[PaperPage] = []
+        self.nav = None
+        self.env = None
+        self.files = None
+        self.written = 0
+        self.held: dict[str, list[str]] = {}  # page -> its HTML blocks, between on_page_markdown and on_page_content
+
+    @toolchain.run_at(-100)  # after every plugin that adds or changes files
+    def on_files(self, files, *, config):
+        self.pages = []
+        for file in toolchain.built_pages(files):
+            uri = file.src_uri
+            if uri.startswith(PAPERS_PREFIX) and uri.count("/") == 1:
+                toolchain.leave_out_of_build(file)  # known to MkDocs, not built by it
+                slug = uri[len(PAPERS_PREFIX) : -len(".md")]
+                self.pages.append(PaperPage(file.abs_src_path, file.abs_dest_path, slug, file.url))
+        self.files = files
+        return files
+
+    # Finished HTML blocks (cards.html_block) skip Python-Markdown: held out before it runs, put back after.
+    @toolchain.run_at(-100)  # after every plugin that changes the Markdown
+    def on_page_markdown(self, markdown, *, page, config, files):
+        held: list[str] = []
+
+        def hold(match: re.Match[str]) -> str:
+            held.append(match.group(1))
+            return f"\n\nRLHTMLBLOCK{len(held) - 1}X\n\n"
+
+        markdown = HTML_BLOCK.sub(hold, markdown)
+        self.held[page.file.src_uri] = held
+        return markdown
+
+    @toolchain.run_at(100)  # before every plugin that reads the HTML
+    def on_page_content(self, html, *, page, config, files):
+        held = self.held.pop(page.file.src_uri, [])
+        if not held:
+            return html
+        html, count = HELD.subn(lambda m: held[int(m.group(1))], html)
+        if count != len(held):
+            raise PluginError(f"readinglist-pages: {page.file.src_uri}: an HTML block was lost in Markdown")
+        return html
+
+    def on_nav(self, nav, *, config, files):
+        self.nav = nav
+        return nav
+
+    def on_env(self, env, *, config, files):
+        self.env = env
+        return env
+
+    @toolchain.run_at(50)  # before the search plugins and the offline plugin read the site
+    def on_post_build(self, *, config) -> None:
+        if not self.pages:
+            return
+        frames: dict[str, tuple[str, ...]] = {}
+        todo: list[tuple[PaperPage, str, str, str]] = []
+        for page in self.pages:
+            text = Path(page.src).read_text(encoding="utf-8")
+            meta, body = split_page(text, page.src)
+            kind = kind_of(meta, body)
+            if kind not in frames:
+                frames[kind] = frame(config, self.nav, self.files, self.env, meta, body)
+            todo.append((page, kind, meta["title"], body))
+        workers = parallel.jobs(len(todo))
+        pieces = parallel.chunks(todo, 2 * workers)
+        made = parallel.run_all([partial(write_pages, piece, frames) for piece in pieces], workers)
+        self.written = sum(made)
+        toolchain.add_to_sitemap(config, [p.url for p in self.pages])
+
+
+def write_pages(todo: Sequence[tuple[PaperPage, str, str, str]], frames: dict[str, tuple[str, ...]]) -> int:
+    written = 0
+    for page, kind, title, body in todo:
+        html = fill(frames[kind], page.slug, title, body)
+        written += write_if_changed(page.dest, html.encode("utf-8", errors="xmlcharrefreplace"))
+    return written
+
+
+def frame(config, nav, files, env, meta: dict, body: str) -> tuple[str, ...]:
+    """The theme's page for a paper of this kind, with markers for slug, title and content, cut at the markers."""
+    sections = [{"level": 2, "id": i, "name": name, "children": []} for i, name in SECTION.findall(body)]
+    output = toolchain.render_page(
+        config,
+        nav,
+        files,
+        env,
+        src_uri=f"{PAPERS_PREFIX}{SLUG}.md",
+        meta={**meta, "title": TITLE, "tags": []},
+        content=f"<h1>{CONTENT}",
+        toc=[{"level": 1, "id": SLUG, "name": TITLE, "children": sections}],
+    )
+    parts = tuple(MARKERS.split(output))
+    if sum(1 for i, p in enumerate(parts) if i % 2 and p == f"<h1>{CONTENT}") != 1:
+        raise PluginError("readinglist-pages: the theme's page does not show the page's content exactly once")
+    return parts
