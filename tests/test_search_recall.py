@@ -64,7 +64,9 @@ def material_site(real_site):
     config = (work / "mkdocs.yml").read_text(encoding="utf-8")
     assert "  - readinglist-search\n" in config
     (work / "mkdocs-material.yml").write_text(
-        config.replace("  - readinglist-search\n", "") + "hooks:\n  - recall_hooks.py\n", encoding="utf-8"
+        config.replace("  - readinglist-search\n", "").replace("  - readinglist-pages\n", "")
+        + "hooks:\n  - recall_hooks.py\n",
+        encoding="utf-8",
     )
     (work / "recall_hooks.py").write_text(PAPER_PAGE_HOOK, encoding="utf-8")
     target = work / "site-material"

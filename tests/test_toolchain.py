@@ -16,7 +16,7 @@ GENERATOR = ROOT / "generator"
 PRIVATE = re.compile(
     r"_serve_url|_rebuild_cond|_want_rebuild|livereload|\"search_index\"|search_index\.entries|theme\.dirs|material/search"
     r"|event_priority|\"search\" / \"search_index|\"-m\", \"mkdocs\"|dirty' build|mkdocs\.commands|mkdocs\.config"
-    r"|mkdocs\.structure|InclusionLevel|get_context|get_toc"
+    r"|mkdocs\.structure|InclusionLevel"
 )
 
 
