@@ -26,8 +26,6 @@ fixed vector, so the answer is the same on every run and machine.
 from __future__ import annotations
 
 import re
-from itertools import chain
-
 import numpy as np
 import scipy.sparse as sp
 
@@ -37,7 +35,11 @@ TOP = 5
 MIN_SCORE = 0.27
 LSA_DIMENSIONS = 50
 LSA_SHARE = 0.5  # weight of the low-rank similarity in the blend
-BLOCK = 1024  # rows of the similarity matrix computed at a time (bounded memory)
+# Candidate pairs: each term's postings keep the POSTINGS_CAP papers where it weighs most, or more
+# while the corpus is small (up to POSTINGS_BUDGET / papers): a small corpus is scored exactly.
+POSTINGS_CAP = 64
+POSTINGS_BUDGET = 64_000
+PAIR_CHUNK = 200_000  # candidate pairs scored at a time (bounded memory)
 MAX_DF = 0.3  # a term in this share of the papers says nothing about topic
 MIN_DF_CAP = 10
 TERMS_PER_PAPER = 60
@@ -273,74 +275,147 @@ GENERIC_WORDS = frozenset(
 def related_papers(
     docs: list[tuple[str, str]], top: int = TOP, min_score: float = MIN_SCORE
 ) -> dict[str, tuple[str, ...]]:
-    """[(slug, text)] -> {slug: up to `top` slugs of the most similar papers, best first}."""
-    slugs = [slug for slug, _ in docs]
-    if len(docs) < 2:
-        return {slug: () for slug in slugs}
-    matrix = tfidf([text for _, text in docs])
+    """[(slug, text)] -> {slug: up to `top` slugs of the most similar papers, best first}.
+
+    Not all pairs are scored: candidates come from an inverted index over each paper's
+    strongest terms with capped postings (`candidate_pairs`), then every candidate pair is
+    scored exactly (TF-IDF + LSA blend). The work grows with the number of papers times
+    the postings cap, not with its square."""
+    # Papers are taken in slug order: the answer is the same whatever order they come in.
+    text = dict(docs)
+    slugs = sorted(text)
+    result: dict[str, tuple[str, ...]] = {slug: () for slug in slugs}
+    if len(slugs) < 2:
+        return result
+    matrix = tfidf([text[slug] for slug in slugs])
     latent = lsa(matrix)
-    # Rank of each slug in sorted order: the deterministic tie-break.
-    order = np.empty(len(slugs), dtype=np.int64)
-    order[np.array(sorted(range(len(slugs)), key=slugs.__getitem__), dtype=np.int64)] = np.arange(len(slugs))
     # The word part of the similarity uses each paper's TERMS_PER_PAPER strongest terms only (the
-    # LSA part sees them all): the sparse product costs far less, and the judged precision holds.
+    # LSA part sees them all): the sparse products cost far less, and the judged precision holds.
     pruned = prune_rows(matrix, TERMS_PER_PAPER)
-    transposed = pruned.T.tocsr()
-    result: dict[str, tuple[str, ...]] = {}
-    for start in range(0, len(slugs), BLOCK):
-        block = (1 - LSA_SHARE) * (pruned[start : start + BLOCK] @ transposed).toarray()
-        if latent is not None:
-            block += LSA_SHARE * (latent[start : start + BLOCK] @ latent.T)
-        # Rounded scores: float noise in the last bits must not reorder ties.
-        block = np.round(block, 6)
-        for offset in range(block.shape[0]):
-            block[offset, start + offset] = -1.0
-        # The 4 * top best of each row (argpartition), then the exact order among them.
-        width = min(4 * top, block.shape[1])
-        best = np.argpartition(-block, width - 1, axis=1)[:, :width]
-        for offset, candidates in enumerate(best):
-            row = block[offset]
-            candidates = candidates[row[candidates] >= min_score]
-            ranked = candidates[np.lexsort((order[candidates], -row[candidates]))][:top]
-            result[slugs[start + offset]] = tuple(slugs[j] for j in ranked)
+    first, second = candidate_pairs(pruned, postings_cap(len(slugs)))
+    scores = (1 - LSA_SHARE) * pair_products(pruned, first, second)
+    if latent is not None:
+        scores += LSA_SHARE * latent_products(latent, first, second)
+    # Rounded scores: float noise in the last bits must not reorder ties.
+    scores = np.round(scores, 6)
+    kept = scores >= min_score
+    source = np.concatenate([first[kept], second[kept]])
+    other = np.concatenate([second[kept], first[kept]])
+    scores = np.concatenate([scores[kept], scores[kept]])
+    # Best first within each paper; ties broken by slug (row numbers follow slug order).
+    ranked = np.lexsort((other, -scores, source))
+    source, other = source[ranked], other[ranked]
+    place = np.arange(len(source)) - np.searchsorted(source, source)
+    shown = place < top
+    source, other = source[shown], other[shown]
+    bounds = np.searchsorted(source, np.arange(len(slugs) + 1))
+    for i, slug in enumerate(slugs):
+        result[slug] = tuple(slugs[j] for j in other[bounds[i] : bounds[i + 1]])
     return result
+
+
+def postings_cap(n: int) -> int:
+    """Papers kept in each term's postings: every paper up to a total budget, then POSTINGS_CAP."""
+    return max(POSTINGS_CAP, POSTINGS_BUDGET // n)
+
+
+def candidate_pairs(pruned: sp.csr_matrix, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) worth scoring: papers that both sit in the postings of one term, each term's
+    postings cut to the `cap` papers where it weighs most (ties: lower row first). The work is at
+    most `cap` times the index's entries, so it grows linearly with the corpus; a term in fewer
+    than `cap` papers still links all of them, so a small corpus gets every pair sharing a term."""
+    index = pruned.tocsc()
+    indptr, data = index.indptr, index.data
+    for t in np.flatnonzero(np.diff(indptr) > cap):
+        a, b = indptr[t], indptr[t + 1]
+        order = np.lexsort((index.indices[a:b], -data[a:b]))
+        data[a + order[cap:]] = 0.0
+    index.eliminate_zeros()
+    index.data[:] = 1.0
+    linked = sp.triu(sp.csr_matrix(index) @ sp.csr_matrix(index.T), k=1).tocoo()
+    order = np.lexsort((linked.col, linked.row))
+    return linked.row[order].astype(np.int64), linked.col[order].astype(np.int64)
+
+
+def pair_products(matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Dot products of rows first[k] and second[k] of a sparse matrix, exact, a chunk at a time."""
+    out = np.zeros(len(first))
+    for start in range(0, len(first), PAIR_CHUNK):
+        a = matrix[first[start : start + PAIR_CHUNK]]
+        b = matrix[second[start : start + PAIR_CHUNK]]
+        out[start : start + PAIR_CHUNK] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return out
+
+
+def latent_products(latent: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Dot products of rows first[k] and second[k] of a dense matrix, a chunk at a time."""
+    out = np.zeros(len(first))
+    for start in range(0, len(first), PAIR_CHUNK):
+        a, b = latent[first[start : start + PAIR_CHUNK]], latent[second[start : start + PAIR_CHUNK]]
+        out[start : start + PAIR_CHUNK] = np.einsum("ij,ij->i", a, b)
+    return out
+
+
+def fold(word: str) -> str:
+    """A lowercase word with its plural folded to the singular ("networks" -> "network",
+    "studies" -> "study"); "" for a stop word."""
+    if word in STOP_WORDS:
+        return ""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
 
 
 def tokens(text: str) -> list[str]:
     """Lowercase words, stop words dropped, plurals folded to the singular ("networks" -> "network")."""
-    words = []
-    for word in WORD.findall(text.lower()):
-        if word in STOP_WORDS:
-            continue
-        if word.endswith("ies") and len(word) > 4:
-            word = word[:-3] + "y"
-        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-            word = word[:-1]
-        words.append(word)
-    return words
-
-
-def terms(text: str) -> list[str]:
-    """Topic-bearing terms of a text: its non-generic words and every pair of adjacent words."""
-    words = tokens(text)
-    return [w for w in words if w not in GENERIC_WORDS] + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return [w for w in map(fold, WORD.findall(text.lower())) if w]
 
 
 def tfidf(texts: list[str]) -> sp.csr_matrix:
-    """Sublinear TF-IDF rows over `terms`, L2-normalised. Terms in one paper only or in over MAX_DF
-    of them are left out (they tell no topic apart), which also keeps the matrix narrow."""
-    per_doc = [terms(t) for t in texts]
-    vocab: dict[str, int] = {}
-    ids = np.fromiter(
-        (vocab.setdefault(w, len(vocab)) for w in chain.from_iterable(per_doc)),
-        dtype=np.int64,
-        count=sum(map(len, per_doc)),
-    )
-    rows = np.repeat(np.arange(len(texts)), [len(d) for d in per_doc])
-    counts = sp.csr_matrix((np.ones(len(ids)), (rows, ids)), shape=(len(texts), len(vocab)))
+    """Sublinear TF-IDF rows over the topic-bearing terms of each text (its non-generic words and
+    every pair of adjacent words), L2-normalised. Terms in one paper only or in over MAX_DF of them
+    are left out (they tell no topic apart), which also keeps the matrix narrow.
+
+    Words become numbers once (a memo: most words repeat) and word pairs are formed in numpy,
+    never as strings. Columns follow the words' alphabetical order, so the matrix does not
+    depend on the order of the texts."""
+    ids: dict[str, int] = {}
+
+    class Lookup(dict):
+        def __missing__(self, raw: str) -> int:
+            word = fold(raw)
+            self[raw] = number = ids.setdefault(word, len(ids)) if word else -1
+            return number
+
+    get = Lookup().__getitem__
+    flat: list[int] = []
+    lengths = np.empty(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        before = len(flat)
+        flat.extend(map(get, WORD.findall(text.lower())))
+        lengths[i] = len(flat) - before
+    words = np.array(flat, dtype=np.int64)
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    kept = words >= 0
+    words, doc = words[kept], doc[kept]
+    names = list(ids)
+    width = max(1, len(names))
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)] = np.arange(len(names))
+    generic = np.array([name in GENERIC_WORDS for name in names], dtype=bool)
+    words = rank[words] if len(names) else words
+    generic = generic[np.argsort(rank)] if len(names) else generic  # indexed by rank from here on
+    single = ~generic[words]
+    paired = doc[:-1] == doc[1:]
+    keys = np.concatenate([words[single], width + words[:-1][paired] * width + words[1:][paired]])
+    rows = np.concatenate([doc[single], doc[:-1][paired]])
+    vocab, columns = np.unique(keys, return_inverse=True)
+    n = len(texts)
+    counts = sp.csr_matrix((np.ones(len(keys)), (rows, columns.ravel())), shape=(n, len(vocab)))
     counts.sum_duplicates()
     df = np.bincount(counts.indices, minlength=len(vocab))
-    n = len(texts)
     # In a small corpus every topic word is in a large share of the papers: the cap starts at MIN_DF_CAP.
     kept = np.flatnonzero((df >= 2) & (df <= max(MAX_DF * n, MIN_DF_CAP)))
     counts = sp.csr_matrix(counts[:, kept])
