@@ -28,21 +28,27 @@ from __future__ import annotations
 import re
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.linalg import eigsh
 
 TOP = 5
 # Blended similarity below which a paper is not shown as related: fewer related
 # papers is more honest than papers from another field.
 MIN_SCORE = 0.27
-LSA_DIMENSIONS = 50
-LSA_SHARE = 0.5  # weight of the low-rank similarity in the blend
+LSA_DIMENSIONS = 80
+LSA_SAMPLE = 2000  # papers the LSA directions are computed on (evenly spread), at most
+LSA_GRAM_ROWS = 1000  # up to this many papers, the directions come from their Gram matrix
+LSA_SHARE = 0.6  # weight of the low-rank similarity in the blend
 # Candidate pairs: each term's postings keep the POSTINGS_CAP papers where it weighs most, or more
 # while the corpus is small (up to POSTINGS_BUDGET / papers): a small corpus is scored exactly.
-POSTINGS_CAP = 64
+POSTINGS_CAP = 16
 POSTINGS_BUDGET = 64_000
+INDEX_TERMS = 20  # each paper's strongest terms that go into the index
+LATENT_KEYS = 4  # and the LSA directions it leans on most
 PAIR_CHUNK = 200_000  # candidate pairs scored at a time (bounded memory)
+DENSE_SCRATCH = 4_000_000  # entries of the scratch block pair_products spreads rows into (32 MB)
 MAX_DF = 0.3  # a term in this share of the papers says nothing about topic
 MIN_DF_CAP = 10
-TERMS_PER_PAPER = 60
+TERMS_PER_PAPER = 100
 
 WORD = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
 STOP_WORDS = frozenset(
@@ -292,7 +298,7 @@ def related_papers(
     # The word part of the similarity uses each paper's TERMS_PER_PAPER strongest terms only (the
     # LSA part sees them all): the sparse products cost far less, and the judged precision holds.
     pruned = prune_rows(matrix, TERMS_PER_PAPER)
-    first, second = candidate_pairs(pruned, postings_cap(len(slugs)))
+    first, second = candidate_pairs(index_keys(pruned, latent), postings_cap(len(slugs)))
     scores = (1 - LSA_SHARE) * pair_products(pruned, first, second)
     if latent is not None:
         scores += LSA_SHARE * latent_products(latent, first, second)
@@ -319,12 +325,12 @@ def postings_cap(n: int) -> int:
     return max(POSTINGS_CAP, POSTINGS_BUDGET // n)
 
 
-def candidate_pairs(pruned: sp.csr_matrix, cap: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i < j) worth scoring: papers that both sit in the postings of one term, each term's
-    postings cut to the `cap` papers where it weighs most (ties: lower row first). The work is at
-    most `cap` times the index's entries, so it grows linearly with the corpus; a term in fewer
-    than `cap` papers still links all of them, so a small corpus gets every pair sharing a term."""
-    index = pruned.tocsc()
+def candidate_pairs(keys: sp.csr_matrix, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) worth scoring: papers that both sit in the postings of one key (a column of
+    `keys`), each key's postings cut to the `cap` papers where it weighs most (ties: lower row
+    first). The work is at most `cap` times the index's entries, so it grows linearly with the
+    corpus; a key of fewer than `cap` papers links all of them."""
+    index = keys.tocsc()
     indptr, data = index.indptr, index.data
     for t in np.flatnonzero(np.diff(indptr) > cap):
         a, b = indptr[t], indptr[t + 1]
@@ -337,13 +343,51 @@ def candidate_pairs(pruned: sp.csr_matrix, cap: int) -> tuple[np.ndarray, np.nda
     return linked.row[order].astype(np.int64), linked.col[order].astype(np.int64)
 
 
+def index_keys(pruned: sp.csr_matrix, latent: np.ndarray | None) -> sp.csr_matrix:
+    """What each paper is indexed under: its INDEX_TERMS strongest terms, and the LATENT_KEYS
+    LSA directions it leans on most (one key per direction and sign), so that two papers on one
+    topic in different words still meet."""
+    words = prune_rows(pruned, INDEX_TERMS)
+    if latent is None or LATENT_KEYS == 0:
+        return words
+    n, k = latent.shape
+    strongest = np.argsort(-np.abs(latent), axis=1, kind="stable")[:, :LATENT_KEYS]
+    values = np.take_along_axis(latent, strongest, axis=1)
+    columns = 2 * strongest + (values < 0)
+    rows = np.repeat(np.arange(n), strongest.shape[1])
+    directions = sp.csr_matrix((np.abs(values).ravel(), (rows, columns.ravel())), shape=(n, 2 * k))
+    return sp.csr_matrix(sp.hstack([words, directions]))
+
+
 def pair_products(matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """Dot products of rows first[k] and second[k] of a sparse matrix, exact, a chunk at a time."""
+    """Dot products of rows first[k] and second[k] of a sparse matrix, exactly; `first` ascending.
+
+    A few rows at a time are spread into a dense scratch block; each pair then reads its
+    second row's entries against it, so a pair costs one pass over one sparse row."""
+    n, width = matrix.shape
     out = np.zeros(len(first))
-    for start in range(0, len(first), PAIR_CHUNK):
-        a = matrix[first[start : start + PAIR_CHUNK]]
-        b = matrix[second[start : start + PAIR_CHUNK]]
-        out[start : start + PAIR_CHUNK] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    if not len(first):
+        return out
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    rows = max(1, min(256, DENSE_SCRATCH // max(1, width)))
+    scratch = np.zeros((rows, width))
+    bounds = np.searchsorted(first, np.arange(0, n + rows, rows))
+    for block, start in enumerate(range(0, n, rows)):
+        lo, hi = bounds[block], bounds[block + 1]
+        if lo == hi:
+            continue
+        stop = min(start + rows, n)
+        a, b = indptr[start], indptr[stop]
+        local = np.repeat(np.arange(stop - start), np.diff(indptr[start : stop + 1]))
+        scratch[local, indices[a:b]] = data[a:b]
+        others = second[lo:hi]
+        lengths = indptr[others + 1] - indptr[others]
+        ends = np.cumsum(lengths)
+        where = np.arange(ends[-1]) + np.repeat(indptr[others] - ends + lengths, lengths)
+        pair = np.repeat(np.arange(hi - lo), lengths)
+        values = scratch[first[lo:hi][pair] - start, indices[where]] * data[where]
+        out[lo:hi] = np.bincount(pair, weights=values, minlength=hi - lo)
+        scratch[local, indices[a:b]] = 0.0
     return out
 
 
@@ -429,22 +473,29 @@ def tfidf(texts: list[str]) -> sp.csr_matrix:
 def lsa(matrix: sp.csr_matrix) -> np.ndarray | None:
     """Rows projected on the top LSA_DIMENSIONS singular directions, L2-normalised (None if too small).
 
-    A randomized SVD (Halko, Martinsson and Tropp, 2011) with a fixed seed and two power
-    iterations: as good as ARPACK's for this use, many times faster on a wide matrix, and the
-    same on every run."""
-    k = min(LSA_DIMENSIONS, min(matrix.shape) - 1)
-    if k < 2 or matrix.nnz == 0:
+    The directions are exact (converged), not a randomized estimate: a randomized SVD with two
+    power iterations gave directions that hung on its random start, and with them which papers
+    were shown. They are computed on at most LSA_SAMPLE papers spread evenly over the corpus
+    (all of them in a corpus that small), so their cost does not grow with the corpus; every
+    paper is then projected on them (one sparse product)."""
+    n = matrix.shape[0]
+    sample = matrix if n <= LSA_SAMPLE else matrix[np.linspace(0, n - 1, LSA_SAMPLE).round().astype(np.int64)]
+    k = min(LSA_DIMENSIONS, min(sample.shape) - 1)
+    if k < 2 or sample.nnz == 0:
         return None
-    probe = np.random.default_rng(0).standard_normal((matrix.shape[1], k + 10))
-    basis, _ = np.linalg.qr(matrix @ probe)
-    for _ in range(2):
-        basis, _ = np.linalg.qr(matrix @ (matrix.T @ basis))
-    # The SVD of the small (k + 10) x terms matrix B = basis.T @ matrix, through its Gram matrix
-    # B @ B.T: (k + 10) x (k + 10), so the wide right singular vectors are never formed.
-    projected = np.asarray(matrix.T @ basis)
-    values, vectors = np.linalg.eigh(projected.T @ projected)
+    # The directions come from the eigenvectors of the sample's Gram matrix (papers x papers, at
+    # most LSA_SAMPLE square): u_i = M^T v_i / sqrt(lambda_i), never a terms-wide dense SVD.
+    gram = (sample @ sample.T).toarray()
+    if sample.shape[0] <= LSA_GRAM_ROWS:
+        values, vectors = np.linalg.eigh(gram)  # small: all of them, exactly (LAPACK)
+    else:
+        # ARPACK (Lanczos) to convergence from a fixed start vector: the same on every run.
+        values, vectors = eigsh(gram, k=k, v0=np.full(gram.shape[0], 1.0 / np.sqrt(gram.shape[0])))
     top = np.argsort(values)[::-1][:k]
-    latent = basis @ (vectors[:, top] * np.sqrt(np.clip(values[top], 0.0, None)))
+    values = np.clip(values[top], 0.0, None)
+    strong = values > 1e-9 * max(values[0], 1e-300)
+    directions = sample.T @ (vectors[:, top[strong]] / np.sqrt(values[strong]))
+    latent = np.asarray(matrix @ directions)
     norms = np.linalg.norm(latent, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return latent / norms
