@@ -169,7 +169,10 @@ def main() -> None:
                     f"same list for {same}/{n} papers"
                 )
             sys.stdout.flush()
-        print(f"scaling exponent {sizes[-2] if len(sizes) > 1 else ''}->{sizes[-1]}: this {exponent(sizes, medians['this'])}", end="")
+        print(
+            f"scaling exponent {sizes[-2] if len(sizes) > 1 else ''}->{sizes[-1]}: this {exponent(sizes, medians['this'])}",
+            end="",
+        )
         print(f", {args.against} {exponent(sizes, medians['other'])}" if other is not None else "")
 
 
