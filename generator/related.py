@@ -26,6 +26,7 @@ fixed vector, so the answer is the same on every run and machine.
 from __future__ import annotations
 
 import re
+
 import numpy as np
 import scipy.sparse as sp
 
