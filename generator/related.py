@@ -18,6 +18,15 @@ rather than show papers from other fields.
 - the LSA half lets two papers on one topic match through words they do not
   share.
 
+Not every pair is scored (that grew with the square of the corpus): an inverted
+index over each paper's INDEX_TERMS strongest terms and LATENT_KEYS strongest
+LSA directions proposes candidates, each key's postings cut to the papers where
+it weighs most (POSTINGS_CAP, or more while the corpus is small), and every
+candidate pair is then scored exactly. The work grows with the corpus times the
+cap; the LSA is a fixed number of sparse products. On the embedded corpus the
+index changes 33 of 368 lists, and the judged precision holds (tune 0.433 at
+3.0 shown per paper, test 0.453 at 3.2).
+
 Only the text decides: which listing a paper came from plays no part. Scores
 are rounded before ranking and ties are broken by slug; the SVD starts from a
 fixed vector, so the answer is the same on every run and machine.
