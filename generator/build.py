@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from generator.cache import Cache
 from generator.corpus import Merge, deduplicate, paper_fingerprints, title_key
 from generator.errors import GeneratorError
 from generator.models import Catalogue, Entry, Paper, Problem, Tag, TagMatch
@@ -164,21 +165,18 @@ def strict_error(warnings: tuple[Problem, ...]) -> GeneratorError:
 
 
 def analyse(
-    tags: tuple[Tag, ...], papers: list[Paper], slugs: dict[str, str], clean: bool
-) -> tuple[dict[str, tuple[TagMatch, ...]], dict[str, tuple[str, ...]]]:
-    """Tags of every paper and related papers by slug; with `clean`, also each abstract's
-    LaTeX clean-up (kept by textclean for the renderers). The per-paper work is cut
-    into slices that run on every core (generator/parallel.py), beside the related papers."""
+    tags: tuple[Tag, ...], papers: list[Paper], slugs: dict[str, str], clean: bool, cache: Cache
+) -> tuple[dict[str, tuple[TagMatch, ...]], dict[str, tuple[str, ...]], dict[str, tuple]]:
+    """Tags of every paper, related papers by slug and, with `clean`, each abstract's clean text runs
+    (raw abstract -> runs). The per-paper work is cut into slices that run on every core
+    (generator/parallel.py), beside the related papers; papers `cache` knows are not done again."""
     # Imported here, not at the top: numpy/scipy and pylatexenc take longer to import than a no-op run takes.
     from generator import parallel
     from generator.related import paper_text
-    from generator.textclean import clean_runs, prime
+    from generator.textclean import clean_runs
 
-    global _TAGGED
-    if _TAGGED[0] != tags:
-        _TAGGED = (tags, {})
-    memo = _TAGGED[1]
-    todo = [p for p in papers if (p.title, p.abstract) not in memo]
+    memo = cache.tagged(tags)
+    todo = [p for p in papers if (p.title, p.abstract) not in memo or (clean and p.abstract not in cache.clean)]
     index = PhraseIndex(compile_taxonomy(tags))
     texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
     workers = parallel.jobs(len(todo))
@@ -190,25 +188,40 @@ def analyse(
         return related_papers(texts)
 
     def tag_and_clean(piece: Sequence[Paper]) -> tuple[list[tuple[TagMatch, ...]], dict]:
-        cleaned = {p.abstract: clean_runs(p.abstract) for p in piece} if clean else {}
+        cleaned = {p.abstract: clean_runs(p.abstract, cache) for p in piece} if clean else {}
         return [tag_paper(index, p) for p in piece], cleaned
 
     results = parallel.run_all([related, *(partial(tag_and_clean, piece) for piece in pieces)], workers)
-    for piece, (found, cleaned) in zip(pieces, results[1:], strict=True):
-        memo.update(zip(((p.title, p.abstract) for p in piece), found, strict=True))
-        prime(cleaned)
-    return {p.key: memo[p.title, p.abstract] for p in papers}, results[0]
+    tagged, cleaned = {}, {}
+    for piece, (found, runs) in zip(pieces, results[1:], strict=True):
+        tagged.update(zip(((p.title, p.abstract) for p in piece), found, strict=True))
+        cleaned.update(runs)
+    for key, matches in tagged.items():  # workers' results, into this process's cache
+        memo.put(key, matches)
+    for raw, runs in cleaned.items():
+        cache.clean.put(raw, runs)
+    matches = {}
+    for p in papers:
+        found = tagged.get((p.title, p.abstract))
+        if found is None:
+            found = memo.get((p.title, p.abstract))
+        matches[p.key] = found if found is not None else tag_paper(index, p)  # evicted meanwhile (huge corpus)
+    if clean:
+        for p in papers:
+            if p.abstract not in cleaned:
+                known = cache.clean.get(p.abstract)
+                if known is not None:
+                    cleaned[p.abstract] = known
+    return matches, results[0], cleaned
 
 
-# Tags of the papers this process has tagged, for one taxonomy: a long-lived
-# process (`readinglist serve`) re-tags only the papers an edit changed.
-_TAGGED: tuple[tuple[Tag, ...], dict[tuple[str, str], tuple[TagMatch, ...]]] = ((), {})
-
-
-def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = False) -> Result:
+def make_catalogue(
+    options: Options, clock: Clock | None = None, clean: bool = False, cache: Cache | None = None
+) -> Result:
     """Everything up to the site plan, with no writes. `clean`: also clean every abstract now
-    (on every core), for the renderers."""
+    (on every core), for the renderers. `cache` (default: a fresh one) holds earlier runs' work."""
     clock = clock or Clock()
+    cache = cache if cache is not None else Cache()
     entries, problems, nfiles, skipped = parse_all(options)
     clock.lap("read and parse")
     papers, merges, dedup_problems = deduplicate(entries, options.sources)
@@ -231,7 +244,7 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
     where = str(options.overrides_path)
     overrides = parse_overrides(read_yaml_text(options.overrides_path, required=False), where)
     clock.lap("deduplicate, slugs, taxonomy")
-    tagged, related = analyse(tags, papers, slugs, clean)
+    tagged, related, cleaned = analyse(tags, papers, slugs, clean, cache)
     matches, override_problems = apply_overrides(tagged, slugs, tags, overrides, where)
     problems.extend(override_problems)
     clock.lap("tag, related papers" + (", clean abstracts" if clean else ""))
@@ -252,6 +265,7 @@ def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = F
         {p.key: tuple(by_slug[s] for s in related[slugs[p.key]]) for p in papers},
         {by_slug[slug]: note for slug, note in notes.items()},
         days,
+        cleaned,
     )
     clock.lap("notes")
     return Result(
@@ -315,17 +329,24 @@ def up_to_date(options: Options, stamp: str) -> Result | None:
     return result
 
 
-def generate(options: Options, *, wait: float | None = None, on_wait: Callable[[str], None] | None = None) -> Result:
+def generate(
+    options: Options,
+    *,
+    wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    cache: Cache | None = None,
+) -> Result:
     """Read the listings and write the generated pages into docs/.
 
     One run at a time per docs/: the run holds docs/'s lock throughout (waiting for
     another run as `writer.docs_lock` says). A run whose inputs are byte-identical to
     the last successful run's, with no generated file touched since, stops before
-    parsing (see `up_to_date`).
+    parsing (see `up_to_date`). `cache`: what earlier runs made (`readinglist serve`
+    keeps one); default: a fresh one.
     """
     check_docs_folder(options)  # before the lock: its file goes beside docs/
     with docs_lock(options.docs, wait, on_wait):
-        return generate_held(options)
+        return generate_held(options, cache)
 
 
 def check_docs_folder(options: Options) -> None:
@@ -342,7 +363,7 @@ def check_docs_folder(options: Options) -> None:
         )
 
 
-def generate_held(options: Options) -> Result:
+def generate_held(options: Options, cache: Cache | None = None) -> Result:
     """`generate`, for a caller that holds docs/'s lock (`readinglist build` holds it through MkDocs too)."""
     check_docs_folder(options)
     stamp = input_fingerprint(options)
@@ -350,12 +371,15 @@ def generate_held(options: Options) -> Result:
     if cached is not None:
         return cached
     clock = Clock()
-    result = make_catalogue(options, clock, clean=True)
+    cache = cache if cache is not None else Cache()
+    result = make_catalogue(options, clock, clean=True, cache=cache)
     if options.strict and result.warnings:
         raise strict_error(result.warnings)
     from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
 
-    plan = render_site(result.catalogue, options.directory_urls, os.environ.get("SITE_URL") or None, feed_stamp())
+    plan = render_site(
+        result.catalogue, options.directory_urls, os.environ.get("SITE_URL") or None, feed_stamp(), cache
+    )
     clock.lap("render pages")
     lasting: list[str] = []  # true of every run on these inputs: replayed by a no-op run
     lasting += [str(p) for p in result.problems if p.kind == "info"]  # merged entries whose text was not kept

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from generator.escape import html_text, markdown_text
 from generator.models import Catalogue, Note, Paper
@@ -116,7 +115,6 @@ def card_views(cat: Catalogue) -> dict[str, CardView]:
     return {p.key: card_view(cat, p, names) for p in cat.papers}
 
 
-@lru_cache(maxsize=65536)  # a card appears on home, its tag pages (two orders) and all papers
 def card_html(view: CardView, root: str, directory_urls: bool) -> str:
     """One paper as a list item: title, date, state, a two-line snippet, tag chips. No blank line inside."""
     tail = "/" if directory_urls else ".html"

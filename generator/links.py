@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 # A URL starts at a scheme, or at a bare well-known code host, and runs to the next space.
@@ -131,7 +130,6 @@ def link_kind(url: str) -> str:
     return "code" if host in CODE_HOSTS else "project"
 
 
-@lru_cache(maxsize=65536)
 def abstract_links(text: str) -> tuple[Link, ...]:
     """The distinct code/project links of one abstract, in order of appearance."""
     seen: list[str] = []

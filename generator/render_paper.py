@@ -116,7 +116,7 @@ def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = N
     note = cat.notes.get(paper.key)
     if note is not None:
         parts.append(note_admonition(note))
-    parts.append(f"{clean_markdown(paper.abstract)}\n")
+    parts.append(f"{clean_markdown(paper.abstract, cat.clean)}\n")
     if tags:  # the reasons after the abstract: seven lines of them above it hid it on a phone
         why = "; ".join(_reason(t, m) for t, m in zip(tags, cat.matches[paper.key], strict=True))
         parts.append(

@@ -40,6 +40,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.build import Options, generate
+from generator.cache import Cache
 from generator.errors import GeneratorError
 from generator.sources import fingerprint
 from generator.writer import MANIFEST, STATE, TMP_SUFFIX, read_manifest
@@ -208,6 +209,7 @@ def serve(options: Options, port: int, config_file: Path) -> int:
     started_with = code_stamp()
     host = "127.0.0.1"
     check_port(host, port)  # before minutes of building, not after
+    cache = Cache()  # what every generate of this serve remembers: only what an edit changed is made again
 
     def run_generate():
         """In-process: no interpreter start or numpy/scipy import per edit (about 0.5 s). None on error."""
@@ -216,7 +218,7 @@ def serve(options: Options, port: int, config_file: Path) -> int:
             if code_stamp() != started_with:
                 # This process still runs the old code: its pages would not be what the new code writes.
                 raise GeneratorError("the generator's code changed since serve started: restart `readinglist serve`")
-            result = generate(options, wait=math.inf, on_wait=waiting)
+            result = generate(options, wait=math.inf, on_wait=waiting, cache=cache)
         except Exception as exc:  # a bug must not stall the server either: MkDocs would hold every request
             if isinstance(exc, GeneratorError):
                 print(f"error: {exc}", file=sys.stderr)
@@ -229,7 +231,7 @@ def serve(options: Options, port: int, config_file: Path) -> int:
 
     started = time.perf_counter()
     # an error here ends the command
-    report_generate(generate(options, wait=math.inf, on_wait=waiting), time.perf_counter() - started)
+    report_generate(generate(options, wait=math.inf, on_wait=waiting, cache=cache), time.perf_counter() - started)
 
     site_dir = tempfile.mkdtemp(prefix="readinglist-serve-")
 
