@@ -23,7 +23,6 @@ from generator.pages import by_date
 from generator.parse import parse_listing
 from generator.slugs import LOCK_NAME, lock_text, parse_lock, resolve_slugs
 from generator.sources import (
-    fingerprint,
     load_yaml,
     read_data_bytes,
     read_listings,
@@ -31,17 +30,10 @@ from generator.sources import (
     read_yaml,
     read_yaml_text,
 )
+from generator.state import files_untouched, input_fingerprint, read_state, write_state
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
-from generator.writer import (
-    WriteReport,
-    docs_lock,
-    files_untouched,
-    read_state,
-    write_plan,
-    write_slug_lock,
-    write_state,
-)
+from generator.writer import WriteReport, docs_lock, write_plan, write_slug_lock
 
 SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/javascripts/iframe-worker.js"
@@ -288,26 +280,6 @@ def read_lock(path: Path) -> str | None:
         raise GeneratorError(f"cannot read the slug lock: {exc}; restore it from git", str(path)) from exc
 
 
-FINGERPRINT_VERSION = "1"
-
-
-def input_fingerprint(options: Options) -> str:
-    """Everything the generated pages depend on: input bytes, generator code, options, environment."""
-    code = sorted(Path(__file__).parent.glob("*.py"))
-    notes_path, _ = options.notes_path
-    return fingerprint(
-        [options.tags, options.overrides_path, notes_path, options.lock_path, SHIM_SOURCE, *code],
-        [options.sources],
-        [
-            FINGERPRINT_VERSION,
-            str(options.directory_urls),
-            str(options.year),
-            os.environ.get("SITE_URL", ""),
-            os.environ.get("SOURCE_DATE_EPOCH", ""),
-        ],
-    )
-
-
 def up_to_date(options: Options, stamp: str) -> Result | None:
     """The last run's result when nothing it depends on changed since, else None."""
     state = read_state(options.docs)
@@ -366,7 +338,12 @@ def check_docs_folder(options: Options) -> None:
 def generate_held(options: Options, cache: Cache | None = None) -> Result:
     """`generate`, for a caller that holds docs/'s lock (`readinglist build` holds it through MkDocs too)."""
     check_docs_folder(options)
-    stamp = input_fingerprint(options)
+    notes_path, _ = options.notes_path
+    stamp = input_fingerprint(
+        [options.tags, options.overrides_path, notes_path, options.lock_path, SHIM_SOURCE],
+        options.sources,
+        [str(options.directory_urls), str(options.year)],
+    )
     cached = up_to_date(options, stamp)
     if cached is not None:
         return cached

@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 from generator.build import Options, generate
 from generator.cache import Cache
 from generator.errors import GeneratorError
-from generator.sources import fingerprint
+from generator.state import fingerprint
 from generator.writer import MANIFEST, STATE, TMP_SUFFIX, read_manifest
 
 log = logging.getLogger("mkdocs.readinglist")

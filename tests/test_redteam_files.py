@@ -20,7 +20,8 @@ from generator import writer
 from generator.cli import main
 from generator.errors import GeneratorError
 from generator.notes import load_notes
-from generator.sources import fingerprint, load_yaml
+from generator.sources import load_yaml
+from generator.state import fingerprint
 from generator.taxonomy import load_taxonomy
 from generator.textclean import clean_text
 from generator.writer import MANIFEST, STATE, lock_path, read_manifest
