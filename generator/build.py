@@ -7,12 +7,12 @@ import os
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from generator import report
 from generator.cache import Cache
 from generator.corpus import Merge, deduplicate, paper_fingerprints, title_key
 from generator.errors import GeneratorError
@@ -100,38 +100,11 @@ class Result:
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.kind in WARNING_KINDS)
 
-    @property
-    def skip_reasons(self) -> dict[str, int]:
-        """{reason: entries skipped for it}, most frequent first."""
-        counts = Counter(p.reason or p.message for p in self.problems if p.kind == "skip")
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
     def count_lines(self) -> list[str]:
-        """Accounts for every entry: read = papers + duplicates merged + skipped."""
-        if self.catalogue is None:
-            return list(self.counts)
-        cat = self.catalogue
-        untagged = sum(1 for p in cat.papers if not cat.matches[p.key])
-        skipped_files = sum(1 for p in self.problems if p.kind == "file")
-        reasons = ", ".join(f"{n} {reason}" for reason, n in self.skip_reasons.items())
-        lines = [
-            f"read {self.files} listing files"
-            + (f" ({skipped_files} skipped: see warnings)" if skipped_files else "")
-            + f": {self.entries + self.skipped} entries = {len(cat.papers)} papers + "
-            f"{len(self.merges)} duplicates merged + {self.skipped} skipped" + (f" ({reasons})" if reasons else ""),
-            f"{len(cat.tags)} tags, {untagged} untagged papers; {len(self.warnings)} warnings",
-        ]
-        return lines
+        return report.count_lines(self)
 
     def summary(self) -> str:
-        lines = self.count_lines()
-        if self.report is not None:
-            r = self.report
-            line = f"docs: {len(r.written)} files written, {r.unchanged} unchanged, {len(r.removed)} removed"
-            if not r.written and not r.removed:
-                line += " (already up to date)"
-            lines.append(line)
-        return "\n".join(lines)
+        return report.summary(self)
 
 
 def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:

@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 from generator.build import Options, generate
 from generator.cache import Cache
 from generator.errors import GeneratorError
+from generator.report import print_result
 from generator.state import fingerprint
 from generator.writer import MANIFEST, STATE, TMP_SUFFIX, read_manifest
 
@@ -188,12 +189,7 @@ def setup_logging() -> None:
 
 
 def report_generate(result, seconds: float) -> None:
-    for problem in result.problems:
-        if problem.kind != "info":
-            print(f"warning: {problem}", file=sys.stderr)
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(result.summary(), flush=True)
+    print_result(result)
     print(f"serve: generate {seconds:.2f} s", file=sys.stderr, flush=True)
 
 
