@@ -83,6 +83,10 @@ class Pool:
                 links.append(mine)
                 processes.append(process)
             return self._collect(links, processes)
+        except BaseException:
+            for process in processes:  # the run failed: what the others compute is not wanted
+                process.kill()
+            raise
         finally:
             for link in links:
                 link.close()
@@ -120,7 +124,13 @@ class Pool:
     def _work(self, link: connection.Connection, parent: int) -> None:
         """A worker's life: run the tasks it is sent until it is sent None."""
         _die_with_parent(parent)
-        while (index := link.recv()) is not None:
+        while True:
+            try:
+                index = link.recv()
+            except (EOFError, OSError):  # the run gave up (a task failed): nothing more to do
+                return
+            if index is None:
+                return
             try:
                 reply = pickle.dumps((True, self.tasks[index]()), pickle.HIGHEST_PROTOCOL)
             except BaseException as exc:  # noqa: BLE001 - any failure goes back to the run, which raises it
