@@ -11,12 +11,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from generator import report
 from generator.cache import Cache
 from generator.corpus import Merge, deduplicate, paper_fingerprints, title_key
 from generator.errors import GeneratorError
-from generator.models import Catalogue, Entry, Paper, Problem, Tag, TagMatch
+from generator.models import Catalogue, Entry, Paper, Problem, SourceFile, Tag, TagMatch
 from generator.notes import load_notes
 from generator.overrides import apply_overrides, parse_overrides
 from generator.pages import by_date
@@ -24,8 +25,8 @@ from generator.parse import parse_listing
 from generator.slugs import LOCK_NAME, lock_text, parse_lock, resolve_slugs
 from generator.sources import (
     load_yaml,
-    read_data_bytes,
     read_listings,
+    read_slug_lock,
     read_text_asset,
     read_yaml,
     read_yaml_text,
@@ -107,17 +108,52 @@ class Result:
         return report.summary(self)
 
 
-def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
-    files, problems = read_listings(options.sources)
+@dataclass(frozen=True)
+class Inputs:
+    """Every input file a run reads, read before any pipeline step: the steps after touch no file."""
+
+    listings: tuple[SourceFile, ...]  # in file-name order
+    unread: tuple[Problem, ...]  # listing files skipped, and why
+    taxonomy: Any  # tags.yml, loaded
+    lock: str | None  # slugs.lock's text; None: no lock, and none is made
+    overrides: str | None  # overrides.yml's text, None when absent
+    notes: str | None  # notes.yml's text, None when absent
+
+
+def read_inputs(options: Options) -> Inputs:
+    """Read every input (sources.py does the reading; its errors name the file and line)."""
+    listings, unread = read_listings(options.sources)
+    notes_path, required = options.notes_path
+    return Inputs(
+        tuple(listings),
+        tuple(unread),
+        read_yaml(options.tags),
+        read_slug_lock(options.lock_path),
+        read_yaml_text(options.overrides_path, required=False),
+        read_yaml_text(notes_path, required=required),
+    )
+
+
+def parse_listings(inputs: Inputs, options: Options) -> tuple[list[Entry], list[Problem], int]:
+    """Every listing's entries, the problems met (unread files first) and how many entries were skipped."""
     entries: list[Entry] = []
+    problems = list(inputs.unread)
     skipped = 0
-    for source in files:
+    for source in inputs.listings:
         found, issues = parse_listing(source.name, source.text, options.year)
         entries.extend(found)
         # Provenance keeps the bare file name (papers.json); messages name the path the user can open.
         problems.extend(replace(i, path=str(options.sources / i.path)) for i in issues)
         skipped += sum(1 for i in issues if i.kind == "skip")
-    return entries, problems, len(files), skipped
+    return entries, problems, skipped
+
+
+def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
+    """The listings alone, read and parsed (bench/synth.py trains on them): entries, problems, files, skipped."""
+    listings, unread = read_listings(options.sources)
+    inputs = Inputs(tuple(listings), tuple(unread), None, None, None, None)
+    entries, problems, skipped = parse_listings(inputs, options)
+    return entries, problems, len(listings), skipped
 
 
 def strict_error(warnings: tuple[Problem, ...]) -> GeneratorError:
@@ -183,42 +219,34 @@ def analyse(
 def make_catalogue(
     options: Options, clock: Clock | None = None, clean: bool = False, cache: Cache | None = None
 ) -> Result:
-    """Everything up to the site plan, with no writes. `clean`: also clean every abstract now
-    (on every core), for the renderers. `cache` (default: a fresh one) holds earlier runs' work."""
+    """Everything up to the site plan, with no writes: read every input, then the pure pipeline.
+    `clean`: also clean every abstract now (on every core), for the renderers. `cache` (default:
+    a fresh one) holds earlier runs' work."""
     clock = clock or Clock()
-    cache = cache if cache is not None else Cache()
-    entries, problems, nfiles, skipped = parse_all(options)
+    return catalogue_of(read_inputs(options), options, clock, clean, cache if cache is not None else Cache())
+
+
+def catalogue_of(inputs: Inputs, options: Options, clock: Clock, clean: bool, cache: Cache) -> Result:
+    """Inputs -> the catalogue and what was found on the way. Pure, apart from the cache it fills."""
+    entries, problems, skipped = parse_listings(inputs, options)
     clock.lap("read and parse")
     papers, merges, dedup_problems = deduplicate(entries, options.sources)
     problems.extend(dedup_problems)
-    tags = load_taxonomy(read_yaml(options.tags), str(options.tags))
-    lock_source = read_lock(options.lock_path)
-    fingerprints = paper_fingerprints(papers, entries)
-    slugs, lock = resolve_slugs(
-        [(p.key, p.title, title_key(p.title), fingerprints[p.key]) for p in papers],
-        parse_lock(lock_source, str(options.lock_path)),
-    )
-    new_lock = lock_text(lock) if lock_source is not None else None
-    dates: dict[str, str | None] = {}
-    days: dict[str, str | None] = {}
-    for entry in entries:
-        dates.setdefault(entry.provenance.source, entry.provenance.date)
-        days.setdefault(entry.provenance.source, entry.provenance.day)
+    tags = load_taxonomy(inputs.taxonomy, str(options.tags))
+    slugs, new_lock = assign_slugs(papers, entries, inputs.lock, str(options.lock_path))
     papers = by_date(papers)  # after the slugs: listing order, not dates, decides who keeps a plain slug
-    sources = tuple(sorted({e.provenance.source for e in entries} | set(dates)))
+    dates, days, sources = listing_dates(entries)
     where = str(options.overrides_path)
-    overrides = parse_overrides(read_yaml_text(options.overrides_path, required=False), where)
+    overrides = parse_overrides(inputs.overrides, where)
     clock.lap("deduplicate, slugs, taxonomy")
     tagged, related, cleaned = analyse(tags, papers, slugs, clean, cache)
     matches, override_problems = apply_overrides(tagged, slugs, tags, overrides, where)
     problems.extend(override_problems)
     clock.lap("tag, related papers" + (", clean abstracts" if clean else ""))
-    by_slug = {slugs[p.key]: p.key for p in papers}
-    notes_path, required = options.notes_path
-    notes_text = read_yaml_text(notes_path, required=required)
-    notes, note_problems = load_notes(
-        None if notes_text is None else load_yaml(notes_text, notes_path), str(notes_path), list(by_slug), notes_text
-    )
+    key_of = {slugs[p.key]: p.key for p in papers}
+    notes_path, _ = options.notes_path
+    notes_data = None if inputs.notes is None else load_yaml(inputs.notes, notes_path)
+    notes, note_problems = load_notes(notes_data, str(notes_path), list(key_of), inputs.notes)
     problems.extend(note_problems)
     cat = Catalogue(
         tuple(papers),
@@ -227,30 +255,39 @@ def make_catalogue(
         tags,
         sources,
         dates,
-        {p.key: tuple(by_slug[s] for s in related[slugs[p.key]]) for p in papers},
-        {by_slug[slug]: note for slug, note in notes.items()},
+        {p.key: tuple(key_of[s] for s in related[slugs[p.key]]) for p in papers},
+        {key_of[slug]: note for slug, note in notes.items()},
         days,
         cleaned,
     )
     clock.lap("notes")
     return Result(
-        cat, nfiles, len(entries), skipped, tuple(merges), tuple(problems), timings=tuple(clock.laps),
-        lock=new_lock if new_lock != lock_source else None,
+        cat, len(inputs.listings), len(entries), skipped, tuple(merges), tuple(problems), timings=tuple(clock.laps),
+        lock=new_lock,
     )  # fmt: skip
 
 
-def read_lock(path: Path) -> str | None:
-    """The slug lock's text, None when there is none yet (a regular file, as sources.read_data_bytes says)."""
-    try:
-        data = read_data_bytes(path, required=False, what="the slug lock (JSON)")
-    except GeneratorError as exc:
-        raise GeneratorError(f"cannot read the slug lock: {exc.message}", exc.path, exc.line) from exc
-    if data is None:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise GeneratorError(f"cannot read the slug lock: {exc}; restore it from git", str(path)) from exc
+def assign_slugs(
+    papers: list[Paper], entries: list[Entry], lock_source: str | None, lock_path: str
+) -> tuple[dict[str, str], str | None]:
+    """Paper key -> slug, and the slug lock's new text when a lock exists and new papers extend it."""
+    fingerprints = paper_fingerprints(papers, entries)
+    slugs, lock = resolve_slugs(
+        [(p.key, p.title, title_key(p.title), fingerprints[p.key]) for p in papers],
+        parse_lock(lock_source, lock_path),
+    )
+    new_lock = lock_text(lock) if lock_source is not None else None
+    return slugs, new_lock if new_lock != lock_source else None
+
+
+def listing_dates(entries: list[Entry]) -> tuple[dict[str, str | None], dict[str, str | None], tuple[str, ...]]:
+    """Each listing's date as listed and as YYYY-MM-DD (from its first entry), and the listings, sorted."""
+    dates: dict[str, str | None] = {}
+    days: dict[str, str | None] = {}
+    for entry in entries:
+        dates.setdefault(entry.provenance.source, entry.provenance.date)
+        days.setdefault(entry.provenance.source, entry.provenance.day)
+    return dates, days, tuple(sorted({e.provenance.source for e in entries} | set(dates)))
 
 
 def up_to_date(options: Options, stamp: str) -> Result | None:
@@ -309,54 +346,78 @@ def check_docs_folder(options: Options) -> None:
 
 
 def generate_held(options: Options, cache: Cache | None = None) -> Result:
-    """`generate`, for a caller that holds docs/'s lock (`readinglist build` holds it through MkDocs too)."""
+    """`generate`, for a caller that holds docs/'s lock (`readinglist build` holds it through MkDocs too).
+
+    Top to bottom: stop early when nothing changed; read every input; the pure
+    pipeline (catalogue, then the site plan, in memory); write docs/; record the state.
+    """
     check_docs_folder(options)
-    notes_path, _ = options.notes_path
-    stamp = input_fingerprint(
-        [options.tags, options.overrides_path, notes_path, options.lock_path, SHIM_SOURCE],
-        options.sources,
-        [str(options.directory_urls), str(options.year)],
-    )
+    stamp = fingerprint_of(options)
     cached = up_to_date(options, stamp)
     if cached is not None:
         return cached
     clock = Clock()
+    inputs, shim = read_inputs(options), read_text_asset(SHIM_SOURCE)
     cache = cache if cache is not None else Cache()
-    result = make_catalogue(options, clock, clean=True, cache=cache)
+    result = catalogue_of(inputs, options, clock, True, cache)
     if options.strict and result.warnings:
         raise strict_error(result.warnings)
     from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
 
-    plan = render_site(
-        result.catalogue, options.directory_urls, os.environ.get("SITE_URL") or None, feed_stamp(), cache
-    )
-    clock.lap("render pages")
-    lasting: list[str] = []  # true of every run on these inputs: replayed by a no-op run
-    lasting += [str(p) for p in result.problems if p.kind == "info"]  # merged entries whose text was not kept
-    shim = read_text_asset(SHIM_SOURCE)
+    site_url = os.environ.get("SITE_URL") or None
+    plan = render_site(result.catalogue, options.directory_urls, site_url, feed_stamp(), cache)
     if shim is not None:
         plan[SHIM_TARGET] = shim
-    else:
-        lasting.append(f"{SHIM_SOURCE} is missing (run `make deps`): the offline build will not search from file://")
+    clock.lap("render pages")
     # The lock is written once docs/ is known to take the plan, before any page: a lock that cannot be
     # written leaves docs/ as it was, and no page is published without its slug locked.
-    new_lock = result.lock
-    report = write_plan(
-        options.docs, plan, None if new_lock is None else partial(write_slug_lock, options.lock_path, new_lock)
+    lock = None if result.lock is None else partial(write_slug_lock, options.lock_path, result.lock)
+    written = write_plan(options.docs, plan, lock)
+    clock.lap("write (exports made here)")
+    lasting = lasting_notes(result, shim is not None)
+    result = replace(
+        result, report=written, notes=(*lasting, *kept_notes(options.docs, written)), timings=tuple(clock.laps)
     )
+    write_state(options.docs, stamp, state_summary(result, lasting), sorted(plan))
+    return result
+
+
+def fingerprint_of(options: Options) -> str:
+    """Everything the generated pages depend on (see state.input_fingerprint)."""
+    notes_path, _ = options.notes_path
+    return input_fingerprint(
+        [options.tags, options.overrides_path, notes_path, options.lock_path, SHIM_SOURCE],
+        options.sources,
+        [str(options.directory_urls), str(options.year)],
+    )
+
+
+def lasting_notes(result: Result, shim_found: bool) -> list[str]:
+    """Notes true of every run on these inputs: a no-op run replays them."""
+    notes = [str(p) for p in result.problems if p.kind == "info"]  # merged entries whose text was not kept
+    if not shim_found:
+        notes.append(f"{SHIM_SOURCE} is missing (run `make deps`): the offline build will not search from file://")
+    return notes
+
+
+def kept_notes(docs: Path, written: WriteReport) -> list[str]:
+    """Files the writer kept rather than delete, and why."""
     kept = [
-        f"{options.docs / rel}: its paper left the corpus, but the file was edited by hand, so it was kept "
+        f"{docs / rel}: its paper left the corpus, but the file was edited by hand, so it was kept "
         "(it is yours now: delete it if you do not need it)"
-        for rel in report.kept
+        for rel in written.kept
     ]
     kept += [
-        f"{options.docs / rel}: an old manifest (paths, no digests) lists it, but nothing proves the generator "
+        f"{docs / rel}: an old manifest (paths, no digests) lists it, but nothing proves the generator "
         "wrote it, so it was kept (it is yours now: delete it if you do not need it)"
-        for rel in report.unproven
+        for rel in written.unproven
     ]
-    clock.lap("write (exports made here)")
-    result = replace(result, report=report, notes=tuple(lasting + kept), timings=tuple(clock.laps))
-    summary = {
+    return kept
+
+
+def state_summary(result: Result, lasting: list[str]) -> dict:
+    """What a no-op run replays (see up_to_date)."""
+    return {
         "files": result.files,
         "entries": result.entries,
         "skipped": result.skipped,
@@ -364,8 +425,6 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
         "problems": [[p.path, p.line, p.message, p.kind, p.reason] for p in result.problems],
         "notes": lasting,
     }
-    write_state(options.docs, stamp, summary, sorted(plan))
-    return result
 
 
 def feed_stamp() -> dt.datetime | None:

@@ -283,6 +283,20 @@ def read_data_bytes(path: Path, *, required: bool = True, what: str = "a YAML fi
     return data
 
 
+def read_slug_lock(path: Path) -> str | None:
+    """The slug lock's text, None when there is none yet (a regular file, as read_data_bytes says)."""
+    try:
+        data = read_data_bytes(path, required=False, what="the slug lock (JSON)")
+    except GeneratorError as exc:
+        raise GeneratorError(f"cannot read the slug lock: {exc.message}", exc.path, exc.line) from exc
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GeneratorError(f"cannot read the slug lock: {exc}; restore it from git", str(path)) from exc
+
+
 def read_yaml_text(path: Path, *, required: bool = True) -> str | None:
     """One YAML data file's text, checked to load (see load_yaml); None when absent and not required."""
     data = read_data_bytes(path, required=required)
