@@ -1,4 +1,4 @@
-"""The pipeline, top to bottom: read -> parse -> deduplicate -> tag -> render -> write."""
+"""The pipeline, top to bottom: read every input -> parse -> deduplicate -> tag -> render -> write -> record the state."""
 
 from __future__ import annotations
 
@@ -120,6 +120,117 @@ class Inputs:
     notes: str | None  # notes.yml's text, None when absent
 
 
+def generate(
+    options: Options,
+    *,
+    wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    cache: Cache | None = None,
+) -> Result:
+    """Read the listings and write the generated pages into docs/.
+
+    One run at a time per docs/: the run holds docs/'s lock throughout (waiting for
+    another run as `writer.docs_lock` says). A run whose inputs are byte-identical to
+    the last successful run's, with no generated file touched since, stops before
+    parsing (see `up_to_date`). `cache`: what earlier runs made (`readinglist serve`
+    keeps one); default: a fresh one.
+    """
+    check_docs_folder(options)  # before the lock: its file goes beside docs/
+    with docs_lock(options.docs, wait, on_wait):
+        return generate_held(options, cache)
+
+
+def generate_held(options: Options, cache: Cache | None = None) -> Result:
+    """`generate`, for a caller that holds docs/'s lock (`readinglist build` holds it through MkDocs too).
+
+    Top to bottom: stop early when nothing changed; read every input; the pure
+    pipeline (catalogue, then the site plan, in memory); write docs/; record the state.
+    """
+    check_docs_folder(options)
+    stamp = fingerprint_of(options)
+    cached = up_to_date(options, stamp)
+    if cached is not None:
+        return cached
+    clock = Clock()
+    inputs, shim = read_inputs(options), read_text_asset(SHIM_SOURCE)
+    cache = cache if cache is not None else Cache()
+    result = catalogue_of(inputs, options, clock, True, cache)
+    if options.strict and result.warnings:
+        raise strict_error(result.warnings)
+    from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
+
+    site_url = os.environ.get("SITE_URL") or None
+    plan = render_site(result.catalogue, options.directory_urls, site_url, feed_stamp(), cache)
+    if shim is not None:
+        plan[SHIM_TARGET] = shim
+    clock.lap("render pages")
+    # The lock is written once docs/ is known to take the plan, before any page: a lock that cannot be
+    # written leaves docs/ as it was, and no page is published without its slug locked.
+    lock = None if result.lock is None else partial(write_slug_lock, options.lock_path, result.lock)
+    written = write_plan(options.docs, plan, lock)
+    clock.lap("write (exports made here)")
+    lasting = lasting_notes(result, shim is not None)
+    result = replace(
+        result, report=written, notes=(*lasting, *kept_notes(options.docs, written)), timings=tuple(clock.laps)
+    )
+    write_state(options.docs, stamp, state_summary(result, lasting), sorted(plan))
+    return result
+
+
+def check_docs_folder(options: Options) -> None:
+    """Refuse a docs folder that is, lies inside or holds the sources folder: pages would land among the
+    listings (and be read as listings), or generated files beside them."""
+    docs, sources = os.path.realpath(options.docs), os.path.realpath(options.sources)
+    common = os.path.commonpath([docs, sources])
+    if common in (docs, sources):
+        relation = "is" if docs == sources else ("holds" if common == docs else "is inside")
+        raise GeneratorError(
+            f"refusing to write pages here: this folder {relation} the sources folder ({options.sources}). "
+            "Pass --docs with a folder of its own (default: docs)",
+            f"{options.docs}/",
+        )
+
+
+def fingerprint_of(options: Options) -> str:
+    """Everything the generated pages depend on (see state.input_fingerprint)."""
+    notes_path, _ = options.notes_path
+    return input_fingerprint(
+        [options.tags, options.overrides_path, notes_path, options.lock_path, SHIM_SOURCE],
+        options.sources,
+        [str(options.directory_urls), str(options.year)],
+    )
+
+
+def up_to_date(options: Options, stamp: str) -> Result | None:
+    """The last run's result when nothing it depends on changed since, else None."""
+    state = read_state(options.docs)
+    if not state or state.get("fingerprint") != stamp:
+        return None
+    try:
+        summary = state["summary"]
+        if not files_untouched(options.docs, state["files"]):
+            return None
+        problems = tuple(Problem(*p) for p in summary["problems"])
+        result = Result(
+            None, summary["files"], summary["entries"], summary["skipped"], (), problems,
+            WriteReport((), len(state["files"]), ()), tuple(summary["notes"]), tuple(summary["counts"]),
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError):
+        return None
+    if options.strict and result.warnings:
+        raise strict_error(result.warnings)
+    return result
+
+
+def strict_error(warnings: tuple[Problem, ...]) -> GeneratorError:
+    """--strict: every warning is an error; list them all so one run shows everything to fix."""
+    if len(warnings) == 1:
+        w = warnings[0]
+        return GeneratorError(f"{w.message} (--strict turns warnings into errors)", w.path, w.line or None)
+    listed = "\n".join(f"  {w}" for w in warnings)
+    return GeneratorError(f"{len(warnings)} warnings, and --strict turns warnings into errors:\n{listed}")
+
+
 def read_inputs(options: Options) -> Inputs:
     """Read every input (sources.py does the reading; its errors name the file and line)."""
     listings, unread = read_listings(options.sources)
@@ -132,88 +243,6 @@ def read_inputs(options: Options) -> Inputs:
         read_yaml_text(options.overrides_path, required=False),
         read_yaml_text(notes_path, required=required),
     )
-
-
-def parse_listings(inputs: Inputs, options: Options) -> tuple[list[Entry], list[Problem], int]:
-    """Every listing's entries, the problems met (unread files first) and how many entries were skipped."""
-    entries: list[Entry] = []
-    problems = list(inputs.unread)
-    skipped = 0
-    for source in inputs.listings:
-        found, issues = parse_listing(source.name, source.text, options.year)
-        entries.extend(found)
-        # Provenance keeps the bare file name (papers.json); messages name the path the user can open.
-        problems.extend(replace(i, path=str(options.sources / i.path)) for i in issues)
-        skipped += sum(1 for i in issues if i.kind == "skip")
-    return entries, problems, skipped
-
-
-def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
-    """The listings alone, read and parsed (bench/synth.py trains on them): entries, problems, files, skipped."""
-    listings, unread = read_listings(options.sources)
-    inputs = Inputs(tuple(listings), tuple(unread), None, None, None, None)
-    entries, problems, skipped = parse_listings(inputs, options)
-    return entries, problems, len(listings), skipped
-
-
-def strict_error(warnings: tuple[Problem, ...]) -> GeneratorError:
-    """--strict: every warning is an error; list them all so one run shows everything to fix."""
-    if len(warnings) == 1:
-        w = warnings[0]
-        return GeneratorError(f"{w.message} (--strict turns warnings into errors)", w.path, w.line or None)
-    listed = "\n".join(f"  {w}" for w in warnings)
-    return GeneratorError(f"{len(warnings)} warnings, and --strict turns warnings into errors:\n{listed}")
-
-
-def analyse(
-    tags: tuple[Tag, ...], papers: list[Paper], slugs: dict[str, str], clean: bool, cache: Cache
-) -> tuple[dict[str, tuple[TagMatch, ...]], dict[str, tuple[str, ...]], dict[str, tuple]]:
-    """Tags of every paper, related papers by slug and, with `clean`, each abstract's clean text runs
-    (raw abstract -> runs). The per-paper work is cut into slices that run on every core
-    (generator/parallel.py), beside the related papers; papers `cache` knows are not done again."""
-    # Imported here, not at the top: numpy/scipy and pylatexenc take longer to import than a no-op run takes.
-    from generator import parallel
-    from generator.related import paper_text
-    from generator.textclean import clean_runs
-
-    memo = cache.tagged(tags)
-    todo = [p for p in papers if (p.title, p.abstract) not in memo or (clean and p.abstract not in cache.clean)]
-    index = PhraseIndex(compile_taxonomy(tags))
-    texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
-    workers = parallel.jobs(len(todo))
-    pieces = parallel.chunks(todo, 4 * workers) if todo else []
-
-    def related() -> dict[str, tuple[str, ...]]:
-        from generator.related import related_papers
-
-        return related_papers(texts)
-
-    def tag_and_clean(piece: Sequence[Paper]) -> tuple[list[tuple[TagMatch, ...]], dict]:
-        cleaned = {p.abstract: clean_runs(p.abstract, cache) for p in piece} if clean else {}
-        return [tag_paper(index, p) for p in piece], cleaned
-
-    results = parallel.run_all([related, *(partial(tag_and_clean, piece) for piece in pieces)], workers)
-    tagged, cleaned = {}, {}
-    for piece, (found, runs) in zip(pieces, results[1:], strict=True):
-        tagged.update(zip(((p.title, p.abstract) for p in piece), found, strict=True))
-        cleaned.update(runs)
-    for key, matches in tagged.items():  # workers' results, into this process's cache
-        memo.put(key, matches)
-    for raw, runs in cleaned.items():
-        cache.clean.put(raw, runs)
-    matches = {}
-    for p in papers:
-        found = tagged.get((p.title, p.abstract))
-        if found is None:
-            found = memo.get((p.title, p.abstract))
-        matches[p.key] = found if found is not None else tag_paper(index, p)  # evicted meanwhile (huge corpus)
-    if clean:
-        for p in papers:
-            if p.abstract not in cleaned:
-                known = cache.clean.get(p.abstract)
-                if known is not None:
-                    cleaned[p.abstract] = known
-    return matches, results[0], cleaned
 
 
 def make_catalogue(
@@ -267,6 +296,20 @@ def catalogue_of(inputs: Inputs, options: Options, clock: Clock, clean: bool, ca
     )  # fmt: skip
 
 
+def parse_listings(inputs: Inputs, options: Options) -> tuple[list[Entry], list[Problem], int]:
+    """Every listing's entries, the problems met (unread files first) and how many entries were skipped."""
+    entries: list[Entry] = []
+    problems = list(inputs.unread)
+    skipped = 0
+    for source in inputs.listings:
+        found, issues = parse_listing(source.name, source.text, options.year)
+        entries.extend(found)
+        # Provenance keeps the bare file name (papers.json); messages name the path the user can open.
+        problems.extend(replace(i, path=str(options.sources / i.path)) for i in issues)
+        skipped += sum(1 for i in issues if i.kind == "skip")
+    return entries, problems, skipped
+
+
 def assign_slugs(
     papers: list[Paper], entries: list[Entry], lock_source: str | None, lock_path: str
 ) -> tuple[dict[str, str], str | None]:
@@ -290,106 +333,55 @@ def listing_dates(entries: list[Entry]) -> tuple[dict[str, str | None], dict[str
     return dates, days, tuple(sorted({e.provenance.source for e in entries} | set(dates)))
 
 
-def up_to_date(options: Options, stamp: str) -> Result | None:
-    """The last run's result when nothing it depends on changed since, else None."""
-    state = read_state(options.docs)
-    if not state or state.get("fingerprint") != stamp:
-        return None
-    try:
-        summary = state["summary"]
-        if not files_untouched(options.docs, state["files"]):
-            return None
-        problems = tuple(Problem(*p) for p in summary["problems"])
-        result = Result(
-            None, summary["files"], summary["entries"], summary["skipped"], (), problems,
-            WriteReport((), len(state["files"]), ()), tuple(summary["notes"]), tuple(summary["counts"]),
-        )  # fmt: skip
-    except (KeyError, TypeError, ValueError):
-        return None
-    if options.strict and result.warnings:
-        raise strict_error(result.warnings)
-    return result
+def analyse(
+    tags: tuple[Tag, ...], papers: list[Paper], slugs: dict[str, str], clean: bool, cache: Cache
+) -> tuple[dict[str, tuple[TagMatch, ...]], dict[str, tuple[str, ...]], dict[str, tuple]]:
+    """Tags of every paper, related papers by slug and, with `clean`, each abstract's clean text runs
+    (raw abstract -> runs). The per-paper work is cut into slices that run on every core
+    (generator/parallel.py), beside the related papers; papers `cache` knows are not done again."""
+    # Imported here, not at the top: numpy/scipy and pylatexenc take longer to import than a no-op run takes.
+    from generator import parallel
+    from generator.related import paper_text
+    from generator.textclean import clean_runs
 
+    memo = cache.tagged(tags)
+    todo = [p for p in papers if (p.title, p.abstract) not in memo or (clean and p.abstract not in cache.clean)]
+    index = PhraseIndex(compile_taxonomy(tags))
+    texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
+    workers = parallel.jobs(len(todo))
+    pieces = parallel.chunks(todo, 4 * workers) if todo else []
 
-def generate(
-    options: Options,
-    *,
-    wait: float | None = None,
-    on_wait: Callable[[str], None] | None = None,
-    cache: Cache | None = None,
-) -> Result:
-    """Read the listings and write the generated pages into docs/.
+    def related() -> dict[str, tuple[str, ...]]:
+        from generator.related import related_papers
 
-    One run at a time per docs/: the run holds docs/'s lock throughout (waiting for
-    another run as `writer.docs_lock` says). A run whose inputs are byte-identical to
-    the last successful run's, with no generated file touched since, stops before
-    parsing (see `up_to_date`). `cache`: what earlier runs made (`readinglist serve`
-    keeps one); default: a fresh one.
-    """
-    check_docs_folder(options)  # before the lock: its file goes beside docs/
-    with docs_lock(options.docs, wait, on_wait):
-        return generate_held(options, cache)
+        return related_papers(texts)
 
+    def tag_and_clean(piece: Sequence[Paper]) -> tuple[list[tuple[TagMatch, ...]], dict]:
+        cleaned = {p.abstract: clean_runs(p.abstract, cache) for p in piece} if clean else {}
+        return [tag_paper(index, p) for p in piece], cleaned
 
-def check_docs_folder(options: Options) -> None:
-    """Refuse a docs folder that is, lies inside or holds the sources folder: pages would land among the
-    listings (and be read as listings), or generated files beside them."""
-    docs, sources = os.path.realpath(options.docs), os.path.realpath(options.sources)
-    common = os.path.commonpath([docs, sources])
-    if common in (docs, sources):
-        relation = "is" if docs == sources else ("holds" if common == docs else "is inside")
-        raise GeneratorError(
-            f"refusing to write pages here: this folder {relation} the sources folder ({options.sources}). "
-            "Pass --docs with a folder of its own (default: docs)",
-            f"{options.docs}/",
-        )
-
-
-def generate_held(options: Options, cache: Cache | None = None) -> Result:
-    """`generate`, for a caller that holds docs/'s lock (`readinglist build` holds it through MkDocs too).
-
-    Top to bottom: stop early when nothing changed; read every input; the pure
-    pipeline (catalogue, then the site plan, in memory); write docs/; record the state.
-    """
-    check_docs_folder(options)
-    stamp = fingerprint_of(options)
-    cached = up_to_date(options, stamp)
-    if cached is not None:
-        return cached
-    clock = Clock()
-    inputs, shim = read_inputs(options), read_text_asset(SHIM_SOURCE)
-    cache = cache if cache is not None else Cache()
-    result = catalogue_of(inputs, options, clock, True, cache)
-    if options.strict and result.warnings:
-        raise strict_error(result.warnings)
-    from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
-
-    site_url = os.environ.get("SITE_URL") or None
-    plan = render_site(result.catalogue, options.directory_urls, site_url, feed_stamp(), cache)
-    if shim is not None:
-        plan[SHIM_TARGET] = shim
-    clock.lap("render pages")
-    # The lock is written once docs/ is known to take the plan, before any page: a lock that cannot be
-    # written leaves docs/ as it was, and no page is published without its slug locked.
-    lock = None if result.lock is None else partial(write_slug_lock, options.lock_path, result.lock)
-    written = write_plan(options.docs, plan, lock)
-    clock.lap("write (exports made here)")
-    lasting = lasting_notes(result, shim is not None)
-    result = replace(
-        result, report=written, notes=(*lasting, *kept_notes(options.docs, written)), timings=tuple(clock.laps)
-    )
-    write_state(options.docs, stamp, state_summary(result, lasting), sorted(plan))
-    return result
-
-
-def fingerprint_of(options: Options) -> str:
-    """Everything the generated pages depend on (see state.input_fingerprint)."""
-    notes_path, _ = options.notes_path
-    return input_fingerprint(
-        [options.tags, options.overrides_path, notes_path, options.lock_path, SHIM_SOURCE],
-        options.sources,
-        [str(options.directory_urls), str(options.year)],
-    )
+    results = parallel.run_all([related, *(partial(tag_and_clean, piece) for piece in pieces)], workers)
+    tagged, cleaned = {}, {}
+    for piece, (found, runs) in zip(pieces, results[1:], strict=True):
+        tagged.update(zip(((p.title, p.abstract) for p in piece), found, strict=True))
+        cleaned.update(runs)
+    for key, matches in tagged.items():  # workers' results, into this process's cache
+        memo.put(key, matches)
+    for raw, runs in cleaned.items():
+        cache.clean.put(raw, runs)
+    matches = {}
+    for p in papers:
+        found = tagged.get((p.title, p.abstract))
+        if found is None:
+            found = memo.get((p.title, p.abstract))
+        matches[p.key] = found if found is not None else tag_paper(index, p)  # evicted meanwhile (huge corpus)
+    if clean:
+        for p in papers:
+            if p.abstract not in cleaned:
+                known = cache.clean.get(p.abstract)
+                if known is not None:
+                    cleaned[p.abstract] = known
+    return matches, results[0], cleaned
 
 
 def lasting_notes(result: Result, shim_found: bool) -> list[str]:
@@ -440,6 +432,14 @@ def feed_stamp() -> dt.datetime | None:
     except (ValueError, OverflowError, OSError) as exc:
         raise GeneratorError(f"SOURCE_DATE_EPOCH must be a Unix time in seconds, not {value!r}") from exc
     return stamp
+
+
+def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
+    """The listings alone, read and parsed (bench/synth.py trains on them): entries, problems, files, skipped."""
+    listings, unread = read_listings(options.sources)
+    inputs = Inputs(tuple(listings), tuple(unread), None, None, None, None)
+    entries, problems, skipped = parse_listings(inputs, options)
+    return entries, problems, len(listings), skipped
 
 
 def mkdocs(command: str, *args: str, offline: bool = False, config: Path = Path("mkdocs.yml")) -> int:
