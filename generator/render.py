@@ -252,7 +252,7 @@ def render_site(
         feed = exports.tag_feed(cat, tag, newest[tag.slug], directory_urls, site_url, stamp)
         plan[f"{TAGS_DIR}/{tag.slug}/{exports.FEED_NAME}"] = feed
     plan.update(pages)
-    plan.update(render_reading(cat, views, directory_urls))
+    plan.update(render_reading(cat, views, directory_urls, idx.key_of))
     plan.update(exports.export_files(cat.papers, rows))
     plan[exports.FEED_NAME] = exports.atom_feed(cat, directory_urls, site_url, stamp)
     return plan
