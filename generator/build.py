@@ -341,11 +341,13 @@ def analyse(
     (generator/parallel.py), beside the related papers; papers `cache` knows are not done again."""
     # Imported here, not at the top: numpy/scipy and pylatexenc take longer to import than a no-op run takes.
     from generator import parallel
+    from generator.cards import snippet_source
     from generator.related import paper_text
     from generator.textclean import clean_runs
 
     memo = cache.tagged(tags)
     todo = [p for p in papers if (p.title, p.abstract) not in memo or (clean and p.abstract not in cache.clean)]
+    # (a card's snippet source is cleaned with its abstract; one evicted alone is cleaned by the renderer)
     index = PhraseIndex(compile_taxonomy(tags))
     texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
     workers = parallel.jobs(len(todo))
@@ -357,7 +359,10 @@ def analyse(
         return related_papers(texts)
 
     def tag_and_clean(piece: Sequence[Paper]) -> tuple[list[tuple[TagMatch, ...]], dict]:
-        cleaned = {p.abstract: clean_runs(p.abstract, cache) for p in piece} if clean else {}
+        cleaned = {}
+        if clean:  # each abstract, and the start of it that its card shows
+            for raw in (text for p in piece for text in (p.abstract, snippet_source(p.abstract))):
+                cleaned[raw] = clean_runs(raw, cache)
         return [tag_paper(index, p) for p in piece], cleaned
 
     results = parallel.run_all([related, *(partial(tag_and_clean, piece) for piece in pieces)], workers)
@@ -376,11 +381,11 @@ def analyse(
             found = memo.get((p.title, p.abstract))
         matches[p.key] = found if found is not None else tag_paper(index, p)  # evicted meanwhile (huge corpus)
     if clean:
-        for p in papers:
-            if p.abstract not in cleaned:
-                known = cache.clean.get(p.abstract)
+        for raw in (text for p in papers for text in (p.abstract, snippet_source(p.abstract))):
+            if raw not in cleaned:
+                known = cache.clean.get(raw)
                 if known is not None:
-                    cleaned[p.abstract] = known
+                    cleaned[raw] = known
     return matches, results[0], cleaned
 
 

@@ -9,7 +9,7 @@ new `Cache()`.
 Every region is an LRU bounded by entries (`Lru`); the bounds, per region:
 
     tags    (title, abstract) -> tag matches, for one taxonomy    PAPER_LIMIT
-    clean   raw abstract -> clean text runs (textclean)           PAPER_LIMIT
+    clean   raw abstract, and its card's start -> clean runs      2 x PAPER_LIMIT
     tokens  LaTeX token -> its Unicode text (textclean)           TOKEN_LIMIT
     pages   paper record -> its page and export rows (render)     PAPER_LIMIT
 
@@ -77,7 +77,7 @@ class Cache:
     """Every region a run may remember (see the module docstring for what each holds and its bound)."""
 
     def __init__(self, paper_limit: int = PAPER_LIMIT, token_limit: int = TOKEN_LIMIT) -> None:
-        self.clean = Lru(paper_limit)
+        self.clean = Lru(2 * paper_limit)
         self.tokens = Lru(token_limit)
         self.pages = Lru(paper_limit)
         self._tags = Lru(paper_limit)

@@ -60,7 +60,7 @@ def paper_record(cat: Catalogue, paper: Paper, directory_urls: bool) -> dict:
         "abstract_clean": clean_text(paper.abstract, cat.clean),
         "tags": [m.tag for m in cat.matches[paper.key]],
         "tag_matches": [{"tag": m.tag, "phrase": m.phrase, "field": m.field} for m in cat.matches[paper.key]],
-        "links": [{"url": link.url, "kind": link.kind} for link in abstract_links(paper.abstract)],
+        "links": [{"url": link.url, "kind": link.kind} for link in abstract_links(paper.abstract, cat.links)],
         "related": [cat.slugs[k] for k in cat.related.get(paper.key, ())],
         "note": None
         if note is None
@@ -159,7 +159,7 @@ def bib_entry(cat: Catalogue, paper: Paper, abstract: bool = True) -> str:
     unknown = [what for what, known in (("Authors", paper.authors), ("year", paper.day)) if not known]
     missing = f"{' and '.join(unknown)} unknown: the source listings do not give them. " if unknown else ""
     fields.append(("note", bib_value(f"{missing[:1].upper()}{missing[1:]}Listed in {listing_label(paper)}.")))
-    code = [link.url for link in abstract_links(paper.abstract)]
+    code = [link.url for link in abstract_links(paper.abstract, cat.links)]
     if paper.arxiv_id:
         fields.append(("url", bib_value(arxiv_url(paper.arxiv_id))))
     elif code:
@@ -202,7 +202,7 @@ def csv_row(cat: Catalogue, paper: Paper, directory_urls: bool) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator=LINE_END)
     note = cat.notes.get(paper.key)
-    links = abstract_links(paper.abstract)
+    links = abstract_links(paper.abstract, cat.links)
     row = {
         "slug": cat.slugs[paper.key],
         "url": paper_url(cat.slugs[paper.key], directory_urls),

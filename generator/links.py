@@ -10,6 +10,7 @@ and gives each its clean form. Pure functions only.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -130,8 +131,12 @@ def link_kind(url: str) -> str:
     return "code" if host in CODE_HOSTS else "project"
 
 
-def abstract_links(text: str) -> tuple[Link, ...]:
-    """The distinct code/project links of one abstract, in order of appearance."""
+def abstract_links(text: str, known: Mapping[str, tuple[Link, ...]] | None = None) -> tuple[Link, ...]:
+    """The distinct code/project links of one abstract, in order of appearance (from `known`, raw
+    abstract -> links, when it has them: a paper's page and export rows all show them)."""
+    found = known.get(text) if known else None
+    if found is not None:
+        return found
     seen: list[str] = []
     for span in find_urls(text):
         for url in span.urls:

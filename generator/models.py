@@ -119,6 +119,7 @@ class Catalogue:
     # raw abstract -> its clean text runs (textclean.Run), made once by the pipeline; renderers clean
     # an abstract missing here themselves
     clean: dict[str, tuple] = field(default_factory=dict)
+    links: dict[str, tuple] = field(default_factory=dict)  # raw abstract -> its links (links.Link), when known
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.links import abstract_links
 from generator.models import Catalogue, Note, Paper, Tag, TagMatch
 
 
@@ -50,6 +51,7 @@ class PaperRecord:
             related={key: tuple(r.key for r in self.related)},
             notes={} if self.note is None else {key: self.note},
             clean={} if self.clean is None else {self.paper.abstract: self.clean},
+            links={self.paper.abstract: abstract_links(self.paper.abstract)},  # found once for page and rows
         )
 
     def titles(self) -> dict[str, str]:

@@ -85,9 +85,9 @@ def note_admonition(note: Note) -> str:
     )
 
 
-def link_lines(paper: Paper) -> str:
+def link_lines(paper: Paper, known: dict | None = None) -> str:
     lines = []
-    for link in abstract_links(paper.abstract):
+    for link in abstract_links(paper.abstract, known):
         shown = link.url.split("://", 1)[-1].rstrip("/")
         lines.append(f"**{link.label}:** [{markdown_text(shown)}]({safe_href(link.url)})")
     if paper.arxiv_id:
@@ -124,7 +124,7 @@ def render_paper(cat: Catalogue, paper: Paper, titles: dict[str, str] | None = N
         )
     else:
         parts.append("*No tag matched this paper.*\n")
-    parts.append(f"## Links {NO_SEARCH}\n\n{link_lines(paper)}")
+    parts.append(f"## Links {NO_SEARCH}\n\n{link_lines(paper, cat.links)}")
     related = cat.related.get(paper.key, ())
     if related:
         titles = titles if titles is not None else {p.key: p.title for p in cat.papers}
