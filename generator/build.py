@@ -1,44 +1,38 @@
-"""The pipeline, top to bottom: read -> parse -> deduplicate -> tag -> render -> write."""
+"""The pipeline, top to bottom: read every input -> parse -> deduplicate -> tag -> render -> write -> record the state."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
+from generator import report
+from generator.cache import Cache
 from generator.corpus import Merge, deduplicate, paper_fingerprints, title_key
 from generator.errors import GeneratorError
-from generator.models import Catalogue, Entry, Paper, Problem, Tag, TagMatch
+from generator.models import Catalogue, Entry, Paper, Problem, SourceFile, Tag, TagMatch
 from generator.notes import load_notes
 from generator.overrides import apply_overrides, parse_overrides
 from generator.pages import by_date
 from generator.parse import parse_listing
 from generator.slugs import LOCK_NAME, lock_text, parse_lock, resolve_slugs
 from generator.sources import (
-    fingerprint,
     load_yaml,
-    read_data_bytes,
     read_listings,
+    read_slug_lock,
     read_text_asset,
     read_yaml,
     read_yaml_text,
 )
+from generator.state import files_untouched, input_fingerprint, read_state, write_state
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
-from generator.writer import (
-    WriteReport,
-    docs_lock,
-    files_untouched,
-    read_state,
-    write_plan,
-    write_slug_lock,
-    write_state,
-)
+from generator.writer import WriteReport, docs_lock, write_plan, write_slug_lock
 
 SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/javascripts/iframe-worker.js"
@@ -105,190 +99,105 @@ class Result:
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.kind in WARNING_KINDS)
 
-    @property
-    def skip_reasons(self) -> dict[str, int]:
-        """{reason: entries skipped for it}, most frequent first."""
-        counts = Counter(p.reason or p.message for p in self.problems if p.kind == "skip")
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
     def count_lines(self) -> list[str]:
-        """Accounts for every entry: read = papers + duplicates merged + skipped."""
-        if self.catalogue is None:
-            return list(self.counts)
-        cat = self.catalogue
-        untagged = sum(1 for p in cat.papers if not cat.matches[p.key])
-        skipped_files = sum(1 for p in self.problems if p.kind == "file")
-        reasons = ", ".join(f"{n} {reason}" for reason, n in self.skip_reasons.items())
-        lines = [
-            f"read {self.files} listing files"
-            + (f" ({skipped_files} skipped: see warnings)" if skipped_files else "")
-            + f": {self.entries + self.skipped} entries = {len(cat.papers)} papers + "
-            f"{len(self.merges)} duplicates merged + {self.skipped} skipped" + (f" ({reasons})" if reasons else ""),
-            f"{len(cat.tags)} tags, {untagged} untagged papers; {len(self.warnings)} warnings",
-        ]
-        return lines
+        return report.count_lines(self)
 
     def summary(self) -> str:
-        lines = self.count_lines()
-        if self.report is not None:
-            r = self.report
-            line = f"docs: {len(r.written)} files written, {r.unchanged} unchanged, {len(r.removed)} removed"
-            if not r.written and not r.removed:
-                line += " (already up to date)"
-            lines.append(line)
-        return "\n".join(lines)
+        return report.summary(self)
 
 
-def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
-    files, problems = read_listings(options.sources)
-    entries: list[Entry] = []
-    skipped = 0
-    for source in files:
-        found, issues = parse_listing(source.name, source.text, options.year)
-        entries.extend(found)
-        # Provenance keeps the bare file name (papers.json); messages name the path the user can open.
-        problems.extend(replace(i, path=str(options.sources / i.path)) for i in issues)
-        skipped += sum(1 for i in issues if i.kind == "skip")
-    return entries, problems, len(files), skipped
+@dataclass(frozen=True)
+class Inputs:
+    """Every input file a run reads, read before any pipeline step: the steps after touch no file."""
+
+    listings: tuple[SourceFile, ...]  # in file-name order
+    unread: tuple[Problem, ...]  # listing files skipped, and why
+    taxonomy: Any  # tags.yml, loaded
+    lock: str | None  # slugs.lock's text; None: no lock, and none is made
+    overrides: str | None  # overrides.yml's text, None when absent
+    notes: str | None  # notes.yml's text, None when absent
 
 
-def strict_error(warnings: tuple[Problem, ...]) -> GeneratorError:
-    """--strict: every warning is an error; list them all so one run shows everything to fix."""
-    if len(warnings) == 1:
-        w = warnings[0]
-        return GeneratorError(f"{w.message} (--strict turns warnings into errors)", w.path, w.line or None)
-    listed = "\n".join(f"  {w}" for w in warnings)
-    return GeneratorError(f"{len(warnings)} warnings, and --strict turns warnings into errors:\n{listed}")
+def generate(
+    options: Options,
+    *,
+    wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    cache: Cache | None = None,
+) -> Result:
+    """Read the listings and write the generated pages into docs/.
+
+    One run at a time per docs/: the run holds docs/'s lock throughout (waiting for
+    another run as `writer.docs_lock` says). A run whose inputs are byte-identical to
+    the last successful run's, with no generated file touched since, stops before
+    parsing (see `up_to_date`). `cache`: what earlier runs made (`readinglist serve`
+    keeps one); default: a fresh one.
+    """
+    check_docs_folder(options)  # before the lock: its file goes beside docs/
+    with docs_lock(options.docs, wait, on_wait):
+        return generate_held(options, cache)
 
 
-def analyse(
-    tags: tuple[Tag, ...], papers: list[Paper], slugs: dict[str, str], clean: bool
-) -> tuple[dict[str, tuple[TagMatch, ...]], dict[str, tuple[str, ...]]]:
-    """Tags of every paper and related papers by slug; with `clean`, also each abstract's
-    LaTeX clean-up (kept by textclean for the renderers). The per-paper work is cut
-    into slices that run on every core (generator/parallel.py), beside the related papers."""
-    # Imported here, not at the top: numpy/scipy and pylatexenc take longer to import than a no-op run takes.
-    from generator import parallel
-    from generator.related import paper_text
-    from generator.textclean import clean_runs, prime
+def generate_held(options: Options, cache: Cache | None = None) -> Result:
+    """`generate`, for a caller that holds docs/'s lock (`readinglist build` holds it through MkDocs too).
 
-    global _TAGGED
-    if _TAGGED[0] != tags:
-        _TAGGED = (tags, {})
-    memo = _TAGGED[1]
-    todo = [p for p in papers if (p.title, p.abstract) not in memo]
-    index = PhraseIndex(compile_taxonomy(tags))
-    texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
-    workers = parallel.jobs(len(todo))
-    pieces = parallel.chunks(todo, 4 * workers) if todo else []
+    Top to bottom: stop early when nothing changed; read every input; the pure
+    pipeline (catalogue, then the site plan, in memory); write docs/; record the state.
+    """
+    check_docs_folder(options)
+    stamp = fingerprint_of(options)
+    cached = up_to_date(options, stamp)
+    if cached is not None:
+        return cached
+    clock = Clock()
+    inputs, shim = read_inputs(options), read_text_asset(SHIM_SOURCE)
+    cache = cache if cache is not None else Cache()
+    result = catalogue_of(inputs, options, clock, True, cache)
+    if options.strict and result.warnings:
+        raise strict_error(result.warnings)
+    from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
+    from generator.search_input import SEARCH_INPUT, search_input
 
-    def related() -> dict[str, tuple[str, ...]]:
-        from generator.related import related_papers
-
-        return related_papers(texts)
-
-    def tag_and_clean(piece: Sequence[Paper]) -> tuple[list[tuple[TagMatch, ...]], dict]:
-        cleaned = {p.abstract: clean_runs(p.abstract) for p in piece} if clean else {}
-        return [tag_paper(index, p) for p in piece], cleaned
-
-    results = parallel.run_all([related, *(partial(tag_and_clean, piece) for piece in pieces)], workers)
-    for piece, (found, cleaned) in zip(pieces, results[1:], strict=True):
-        memo.update(zip(((p.title, p.abstract) for p in piece), found, strict=True))
-        prime(cleaned)
-    return {p.key: memo[p.title, p.abstract] for p in papers}, results[0]
-
-
-# Tags of the papers this process has tagged, for one taxonomy: a long-lived
-# process (`readinglist serve`) re-tags only the papers an edit changed.
-_TAGGED: tuple[tuple[Tag, ...], dict[tuple[str, str], tuple[TagMatch, ...]]] = ((), {})
-
-
-def make_catalogue(options: Options, clock: Clock | None = None, clean: bool = False) -> Result:
-    """Everything up to the site plan, with no writes. `clean`: also clean every abstract now
-    (on every core), for the renderers."""
-    clock = clock or Clock()
-    entries, problems, nfiles, skipped = parse_all(options)
-    clock.lap("read and parse")
-    papers, merges, dedup_problems = deduplicate(entries, options.sources)
-    problems.extend(dedup_problems)
-    tags = load_taxonomy(read_yaml(options.tags), str(options.tags))
-    lock_source = read_lock(options.lock_path)
-    fingerprints = paper_fingerprints(papers, entries)
-    slugs, lock = resolve_slugs(
-        [(p.key, p.title, title_key(p.title), fingerprints[p.key]) for p in papers],
-        parse_lock(lock_source, str(options.lock_path)),
+    site_url = os.environ.get("SITE_URL") or None
+    plan = render_site(result.catalogue, options.directory_urls, site_url, feed_stamp(), cache)
+    plan[SEARCH_INPUT] = search_input(result.catalogue, options.directory_urls)  # for search only, never published
+    if shim is not None:
+        plan[SHIM_TARGET] = shim
+    clock.lap("render pages")
+    # The lock is written once docs/ is known to take the plan, before any page: a lock that cannot be
+    # written leaves docs/ as it was, and no page is published without its slug locked.
+    lock = None if result.lock is None else partial(write_slug_lock, options.lock_path, result.lock)
+    written = write_plan(options.docs, plan, lock)
+    clock.lap("write (exports made here)")
+    lasting = lasting_notes(result, shim is not None)
+    result = replace(
+        result, report=written, notes=(*lasting, *kept_notes(options.docs, written)), timings=tuple(clock.laps)
     )
-    new_lock = lock_text(lock) if lock_source is not None else None
-    dates: dict[str, str | None] = {}
-    days: dict[str, str | None] = {}
-    for entry in entries:
-        dates.setdefault(entry.provenance.source, entry.provenance.date)
-        days.setdefault(entry.provenance.source, entry.provenance.day)
-    papers = by_date(papers)  # after the slugs: listing order, not dates, decides who keeps a plain slug
-    sources = tuple(sorted({e.provenance.source for e in entries} | set(dates)))
-    where = str(options.overrides_path)
-    overrides = parse_overrides(read_yaml_text(options.overrides_path, required=False), where)
-    clock.lap("deduplicate, slugs, taxonomy")
-    tagged, related = analyse(tags, papers, slugs, clean)
-    matches, override_problems = apply_overrides(tagged, slugs, tags, overrides, where)
-    problems.extend(override_problems)
-    clock.lap("tag, related papers" + (", clean abstracts" if clean else ""))
-    by_slug = {slugs[p.key]: p.key for p in papers}
-    notes_path, required = options.notes_path
-    notes_text = read_yaml_text(notes_path, required=required)
-    notes, note_problems = load_notes(
-        None if notes_text is None else load_yaml(notes_text, notes_path), str(notes_path), list(by_slug), notes_text
-    )
-    problems.extend(note_problems)
-    cat = Catalogue(
-        tuple(papers),
-        slugs,
-        matches,
-        tags,
-        sources,
-        dates,
-        {p.key: tuple(by_slug[s] for s in related[slugs[p.key]]) for p in papers},
-        {by_slug[slug]: note for slug, note in notes.items()},
-        days,
-    )
-    clock.lap("notes")
-    return Result(
-        cat, nfiles, len(entries), skipped, tuple(merges), tuple(problems), timings=tuple(clock.laps),
-        lock=new_lock if new_lock != lock_source else None,
-    )  # fmt: skip
+    write_state(options.docs, stamp, state_summary(result, lasting), sorted(plan))
+    return result
 
 
-def read_lock(path: Path) -> str | None:
-    """The slug lock's text, None when there is none yet (a regular file, as sources.read_data_bytes says)."""
-    try:
-        data = read_data_bytes(path, required=False, what="the slug lock (JSON)")
-    except GeneratorError as exc:
-        raise GeneratorError(f"cannot read the slug lock: {exc.message}", exc.path, exc.line) from exc
-    if data is None:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise GeneratorError(f"cannot read the slug lock: {exc}; restore it from git", str(path)) from exc
+def check_docs_folder(options: Options) -> None:
+    """Refuse a docs folder that is, lies inside or holds the sources folder: pages would land among the
+    listings (and be read as listings), or generated files beside them."""
+    docs, sources = os.path.realpath(options.docs), os.path.realpath(options.sources)
+    common = os.path.commonpath([docs, sources])
+    if common in (docs, sources):
+        relation = "is" if docs == sources else ("holds" if common == docs else "is inside")
+        raise GeneratorError(
+            f"refusing to write pages here: this folder {relation} the sources folder ({options.sources}). "
+            "Pass --docs with a folder of its own (default: docs)",
+            f"{options.docs}/",
+        )
 
 
-FINGERPRINT_VERSION = "1"
-
-
-def input_fingerprint(options: Options) -> str:
-    """Everything the generated pages depend on: input bytes, generator code, options, environment."""
-    code = sorted(Path(__file__).parent.glob("*.py"))
+def fingerprint_of(options: Options) -> str:
+    """Everything the generated pages depend on (see state.input_fingerprint)."""
     notes_path, _ = options.notes_path
-    return fingerprint(
-        [options.tags, options.overrides_path, notes_path, options.lock_path, SHIM_SOURCE, *code],
-        [options.sources],
-        [
-            FINGERPRINT_VERSION,
-            str(options.directory_urls),
-            str(options.year),
-            os.environ.get("SITE_URL", ""),
-            os.environ.get("SOURCE_DATE_EPOCH", ""),
-        ],
+    return input_fingerprint(
+        [options.tags, options.overrides_path, notes_path, options.lock_path, SHIM_SOURCE],
+        options.sources,
+        [str(options.directory_urls), str(options.year)],
     )
 
 
@@ -313,76 +222,199 @@ def up_to_date(options: Options, stamp: str) -> Result | None:
     return result
 
 
-def generate(options: Options, *, wait: float | None = None, on_wait: Callable[[str], None] | None = None) -> Result:
-    """Read the listings and write the generated pages into docs/.
-
-    One run at a time per docs/: the run holds docs/'s lock throughout (waiting for
-    another run as `writer.docs_lock` says). A run whose inputs are byte-identical to
-    the last successful run's, with no generated file touched since, stops before
-    parsing (see `up_to_date`).
-    """
-    check_docs_folder(options)  # before the lock: its file goes beside docs/
-    with docs_lock(options.docs, wait, on_wait):
-        return generate_held(options)
+def strict_error(warnings: tuple[Problem, ...]) -> GeneratorError:
+    """--strict: every warning is an error; list them all so one run shows everything to fix."""
+    if len(warnings) == 1:
+        w = warnings[0]
+        return GeneratorError(f"{w.message} (--strict turns warnings into errors)", w.path, w.line or None)
+    listed = "\n".join(f"  {w}" for w in warnings)
+    return GeneratorError(f"{len(warnings)} warnings, and --strict turns warnings into errors:\n{listed}")
 
 
-def check_docs_folder(options: Options) -> None:
-    """Refuse a docs folder that is, lies inside or holds the sources folder: pages would land among the
-    listings (and be read as listings), or generated files beside them."""
-    docs, sources = os.path.realpath(options.docs), os.path.realpath(options.sources)
-    common = os.path.commonpath([docs, sources])
-    if common in (docs, sources):
-        relation = "is" if docs == sources else ("holds" if common == docs else "is inside")
-        raise GeneratorError(
-            f"refusing to write pages here: this folder {relation} the sources folder ({options.sources}). "
-            "Pass --docs with a folder of its own (default: docs)",
-            f"{options.docs}/",
-        )
-
-
-def generate_held(options: Options) -> Result:
-    """`generate`, for a caller that holds docs/'s lock (`readinglist build` holds it through MkDocs too)."""
-    check_docs_folder(options)
-    stamp = input_fingerprint(options)
-    cached = up_to_date(options, stamp)
-    if cached is not None:
-        return cached
-    clock = Clock()
-    result = make_catalogue(options, clock, clean=True)
-    if options.strict and result.warnings:
-        raise strict_error(result.warnings)
-    from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
-    from generator.search_input import SEARCH_INPUT, search_input
-
-    plan = render_site(result.catalogue, options.directory_urls, os.environ.get("SITE_URL") or None, feed_stamp())
-    plan[SEARCH_INPUT] = search_input(result.catalogue, options.directory_urls)  # for search only, never published
-    clock.lap("render pages")
-    lasting: list[str] = []  # true of every run on these inputs: replayed by a no-op run
-    lasting += [str(p) for p in result.problems if p.kind == "info"]  # merged entries whose text was not kept
-    shim = read_text_asset(SHIM_SOURCE)
-    if shim is not None:
-        plan[SHIM_TARGET] = shim
-    else:
-        lasting.append(f"{SHIM_SOURCE} is missing (run `make deps`): the offline build will not search from file://")
-    # The lock is written once docs/ is known to take the plan, before any page: a lock that cannot be
-    # written leaves docs/ as it was, and no page is published without its slug locked.
-    new_lock = result.lock
-    report = write_plan(
-        options.docs, plan, None if new_lock is None else partial(write_slug_lock, options.lock_path, new_lock)
+def read_inputs(options: Options) -> Inputs:
+    """Read every input (sources.py does the reading; its errors name the file and line)."""
+    listings, unread = read_listings(options.sources)
+    notes_path, required = options.notes_path
+    return Inputs(
+        tuple(listings),
+        tuple(unread),
+        read_yaml(options.tags),
+        read_slug_lock(options.lock_path),
+        read_yaml_text(options.overrides_path, required=False),
+        read_yaml_text(notes_path, required=required),
     )
+
+
+def make_catalogue(
+    options: Options, clock: Clock | None = None, clean: bool = False, cache: Cache | None = None
+) -> Result:
+    """Everything up to the site plan, with no writes: read every input, then the pure pipeline.
+    `clean`: also clean every abstract now (on every core), for the renderers. `cache` (default:
+    a fresh one) holds earlier runs' work."""
+    clock = clock or Clock()
+    return catalogue_of(read_inputs(options), options, clock, clean, cache if cache is not None else Cache())
+
+
+def catalogue_of(inputs: Inputs, options: Options, clock: Clock, clean: bool, cache: Cache) -> Result:
+    """Inputs -> the catalogue and what was found on the way. Pure, apart from the cache it fills."""
+    entries, problems, skipped = parse_listings(inputs, options)
+    clock.lap("read and parse")
+    papers, merges, dedup_problems = deduplicate(entries, options.sources)
+    problems.extend(dedup_problems)
+    tags = load_taxonomy(inputs.taxonomy, str(options.tags))
+    slugs, new_lock = assign_slugs(papers, entries, inputs.lock, str(options.lock_path))
+    papers = by_date(papers)  # after the slugs: listing order, not dates, decides who keeps a plain slug
+    dates, days, sources = listing_dates(entries)
+    where = str(options.overrides_path)
+    overrides = parse_overrides(inputs.overrides, where)
+    clock.lap("deduplicate, slugs, taxonomy")
+    tagged, related, cleaned = analyse(tags, papers, slugs, clean, cache)
+    matches, override_problems = apply_overrides(tagged, slugs, tags, overrides, where)
+    problems.extend(override_problems)
+    clock.lap("tag, related papers" + (", clean abstracts" if clean else ""))
+    key_of = {slugs[p.key]: p.key for p in papers}
+    notes_path, _ = options.notes_path
+    notes_data = None if inputs.notes is None else load_yaml(inputs.notes, notes_path)
+    notes, note_problems = load_notes(notes_data, str(notes_path), list(key_of), inputs.notes)
+    problems.extend(note_problems)
+    cat = Catalogue(
+        tuple(papers),
+        slugs,
+        matches,
+        tags,
+        sources,
+        dates,
+        {p.key: tuple(key_of[s] for s in related[slugs[p.key]]) for p in papers},
+        {key_of[slug]: note for slug, note in notes.items()},
+        days,
+        cleaned,
+    )
+    clock.lap("notes")
+    return Result(
+        cat, len(inputs.listings), len(entries), skipped, tuple(merges), tuple(problems), timings=tuple(clock.laps),
+        lock=new_lock,
+    )  # fmt: skip
+
+
+def parse_listings(inputs: Inputs, options: Options) -> tuple[list[Entry], list[Problem], int]:
+    """Every listing's entries, the problems met (unread files first) and how many entries were skipped."""
+    entries: list[Entry] = []
+    problems = list(inputs.unread)
+    skipped = 0
+    for source in inputs.listings:
+        found, issues = parse_listing(source.name, source.text, options.year)
+        entries.extend(found)
+        # Provenance keeps the bare file name (papers.json); messages name the path the user can open.
+        problems.extend(replace(i, path=str(options.sources / i.path)) for i in issues)
+        skipped += sum(1 for i in issues if i.kind == "skip")
+    return entries, problems, skipped
+
+
+def assign_slugs(
+    papers: list[Paper], entries: list[Entry], lock_source: str | None, lock_path: str
+) -> tuple[dict[str, str], str | None]:
+    """Paper key -> slug, and the slug lock's new text when a lock exists and new papers extend it."""
+    fingerprints = paper_fingerprints(papers, entries)
+    slugs, lock = resolve_slugs(
+        [(p.key, p.title, title_key(p.title), fingerprints[p.key]) for p in papers],
+        parse_lock(lock_source, lock_path),
+    )
+    new_lock = lock_text(lock) if lock_source is not None else None
+    return slugs, new_lock if new_lock != lock_source else None
+
+
+def listing_dates(entries: list[Entry]) -> tuple[dict[str, str | None], dict[str, str | None], tuple[str, ...]]:
+    """Each listing's date as listed and as YYYY-MM-DD (from its first entry), and the listings, sorted."""
+    dates: dict[str, str | None] = {}
+    days: dict[str, str | None] = {}
+    for entry in entries:
+        dates.setdefault(entry.provenance.source, entry.provenance.date)
+        days.setdefault(entry.provenance.source, entry.provenance.day)
+    return dates, days, tuple(sorted({e.provenance.source for e in entries} | set(dates)))
+
+
+def analyse(
+    tags: tuple[Tag, ...], papers: list[Paper], slugs: dict[str, str], clean: bool, cache: Cache
+) -> tuple[dict[str, tuple[TagMatch, ...]], dict[str, tuple[str, ...]], dict[str, tuple]]:
+    """Tags of every paper, related papers by slug and, with `clean`, each abstract's clean text runs
+    (raw abstract -> runs). The per-paper work is cut into slices that run on every core
+    (generator/parallel.py), beside the related papers; papers `cache` knows are not done again."""
+    # Imported here, not at the top: numpy/scipy and pylatexenc take longer to import than a no-op run takes.
+    from generator import parallel
+    from generator.cards import snippet_source
+    from generator.related import paper_text
+    from generator.textclean import clean_runs
+
+    memo = cache.tagged(tags)
+    todo = [p for p in papers if (p.title, p.abstract) not in memo or (clean and p.abstract not in cache.clean)]
+    # (a card's snippet source is cleaned with its abstract; one evicted alone is cleaned by the renderer)
+    index = PhraseIndex(compile_taxonomy(tags))
+    texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
+    workers = parallel.jobs(len(todo))
+    pieces = parallel.chunks(todo, 4 * workers) if todo else []
+
+    def related() -> dict[str, tuple[str, ...]]:
+        from generator.related import related_papers
+
+        return related_papers(texts)
+
+    def tag_and_clean(piece: Sequence[Paper]) -> tuple[list[tuple[TagMatch, ...]], dict]:
+        cleaned = {}
+        if clean:  # each abstract, and the start of it that its card shows
+            for raw in (text for p in piece for text in (p.abstract, snippet_source(p.abstract))):
+                cleaned[raw] = clean_runs(raw, cache)
+        return [tag_paper(index, p) for p in piece], cleaned
+
+    results = parallel.run_all([related, *(partial(tag_and_clean, piece) for piece in pieces)], workers)
+    tagged, cleaned = {}, {}
+    for piece, (found, runs) in zip(pieces, results[1:], strict=True):
+        tagged.update(zip(((p.title, p.abstract) for p in piece), found, strict=True))
+        cleaned.update(runs)
+    for key, matches in tagged.items():  # workers' results, into this process's cache
+        memo.put(key, matches)
+    for raw, runs in cleaned.items():
+        cache.clean.put(raw, runs)
+    matches = {}
+    for p in papers:
+        found = tagged.get((p.title, p.abstract))
+        if found is None:
+            found = memo.get((p.title, p.abstract))
+        matches[p.key] = found if found is not None else tag_paper(index, p)  # evicted meanwhile (huge corpus)
+    if clean:
+        for raw in (text for p in papers for text in (p.abstract, snippet_source(p.abstract))):
+            if raw not in cleaned:
+                known = cache.clean.get(raw)
+                if known is not None:
+                    cleaned[raw] = known
+    return matches, results[0], cleaned
+
+
+def lasting_notes(result: Result, shim_found: bool) -> list[str]:
+    """Notes true of every run on these inputs: a no-op run replays them."""
+    notes = [str(p) for p in result.problems if p.kind == "info"]  # merged entries whose text was not kept
+    if not shim_found:
+        notes.append(f"{SHIM_SOURCE} is missing (run `make deps`): the offline build will not search from file://")
+    return notes
+
+
+def kept_notes(docs: Path, written: WriteReport) -> list[str]:
+    """Files the writer kept rather than delete, and why."""
     kept = [
-        f"{options.docs / rel}: its paper left the corpus, but the file was edited by hand, so it was kept "
+        f"{docs / rel}: its paper left the corpus, but the file was edited by hand, so it was kept "
         "(it is yours now: delete it if you do not need it)"
-        for rel in report.kept
+        for rel in written.kept
     ]
     kept += [
-        f"{options.docs / rel}: an old manifest (paths, no digests) lists it, but nothing proves the generator "
+        f"{docs / rel}: an old manifest (paths, no digests) lists it, but nothing proves the generator "
         "wrote it, so it was kept (it is yours now: delete it if you do not need it)"
-        for rel in report.unproven
+        for rel in written.unproven
     ]
-    clock.lap("write (exports made here)")
-    result = replace(result, report=report, notes=tuple(lasting + kept), timings=tuple(clock.laps))
-    summary = {
+    return kept
+
+
+def state_summary(result: Result, lasting: list[str]) -> dict:
+    """What a no-op run replays (see up_to_date)."""
+    return {
         "files": result.files,
         "entries": result.entries,
         "skipped": result.skipped,
@@ -390,8 +422,6 @@ def generate_held(options: Options) -> Result:
         "problems": [[p.path, p.line, p.message, p.kind, p.reason] for p in result.problems],
         "notes": lasting,
     }
-    write_state(options.docs, stamp, summary, sorted(plan))
-    return result
 
 
 def feed_stamp() -> dt.datetime | None:
@@ -407,6 +437,14 @@ def feed_stamp() -> dt.datetime | None:
     except (ValueError, OverflowError, OSError) as exc:
         raise GeneratorError(f"SOURCE_DATE_EPOCH must be a Unix time in seconds, not {value!r}") from exc
     return stamp
+
+
+def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
+    """The listings alone, read and parsed (bench/synth.py trains on them): entries, problems, files, skipped."""
+    listings, unread = read_listings(options.sources)
+    inputs = Inputs(tuple(listings), tuple(unread), None, None, None, None)
+    entries, problems, skipped = parse_listings(inputs, options)
+    return entries, problems, len(listings), skipped
 
 
 def require_shim(offline: bool) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 
 from generator.escape import html_text, markdown_text
 from generator.models import Catalogue, Note, Paper
@@ -40,6 +40,42 @@ class CardView:
     tags: tuple[tuple[str, str], ...]  # (tag slug, tag name)
     status: str | None = None  # the reader's note: "to-read", "reading", "read"
     state: str = ""  # "Reading · priority 1", "Read · rated 4/5"
+
+    @cached_property
+    def escaped(self) -> CardText:
+        """The card's text escaped, made once per view: a card shows on home, its tag pages and all papers."""
+        return card_text(self)
+
+
+@dataclass(frozen=True)
+class CardText:
+    """What a card shows, escaped: everything of the card that does not depend on where the page sits."""
+
+    title: str
+    meta: str  # the meta line's inside ("" for none)
+    snippet: str
+    tags: tuple[tuple[str, str], ...]  # (tag slug as HTML, tag name as Markdown)
+
+
+def card_text(view: CardView) -> CardText:
+    meta = []
+    if view.date:
+        if view.day:
+            meta.append(f'<time datetime="{html_text(view.day)}">{markdown_text(view.date)}</time>')
+        else:  # "Mar 11 (year unknown)" is no machine-readable date
+            meta.append(f'<span class="rl-date">{markdown_text(view.date)}</span>')
+    if view.listed:
+        meta.append(f"listed {markdown_text(view.listed)}")
+    if view.state:
+        meta.append(
+            f'<span class="rl-state rl-state--{html_text(view.status or "")}">{markdown_text(view.state)}</span>'
+        )
+    return CardText(
+        markdown_text(view.title),
+        " · ".join(meta),
+        markdown_text(view.snippet) if view.snippet else "",
+        tuple((html_text(slug), markdown_text(name)) for slug, name in view.tags),
+    )
 
 
 def page_url(docs_path: str, directory_urls: bool) -> str:
@@ -71,6 +107,11 @@ def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
     return plain[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + " …"
 
 
+def snippet_source(abstract: str) -> str:
+    """The part of a raw abstract a card cleans: the snippet needs two lines, not the whole text."""
+    return " ".join(abstract.split()[:60])
+
+
 def first_listed(paper: Paper) -> str | None:
     """The paper's first listing date ("11 Mar 2025"; earliest known day, else the first as listed)."""
     days = [v.day for v in paper.provenance if v.day]
@@ -95,15 +136,14 @@ def card_view(cat: Catalogue, paper: Paper, tag_names: dict[str, str]) -> CardVi
     date = paper_date_text(paper)
     listed = first_listed(paper)
     note = cat.notes.get(paper.key)
-    # Clean only the abstract's start: the snippet needs two lines, not the whole text.
-    start = " ".join(paper.abstract.split()[:60])
+    start = snippet_source(paper.abstract)
     return CardView(
         slug=cat.slugs[paper.key],
         title=paper.title,
         day=paper.day,
         date=date,
         listed=listed if listed != date else None,
-        snippet=snippet(clean_text(start)),
+        snippet=snippet(clean_text(start, cat.clean)),
         tags=tuple((m.tag, tag_names[m.tag]) for m in cat.matches[paper.key]),
         status=note.status if note else None,
         state=state_text(note),
@@ -116,34 +156,20 @@ def card_views(cat: Catalogue) -> dict[str, CardView]:
     return {p.key: card_view(cat, p, names) for p in cat.papers}
 
 
-@lru_cache(maxsize=65536)  # a card appears on home, its tag pages (two orders) and all papers
 def card_html(view: CardView, root: str, directory_urls: bool) -> str:
     """One paper as a list item: title, date, state, a two-line snippet, tag chips. No blank line inside."""
+    text = view.escaped
     tail = "/" if directory_urls else ".html"
-    href = html_text(f"{root}{PAPERS_DIR}/{view.slug}{tail}")
-    meta = []
-    if view.date:
-        if view.day:
-            meta.append(f'<time datetime="{html_text(view.day)}">{markdown_text(view.date)}</time>')
-        else:  # "Mar 11 (year unknown)" is no machine-readable date
-            meta.append(f'<span class="rl-date">{markdown_text(view.date)}</span>')
-    if view.listed:
-        meta.append(f"listed {markdown_text(view.listed)}")
-    if view.state:
-        meta.append(
-            f'<span class="rl-state rl-state--{html_text(view.status or "")}">{markdown_text(view.state)}</span>'
-        )
-    lines = [
-        f'<li class="rl-card"><p class="rl-card__title"><a href="{href}">{markdown_text(view.title)}</a></p>',
-    ]
-    if meta:
-        lines.append(f'<p class="rl-card__meta">{" · ".join(meta)}</p>')
-    if view.snippet:
-        lines.append(f'<p class="rl-card__snippet">{markdown_text(view.snippet)}</p>')
-    if view.tags:
+    # root, PAPERS_DIR, TAGS_DIR and tail hold nothing HTML escapes: only the slugs are escaped (in CardText)
+    href = f"{root}{PAPERS_DIR}/{html_text(view.slug)}{tail}"
+    lines = [f'<li class="rl-card"><p class="rl-card__title"><a href="{href}">{text.title}</a></p>']
+    if text.meta:
+        lines.append(f'<p class="rl-card__meta">{text.meta}</p>')
+    if text.snippet:
+        lines.append(f'<p class="rl-card__snippet">{text.snippet}</p>')
+    if text.tags:
         chips = " ".join(
-            f'<a class="md-tag" href="{html_text(f"{root}{TAGS_DIR}/{slug}{tail}")}">{markdown_text(name)}</a>'
-            for slug, name in view.tags
+            f'<a class="md-tag" href="{root}{TAGS_DIR}/{slug}{tail}">{name}</a>' for slug, name in text.tags
         )
         lines.append(f'<p class="rl-card__tags">{chips}</p>')
     lines[-1] += "</li>"

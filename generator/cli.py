@@ -11,6 +11,7 @@ from pathlib import Path
 from generator.build import Options, check_docs_folder, feed_stamp, generate_held, make_catalogue, require_shim
 from generator.errors import GeneratorError
 from generator.models import Catalogue
+from generator.report import print_problems, print_result
 from generator.serve import serve
 from generator.sources import read_yaml
 from generator.tag_report import build_report, format_report
@@ -130,9 +131,7 @@ def run_tags(args: argparse.Namespace) -> int:
         )
     )
     cat = result.catalogue
-    for problem in result.problems:
-        if problem.kind != "info":
-            print(f"warning: {problem}", file=sys.stderr)
+    print_problems(result.problems)
     report = build_report(cat)
     print(format_report(report, cat))
     if args.gold is not None:
@@ -238,8 +237,7 @@ def run_add(args: argparse.Namespace) -> int:
             existing += parse_listing(source.name, source.text, year)[0]
     found = what_is_new(existing, entries)
     target = save_listing(args.sources, stem, text)
-    for problem in problems:
-        print(f"warning: {problem}", file=sys.stderr)
+    print_problems(problems)
     for issue in issues:
         print(f"warning: {args.sources / target.name}:{issue.line}: {issue.message}", file=sys.stderr)
     repeated = f" + {found.repeated} repeated within it" if found.repeated else ""
@@ -289,16 +287,7 @@ def waiting(docs: Path, pid: str) -> None:
 
 
 def generate_and_build(args: argparse.Namespace, options: Options, offline: bool) -> int:
-    result = generate_held(options)
-    for problem in result.problems:
-        if problem.kind != "info":
-            print(f"warning: {problem}", file=sys.stderr)
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(result.summary())
-    if getattr(args, "timings", False):
-        for stage, seconds in result.timings:
-            print(f"  {seconds:7.2f} s  {stage}")
+    print_result(generate_held(options), timings=getattr(args, "timings", False))
     if args.command == "build":
         claim_site_folder(args.site)
         code = run_mkdocs("build", "--strict", "--site-dir", str(args.site), offline=offline, config=args.config)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 
 # Inline syntax of Markdown, raw HTML and the extensions (attr_list, tables,
 # keys `++ctrl+c++`, tilde/caret/mark, arithmatex, footnotes, abbreviations).
@@ -31,7 +30,6 @@ INLINE_CHARS = re.compile("[" + "".join(f"\\x{ord(c):02x}" if ord(c) < 0x80 else
 BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+*>:=%])")
 
 
-@lru_cache(maxsize=131072)  # a title is escaped on its page, its tag pages and in related lists
 def markdown_text(text: str) -> str:
     """Untrusted single-line text -> Markdown that renders exactly that text (control characters as ␊, ␉, ...)."""
     escaped = INLINE_CHARS.sub(_inline_reference, text)

@@ -13,7 +13,6 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from feedgen.feed import FeedGenerator
 
@@ -58,10 +57,10 @@ def paper_record(cat: Catalogue, paper: Paper, directory_urls: bool) -> dict:
         "url": paper_url(slug, directory_urls),
         "title": paper.title,
         "abstract": paper.abstract,
-        "abstract_clean": clean_text(paper.abstract),
+        "abstract_clean": clean_text(paper.abstract, cat.clean),
         "tags": [m.tag for m in cat.matches[paper.key]],
         "tag_matches": [{"tag": m.tag, "phrase": m.phrase, "field": m.field} for m in cat.matches[paper.key]],
-        "links": [{"url": link.url, "kind": link.kind} for link in abstract_links(paper.abstract)],
+        "links": [{"url": link.url, "kind": link.kind} for link in abstract_links(paper.abstract, cat.links)],
         "related": [cat.slugs[k] for k in cat.related.get(paper.key, ())],
         "note": None
         if note is None
@@ -146,11 +145,7 @@ def listing_label(paper: Paper) -> str:
 
 def bib_entry(cat: Catalogue, paper: Paper, abstract: bool = True) -> str:
     """A @misc entry keyed by the paper's slug (stable across regenerations)."""
-    return _bib_entry(cat.slugs[paper.key], paper, abstract)
-
-
-@lru_cache(maxsize=65536)  # the same entry goes to papers.bib and each tag's papers.bib
-def _bib_entry(slug: str, paper: Paper, abstract: bool) -> str:
+    slug = cat.slugs[paper.key]
     # Inner braces keep the title's capitals; each author's name is braced so that BibTeX never
     # reads "and" inside a name as a separator, nor reorders a name it cannot split.
     authors = " and ".join("{" + bib_value(a) + "}" for a in paper.authors) if paper.authors else "Unknown"
@@ -160,11 +155,11 @@ def _bib_entry(slug: str, paper: Paper, abstract: bool) -> str:
     if paper.arxiv_id:
         fields += [("eprint", bib_value(paper.arxiv_id)), ("archivePrefix", "arXiv")]
     if abstract:
-        fields.append(("abstract", bib_value(clean_text(paper.abstract))))
+        fields.append(("abstract", bib_value(clean_text(paper.abstract, cat.clean))))
     unknown = [what for what, known in (("Authors", paper.authors), ("year", paper.day)) if not known]
     missing = f"{' and '.join(unknown)} unknown: the source listings do not give them. " if unknown else ""
     fields.append(("note", bib_value(f"{missing[:1].upper()}{missing[1:]}Listed in {listing_label(paper)}.")))
-    code = [link.url for link in abstract_links(paper.abstract)]
+    code = [link.url for link in abstract_links(paper.abstract, cat.links)]
     if paper.arxiv_id:
         fields.append(("url", bib_value(arxiv_url(paper.arxiv_id))))
     elif code:
@@ -207,12 +202,12 @@ def csv_row(cat: Catalogue, paper: Paper, directory_urls: bool) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator=LINE_END)
     note = cat.notes.get(paper.key)
-    links = abstract_links(paper.abstract)
+    links = abstract_links(paper.abstract, cat.links)
     row = {
         "slug": cat.slugs[paper.key],
         "url": paper_url(cat.slugs[paper.key], directory_urls),
         "title": paper.title,
-        "abstract": clean_text(paper.abstract),
+        "abstract": clean_text(paper.abstract, cat.clean),
         "tags": " ".join(m.tag for m in cat.matches[paper.key]),
         "code_links": " ".join(link.url for link in links if link.kind == "code"),
         "project_links": " ".join(link.url for link in links if link.kind != "code"),
@@ -326,7 +321,7 @@ def _feed(
         entry.id(f"urn:readinglist:paper:{slug}")
         entry.title(paper.title)
         entry.link(href=base + paper_url(slug, directory_urls), rel="alternate")
-        entry.summary(clean_text(paper.abstract))
+        entry.summary(clean_text(paper.abstract, cat.clean))
         if paper.day:  # the paper's real date; else the build's stamp
             day = dt.datetime.fromisoformat(paper.day).replace(tzinfo=dt.UTC)
             entry.published(day)

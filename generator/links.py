@@ -10,8 +10,8 @@ and gives each its clean form. Pure functions only.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 # A URL starts at a scheme, or at a bare well-known code host, and runs to the next space.
@@ -131,9 +131,12 @@ def link_kind(url: str) -> str:
     return "code" if host in CODE_HOSTS else "project"
 
 
-@lru_cache(maxsize=65536)
-def abstract_links(text: str) -> tuple[Link, ...]:
-    """The distinct code/project links of one abstract, in order of appearance."""
+def abstract_links(text: str, known: Mapping[str, tuple[Link, ...]] | None = None) -> tuple[Link, ...]:
+    """The distinct code/project links of one abstract, in order of appearance (from `known`, raw
+    abstract -> links, when it has them: a paper's page and export rows all show them)."""
+    found = known.get(text) if known else None
+    if found is not None:
+        return found
     seen: list[str] = []
     for span in find_urls(text):
         for url in span.urls:

@@ -116,6 +116,10 @@ class Catalogue:
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # paper key -> related paper keys
     notes: dict[str, Note] = field(default_factory=dict)  # paper key -> the reader's note
     days: dict[str, str | None] = field(default_factory=dict)  # listing file name -> its date, YYYY-MM-DD
+    # raw abstract -> its clean text runs (textclean.Run), made once by the pipeline; renderers clean
+    # an abstract missing here themselves
+    clean: dict[str, tuple] = field(default_factory=dict)
+    links: dict[str, tuple] = field(default_factory=dict)  # raw abstract -> its links (links.Link), when known
 
 
 @dataclass(frozen=True)

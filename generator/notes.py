@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
@@ -245,7 +244,6 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     return value if scheme is None or scheme in SAFE_SCHEMES else None
 
 
-@lru_cache(maxsize=4096)
 def note_html(text: str) -> str:
     """The reader's Markdown -> sanitised HTML: allow-listed tags and attributes, http/https/mailto links.
 

@@ -23,20 +23,19 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import connection
 from typing import TypeVar
 
 T = TypeVar("T")
 PARALLEL_MIN_PAPERS = 2000
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 WATCHDOG_SECONDS = 0.5
-
-_TASKS: Sequence[Callable[[], object]] = ()  # what forked workers run, by index
 
 
 def jobs(papers: int) -> int:
@@ -54,22 +53,92 @@ def jobs(papers: int) -> int:
 
 def run_all(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
     """Every task's result, in task order; tasks run in `workers` forked processes when workers > 1."""
-    global _TASKS
     if workers <= 1 or len(tasks) <= 1:
         return [task() for task in tasks]
-    _TASKS = tasks
-    try:
+    return Pool(tasks, min(workers, len(tasks))).run()
+
+
+class Pool:
+    """Forked workers that run `tasks` (closures, never pickled: each worker inherits them through fork).
+
+    Each worker has a pipe to this process: it receives a task's index, sends back
+    the pickled result (or the exception the task raised), and gets the next index,
+    so a long task (the related papers) never holds up the short ones queued behind it.
+    """
+
+    def __init__(self, tasks: Sequence[Callable[[], object]], workers: int) -> None:
+        self.tasks = tasks
+        self.workers = workers
+
+    def run(self) -> list:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(
-            min(workers, len(tasks)), mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            return list(pool.map(_run, range(len(tasks))))
-    finally:
-        _TASKS = ()
+        parent = os.getpid()
+        links, processes = [], []
+        try:
+            for _ in range(self.workers):
+                mine, theirs = context.Pipe()
+                process = context.Process(target=self._work, args=(theirs, parent), daemon=True)
+                process.start()
+                theirs.close()
+                links.append(mine)
+                processes.append(process)
+            return self._collect(links, processes)
+        except BaseException:
+            for process in processes:  # the run failed: what the others compute is not wanted
+                process.kill()
+            raise
+        finally:
+            for link in links:
+                link.close()
+            for process in processes:
+                process.join(WATCHDOG_SECONDS)
+                if process.is_alive():
+                    process.kill()
+                    process.join()
 
+    def _collect(self, links: list, processes: list) -> list:
+        results: list = [None] * len(self.tasks)
+        queue = iter(range(len(self.tasks)))
+        busy: dict = {}  # link -> the index it runs
+        for link in links:
+            busy[link] = next(queue, None)
+            link.send(busy[link])
+        done = 0
+        while done < len(self.tasks):
+            waiting = [link for link in links if busy[link] is not None]
+            sentinels = {p.sentinel: link for p, link in zip(processes, links, strict=True) if busy[link] is not None}
+            for ready in connection.wait(waiting + list(sentinels)):
+                link = sentinels.get(ready, ready)
+                try:
+                    ok, value = pickle.loads(link.recv_bytes())
+                except (EOFError, OSError):
+                    raise RuntimeError("a worker process ended abruptly (killed, or out of memory)") from None
+                if not ok:
+                    raise value
+                results[busy[link]] = value
+                done += 1
+                busy[link] = next(queue, None)
+                link.send(busy[link])
+        return results
 
-def _run(index: int) -> object:
-    return _TASKS[index]()
+    def _work(self, link: connection.Connection, parent: int) -> None:
+        """A worker's life: run the tasks it is sent until it is sent None."""
+        _die_with_parent(parent)
+        while True:
+            try:
+                index = link.recv()
+            except (EOFError, OSError):  # the run gave up (a task failed): nothing more to do
+                return
+            if index is None:
+                return
+            try:
+                reply = pickle.dumps((True, self.tasks[index]()), pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:  # noqa: BLE001 - any failure goes back to the run, which raises it
+                try:
+                    reply = pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
+                except Exception:  # noqa: BLE001 - an exception that cannot be pickled goes back as its text
+                    reply = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+            link.send_bytes(reply)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from functools import partial
 
 from generator import exports, parallel
+from generator.cache import Cache
 from generator.cards import CardView, card_list, card_views, link, pager, pages_of, root_of
 from generator.escape import html_text, markdown_text
 from generator.models import Catalogue, Content, Paper
 from generator.notes import by_priority
 from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter, shown_day
 from generator.parse import listing_title
+from generator.records import Index, PaperRecord, index
 from generator.render_paper import render_paper
 from generator.render_reading import render_reading
 from generator.render_tags import (
@@ -92,6 +94,7 @@ def render_home(
     views: dict[str, CardView] | None = None,
     grouped: dict[str, list[Paper]] | None = None,
     directory_urls: bool = True,
+    key_of: dict[str, str] | None = None,
 ) -> str:
     """The way in: newest papers, tags with counts, the top of the queue, listings, totals."""
     views = views if views is not None else card_views(cat)
@@ -99,7 +102,7 @@ def render_home(
     untagged = sum(1 for p in cat.papers if not cat.matches[p.key])
     queue = by_priority([n for n in cat.notes.values() if n.status in ("to-read", "reading")])
     read = sum(1 for n in cat.notes.values() if n.status == "read")
-    key_of = {slug: key for key, slug in cat.slugs.items()}
+    key_of = key_of if key_of is not None else {slug: key for key, slug in cat.slugs.items()}
     parts = [
         front_matter({"title": "Reading list"}),
         "# Reading list\n",
@@ -179,81 +182,72 @@ def render_all(cat: Catalogue, views: dict[str, CardView], directory_urls: bool)
 PaperFiles = tuple[bytes, bytes, bytes, bytes]  # page, papers.json line, BibTeX entry, CSV row
 
 
-def paper_inputs(cat: Catalogue, paper: Paper, titles: dict[str, str], by_slug: dict, directory_urls: bool) -> tuple:
-    """Everything a paper's page and export rows are made from: equal inputs make equal files."""
-    matches = cat.matches[paper.key]
-    return (
-        paper,
-        cat.slugs[paper.key],
-        matches,
-        tuple(by_slug[m.tag] for m in matches),
-        cat.notes.get(paper.key),
-        tuple((cat.slugs[k], titles[k]) for k in cat.related.get(paper.key, ())),
-        directory_urls,
-    )
+def make_paper_files(record: PaperRecord) -> PaperFiles:
+    """A paper's page and export rows, from its record alone (see generator/records.py)."""
+    view, paper = record.catalogue(), record.paper
+    rows = exports.export_rows(view, (paper,), record.directory_urls)
+    page = render_paper(view, paper, record.titles(), record.directory_urls).encode("utf-8")
+    return page, rows.json[paper.key], rows.bib[paper.key], rows.csv[paper.key]
 
 
-def paper_files(cat: Catalogue, directory_urls: bool) -> tuple[dict[str, bytes], exports.Rows]:
-    """Every paper's page and export rows, in paper order.
+def paper_files(cat: Catalogue, directory_urls: bool, cache: Cache | None = None, idx: Index | None = None):
+    """Every paper's page and export rows, in paper order: (pages, exports.Rows).
 
-    Made on every core (generator/parallel.py), and only for papers whose inputs
-    changed since this process last made them (`readinglist serve` regenerates
-    in the same process after each edit). Pages come back encoded: a str holding
-    one non-ASCII character takes 2 or 4 bytes per character.
+    Made on every core (generator/parallel.py), and only for papers whose record
+    is not in `cache` (`readinglist serve` keeps one cache across its runs). Pages
+    come back encoded: a str holding one non-ASCII character takes 2 or 4 bytes
+    per character.
     """
-    global _MADE
-    titles = {p.key: p.title for p in cat.papers}
-    by_slug = {t.slug: t for t in cat.tags}
-    inputs = {p.key: paper_inputs(cat, p, titles, by_slug, directory_urls) for p in cat.papers}
-    made = {inputs[p.key]: _MADE[inputs[p.key]] for p in cat.papers if inputs[p.key] in _MADE}
-    todo = [p for p in cat.papers if inputs[p.key] not in made]
+    cache = cache if cache is not None else Cache()
+    idx = idx if idx is not None else index(cat, directory_urls)
+    records = idx.records
+    made = {}
+    for key, record in records.items():
+        files = cache.pages.get(record)
+        if files is not None:
+            made[key] = files
+    todo = [record for key, record in records.items() if key not in made]
 
-    def make(piece: Sequence[Paper]) -> list[PaperFiles]:
-        rows = exports.export_rows(cat, piece, directory_urls)
-        return [
-            (
-                render_paper(cat, p, titles, directory_urls).encode("utf-8"),
-                rows.json[p.key],
-                rows.bib[p.key],
-                rows.csv[p.key],
-            )
-            for p in piece
-        ]
+    def make(piece: Sequence[PaperRecord]) -> list[PaperFiles]:
+        return [make_paper_files(record) for record in piece]
 
     workers = parallel.jobs(len(todo))
     pieces = parallel.chunks(todo, 2 * workers) if todo else []
     for piece, files in zip(pieces, parallel.run_all([partial(make, p) for p in pieces], workers), strict=True):
-        made.update(zip((inputs[p.key] for p in piece), files, strict=True))
-    _MADE = made  # this corpus's papers only: the memo never outgrows the corpus
+        for record, one in zip(piece, files, strict=True):
+            made[record.paper.key] = one
+            cache.pages.put(record, one)
     pages: dict[str, bytes] = {}
     rows = exports.Rows({}, {}, {})
     for p in cat.papers:
-        page, json_line, bib, csv_line = made[inputs[p.key]]
+        page, json_line, bib, csv_line = made[p.key]
         pages[f"{PAPERS_DIR}/{cat.slugs[p.key]}.md"] = page
         rows.json[p.key], rows.bib[p.key], rows.csv[p.key] = json_line, bib, csv_line
     return pages, rows
 
 
-# {paper inputs: its files}, from this process's last run.
-_MADE: dict[tuple, PaperFiles] = {}
-
-
 def render_site(
-    cat: Catalogue, directory_urls: bool = True, site_url: str | None = None, updated: dt.datetime | None = None
+    cat: Catalogue,
+    directory_urls: bool = True,
+    site_url: str | None = None,
+    updated: dt.datetime | None = None,
+    cache: Cache | None = None,
 ) -> dict[str, Content]:
     """The complete generated part of docs/: {posix relative path: text, or a function making its bytes}.
 
     `site_url` makes the feed's links absolute; `updated` stamps the feed
-    (default: the Unix epoch, so that the same input gives the same bytes).
+    (default: the Unix epoch, so that the same input gives the same bytes);
+    `cache` (default: a fresh one) holds the paper files of earlier runs.
     """
+    idx = index(cat, directory_urls)
     views = card_views(cat)
     grouped = papers_by_tag(cat)
-    plan: dict[str, Content] = {"index.md": render_home(cat, views, grouped, directory_urls)}
+    plan: dict[str, Content] = {"index.md": render_home(cat, views, grouped, directory_urls, idx.key_of)}
     plan.update(render_all(cat, views, directory_urls))
     plan[f"{TAGS_DIR}/index.md"] = render_tag_index(cat, grouped)
     plan[f"{TAGS_DIR}/{CARDS_SCRIPT}"] = filter_cards(cat, views, directory_urls)
     together = co_occurrence(cat)
-    pages, rows = paper_files(cat, directory_urls)
+    pages, rows = paper_files(cat, directory_urls, cache, idx)
     stamp = updated or dt.datetime.fromtimestamp(0, dt.UTC)
     newest: dict[str, list[Paper]] = {t.slug: [] for t in cat.tags}  # each tag's papers in the feed's order
     for paper in exports.feed_order(cat):
@@ -265,7 +259,7 @@ def render_site(
         feed = exports.tag_feed(cat, tag, newest[tag.slug], directory_urls, site_url, stamp)
         plan[f"{TAGS_DIR}/{tag.slug}/{exports.FEED_NAME}"] = feed
     plan.update(pages)
-    plan.update(render_reading(cat, views, directory_urls))
+    plan.update(render_reading(cat, views, directory_urls, idx.key_of))
     files = exports.export_files(cat.papers, rows)
     plan.update(files)
     if not directory_urls:  # the offline build: per-tag downloads load these from file://

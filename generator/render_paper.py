@@ -90,7 +90,7 @@ def note_admonition(note: Note) -> str:
     )
 
 
-def link_lines(paper: Paper) -> str:
+def link_lines(paper: Paper, known: dict | None = None) -> str:
     lines = []
     for found in abstract_links(paper.abstract):
         shown = found.url.split("://", 1)[-1].rstrip("/")
@@ -134,7 +134,7 @@ def render_paper(
     note = cat.notes.get(paper.key)
     if note is not None:
         parts.append(note_admonition(note))
-    abstract = clean_html(paper.abstract)
+    abstract = clean_html(paper.abstract, cat.clean)
     if abstract:
         parts.append(f"<p>{abstract}</p>\n")
     if tags:  # the reasons after the abstract: seven lines of them above it hid it on a phone
@@ -142,7 +142,7 @@ def render_paper(
         parts.append(f'<div class="rl-why"><p><small>Why these tags: {why}.</small></p></div>\n')
     else:
         parts.append("<p><em>No tag matched this paper.</em></p>\n")
-    parts.append(heading("links") + link_lines(paper))
+    parts.append(heading("links") + link_lines(paper, cat.links))
     related = cat.related.get(paper.key, ())
     if related:
         titles = titles if titles is not None else {p.key: p.title for p in cat.papers}

@@ -15,14 +15,26 @@ READ = f"{READING_DIR}/read.md"
 HOW_TO = "The owner of this list keeps this page: priorities, ratings and notes are theirs."
 
 
-def _cards(cat: Catalogue, notes: list[Note], views: dict[str, CardView], directory_urls: bool, page: str) -> str:
+def _cards(
+    cat: Catalogue,
+    notes: list[Note],
+    views: dict[str, CardView],
+    directory_urls: bool,
+    page: str,
+    key_of: dict[str, str] | None = None,
+) -> str:
     """The notes' papers as cards (the reading state on each), in the notes' order."""
-    key_of = {slug: key for key, slug in cat.slugs.items()}
+    key_of = key_of if key_of is not None else {slug: key for key, slug in cat.slugs.items()}
     chosen = [views[key_of[n.slug]] for n in notes]
     return card_list(chosen, root_of(page, directory_urls), directory_urls, "rl-queue")
 
 
-def render_queue(cat: Catalogue, views: dict[str, CardView] | None = None, directory_urls: bool = True) -> str:
+def render_queue(
+    cat: Catalogue,
+    views: dict[str, CardView] | None = None,
+    directory_urls: bool = True,
+    key_of: dict[str, str] | None = None,
+) -> str:
     notes = by_priority([n for n in cat.notes.values() if n.status in ("to-read", "reading")])
     parts = [front_matter({"title": "Reading queue"}), "# Reading queue\n"]
     if notes:
@@ -30,7 +42,7 @@ def render_queue(cat: Catalogue, views: dict[str, CardView] | None = None, direc
             f"{count_label(len(notes), 'paper')} to read: the one you are reading first, "
             "then by priority (1 first), then the oldest added.\n"
         )
-        parts.append(_cards(cat, notes, views or card_views(cat), directory_urls, QUEUE))
+        parts.append(_cards(cat, notes, views or card_views(cat), directory_urls, QUEUE, key_of))
     else:
         parts.append("*The queue is empty.*\n")
     parts.append(HOW_TO + "\n")
@@ -40,7 +52,12 @@ def render_queue(cat: Catalogue, views: dict[str, CardView] | None = None, direc
     return "\n".join(parts)
 
 
-def render_read(cat: Catalogue, views: dict[str, CardView] | None = None, directory_urls: bool = True) -> str:
+def render_read(
+    cat: Catalogue,
+    views: dict[str, CardView] | None = None,
+    directory_urls: bool = True,
+    key_of: dict[str, str] | None = None,
+) -> str:
     notes = sorted(
         (n for n in cat.notes.values() if n.status == "read"),
         key=lambda n: (-(n.rating or 0), "" if n.added is None else _desc(n.added), n.slug),
@@ -48,7 +65,7 @@ def render_read(cat: Catalogue, views: dict[str, CardView] | None = None, direct
     parts = [front_matter({"title": "Read"}), "# Read\n"]
     if notes:
         parts.append(f"{count_label(len(notes), 'paper')} read, best rated first, then the most recently added.\n")
-        parts.append(_cards(cat, notes, views or card_views(cat), directory_urls, READ))
+        parts.append(_cards(cat, notes, views or card_views(cat), directory_urls, READ, key_of))
     else:
         parts.append("*Nothing marked as read yet.*\n")
     parts.append(HOW_TO + "\n")
@@ -61,7 +78,14 @@ def _desc(date: str) -> str:
 
 
 def render_reading(
-    cat: Catalogue, views: dict[str, CardView] | None = None, directory_urls: bool = True
+    cat: Catalogue,
+    views: dict[str, CardView] | None = None,
+    directory_urls: bool = True,
+    key_of: dict[str, str] | None = None,
 ) -> dict[str, str]:
+    """Both reading pages; `key_of` (slug -> paper key, records.Index) saves rebuilding it."""
     views = views if views is not None else card_views(cat)
-    return {QUEUE: render_queue(cat, views, directory_urls), READ: render_read(cat, views, directory_urls)}
+    return {
+        QUEUE: render_queue(cat, views, directory_urls, key_of),
+        READ: render_read(cat, views, directory_urls, key_of),
+    }

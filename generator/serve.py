@@ -36,8 +36,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.build import Options, generate
+from generator.cache import Cache
 from generator.errors import GeneratorError
-from generator.sources import fingerprint
+from generator.report import print_result
+from generator.state import fingerprint
 from generator.toolchain import LOG as log
 from generator.toolchain import Preview
 from generator.writer import MANIFEST, STATE, TMP_SUFFIX, read_manifest
@@ -162,12 +164,7 @@ def start_observer(watches: list[Watch], docs: Watch, generated: GeneratedFiles,
 
 
 def report_generate(result, seconds: float) -> None:
-    for problem in result.problems:
-        if problem.kind != "info":
-            print(f"warning: {problem}", file=sys.stderr)
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(result.summary(), flush=True)
+    print_result(result)
     print(f"serve: generate {seconds:.2f} s", file=sys.stderr, flush=True)
 
 
@@ -176,6 +173,7 @@ def serve(options: Options, port: int, config_file: Path) -> int:
     started_with = code_stamp()
     host = "127.0.0.1"
     check_port(host, port)  # before minutes of building, not after
+    cache = Cache()  # what every generate of this serve remembers: only what an edit changed is made again
 
     def run_generate():
         """In-process: no interpreter start or numpy/scipy import per edit (about 0.5 s). None on error."""
@@ -184,7 +182,7 @@ def serve(options: Options, port: int, config_file: Path) -> int:
             if code_stamp() != started_with:
                 # This process still runs the old code: its pages would not be what the new code writes.
                 raise GeneratorError("the generator's code changed since serve started: restart `readinglist serve`")
-            result = generate(options, wait=math.inf, on_wait=waiting)
+            result = generate(options, wait=math.inf, on_wait=waiting, cache=cache)
         except Exception as exc:  # a bug must not stall the server either: MkDocs would hold every request
             if isinstance(exc, GeneratorError):
                 print(f"error: {exc}", file=sys.stderr)
@@ -197,7 +195,7 @@ def serve(options: Options, port: int, config_file: Path) -> int:
 
     started = time.perf_counter()
     # an error here ends the command
-    report_generate(generate(options, wait=math.inf, on_wait=waiting), time.perf_counter() - started)
+    report_generate(generate(options, wait=math.inf, on_wait=waiting, cache=cache), time.perf_counter() - started)
     preview = Preview(config_file, host, port)
 
     def mkdocs_build(first: bool = False) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -284,6 +283,20 @@ def read_data_bytes(path: Path, *, required: bool = True, what: str = "a YAML fi
     return data
 
 
+def read_slug_lock(path: Path) -> str | None:
+    """The slug lock's text, None when there is none yet (a regular file, as read_data_bytes says)."""
+    try:
+        data = read_data_bytes(path, required=False, what="the slug lock (JSON)")
+    except GeneratorError as exc:
+        raise GeneratorError(f"cannot read the slug lock: {exc.message}", exc.path, exc.line) from exc
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GeneratorError(f"cannot read the slug lock: {exc}; restore it from git", str(path)) from exc
+
+
 def read_yaml_text(path: Path, *, required: bool = True) -> str | None:
     """One YAML data file's text, checked to load (see load_yaml); None when absent and not required."""
     data = read_data_bytes(path, required=required)
@@ -331,53 +344,6 @@ def read_text_asset(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-
-
-def fingerprint(paths: list[Path], folders: list[Path], extra: list[str]) -> str:
-    """SHA-256 over input files (missing ones count as absent), the `*.txt` entries directly
-    in `folders` (what read_listings reads: links, folders and pipes by kind, never opened;
-    no other file in the folder is ever opened), and `extra` strings: equal fingerprints
-    mean equal inputs."""
-    digest = hashlib.sha256()
-    entries = list(paths)
-    for folder in folders:
-        entries += sorted(folder.glob(LISTING_GLOB)) if folder.is_dir() else [folder]
-    for path in entries:
-        digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(_entry_digest(path))
-    for value in extra:
-        digest.update(value.encode("utf-8", "surrogateescape") + b"\0")
-    return digest.hexdigest()
-
-
-def _entry_digest(path: Path) -> bytes:
-    kind = b""
-    try:
-        if path.is_symlink():
-            kind = b"link:" + os.fsencode(os.readlink(path)) + b"\0"
-        st = path.stat()
-    except FileNotFoundError:
-        return kind + b"<absent>"
-    except OSError as exc:
-        return kind + f"<unreadable {exc.errno}>".encode()
-    if stat.S_ISDIR(st.st_mode):
-        return kind + b"<folder>"
-    if not stat.S_ISREG(st.st_mode):
-        return kind + b"<special>"  # a pipe would block, a device never ends: never opened
-    if st.st_size > DATA_FILE_LIMIT and path.suffix != ".txt":
-        # Refused unread by the run (read_data_bytes): size and time stand for the content.
-        return kind + f"<large {st.st_size} {st.st_mtime_ns}>".encode()
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return kind + b"<special>"
-            digest = hashlib.sha256()
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-            return kind + digest.digest()
-    except OSError as exc:
-        return kind + f"<unreadable {exc.errno}>".encode()
 
 
 def read_new_listing(path: Path | None, stdin: BinaryIO) -> tuple[str, bytes]:

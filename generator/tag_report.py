@@ -20,7 +20,7 @@ MAX_TAGS_PER_PAPER = 6
 TAXONOMY_SIZE = (25, 60)
 
 CANDIDATES = 15
-_STOPWORDS = """
+STOPWORDS_TEXT = """
 a about above across after again against all almost along also although always among an and any are as at
 based be because been before being below between both but by can could do does doing done due during each
 either et etc even every few for from further given has have having here how however i if in into is it its
@@ -33,7 +33,7 @@ problems model models learning data existing demonstrate experiments performance
 state art study studies different high low better including suggests large-scale deep neural network networks
 training trained train show shown achieve achieves task tasks set sets
 """
-STOPWORDS = frozenset(_STOPWORDS.split())
+STOPWORDS = frozenset(STOPWORDS_TEXT.split())
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 
 

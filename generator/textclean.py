@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
+from generator.cache import Cache, Lru
 from generator.escape import markdown_text
 from generator.links import find_urls
 
@@ -122,19 +123,19 @@ EMPHASIS = re.compile(r"\{\\(em|it|sl|itshape|bf|bfseries)\s+([^{}]*)\}|\\(emph|
 # Macros that take an argument: restored with a space, the others with {} so
 # that pylatexenc does not eat the space that follows them.
 ARG_MACROS = {"mathcal", "mathfrak", "mathsf", "mathbb", "mathrm", "mathbf", "sqrt", "frac", "widetilde", "tilde"}
-_MACRO_ALT = "|".join(sorted(MATH_MACROS, key=len, reverse=True))
+MACRO_ALT = "|".join(sorted(MATH_MACROS, key=len, reverse=True))
 # Glued names must not run on into a word: "approximate" holds no \approx.
-_END = rf"(?!(?!(?:{_MACRO_ALT}))[a-z])"
-GLUED_MACRO = re.compile(rf"(?<![\\A-Za-z])({_MACRO_ALT}){_END}|(?<=[A-Za-z0-9])({_MACRO_ALT}){_END}")
+MACRO_END = rf"(?!(?!(?:{MACRO_ALT}))[a-z])"
+GLUED_MACRO = re.compile(rf"(?<![\\A-Za-z])({MACRO_ALT}){MACRO_END}|(?<=[A-Za-z0-9])({MACRO_ALT}){MACRO_END}")
 # snake_case names (aux_zipf_loss) are code, not subscripts.
 IDENTIFIER = re.compile(
-    r"(?<![\w\\])[A-Za-z][A-Za-z0-9]+(?:_[A-Za-z0-9]+)*_(?!(?:" + _MACRO_ALT + r")\b)[a-z][A-Za-z0-9]+\b"
+    r"(?<![\w\\])[A-Za-z][A-Za-z0-9]+(?:_[A-Za-z0-9]+)*_(?!(?:" + MACRO_ALT + r")\b)[a-z][A-Za-z0-9]+\b"
 )
 SINGLE_QUOTES = re.compile(r"(?<!`)`([^`'\n]{1,80})'(?![A-Za-z'])")
 WORD_MACRO = re.compile(rf"(?<![\\\w])({'|'.join(sorted(WORD_MACROS, key=len, reverse=True))})(?![A-Za-z])")
 # A token is maths when it has sub/superscripts or relations, or braces with a
 # digit, a lost \frac ("}{"), or a macro name right after a brace.
-MATHY = re.compile(rf"[\^_]|(?=.*[{{}}])(?:.*\d|.*\}}\{{|.*[{{(](?:{_MACRO_ALT})(?![a-z]))")
+MATHY = re.compile(rf"[\^_]|(?=.*[{{}}])(?:.*\d|.*\}}\{{|.*[{{(](?:{MACRO_ALT})(?![a-z]))")
 REAL_MACRO = re.compile(r"\\[A-Za-z]")
 DIGIT_MACRO = re.compile(r"(?<=\d)(leq|geq|ll|gg|times|cdot)(?![A-Za-z])")
 SET_MEMBER = re.compile(r"\b([A-Za-z])in(?= (?:R\b|R\^|\\mathbb))")
@@ -272,8 +273,7 @@ class Run:
     style: str = ""
 
 
-@lru_cache(maxsize=1)
-def _converter() -> LatexNodes2Text:
+def make_converter() -> LatexNodes2Text:
     db = get_default_latex_context_db()
     # \widetilde{O} would lose its tilde; \log and friends would glue to the next word.
     extra = [MacroTextSpec("widetilde", simplify_repl=r"%s" + "\u0303")]
@@ -281,6 +281,9 @@ def _converter() -> LatexNodes2Text:
     db = db.filter_context()  # a copy: the default database is shared
     db.add_context_category("readinglist", macros=extra, prepend=True)
     return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
+
+
+CONVERTER = make_converter()  # built once at import (16 ms); textclean is imported only when pages are made
 
 
 def _macro(name: str) -> str:
@@ -309,7 +312,7 @@ def scripts_to_unicode(text: str) -> str:
 
 def latex_to_text(source: str) -> str:
     try:
-        return _converter().latex_to_text(source)
+        return CONVERTER.latex_to_text(source)
     except Exception:  # noqa: BLE001 - pylatexenc raises many kinds (AttributeError on a bare \\author; RecursionError)
         return source  # a fragment pylatexenc cannot make sense of stays as written
 
@@ -330,7 +333,6 @@ def too_hard(token: str) -> bool:
     return deepest > MAX_DEPTH
 
 
-@lru_cache(maxsize=262144)  # words repeat across abstracts: most tokens are converted once
 def convert_token(token: str) -> str:
     """One whitespace-free token: LaTeX residue -> Unicode; anything else is left exactly as written."""
     if "\ue000" in token or MARKUP_PAIRS.search(token) or UNHANDLED_BACKSLASH.search(token):
@@ -352,7 +354,7 @@ def convert_token(token: str) -> str:
     if LATEX_ESCAPE.search(work):
         # Only here does pylatexenc see the token; % & # would be syntax to it.
         try:
-            work = _converter().latex_to_text(re.sub(r"(?<!\\)([%&#$])", r"\\\1", work))
+            work = CONVERTER.latex_to_text(re.sub(r"(?<!\\)([%&#$])", r"\\\1", work))
             if "%s" in work and "%s" not in token:
                 return token  # a macro missing its arguments (\frac{1}) leaks pylatexenc's template
         except Exception:  # noqa: BLE001 - pylatexenc raises many kinds (AttributeError on a bare \\author; RecursionError)
@@ -362,23 +364,24 @@ def convert_token(token: str) -> str:
     return work
 
 
-@lru_cache(maxsize=1)
-def _known_macros() -> frozenset[str]:
+def known_macros() -> frozenset[str]:
     """Every macro name the conversion knows: pylatexenc's, ours, the emphasis commands."""
     db = get_default_latex_context_db()
     names = {spec.macroname for spec in db.iter_macro_specs(db.category_list)}
     return frozenset((names | set(MATH_MACROS) | set(EMPHASIS_STYLES)) - UNSAFE_MACROS)
 
 
+KNOWN_MACROS = known_macros()
+
+
 def _latex_backslashes(token: str) -> bool:
     """Whether every backslash in the token starts LaTeX we know, used the way LaTeX uses it."""
     if WINDOWS_PATH.search(token) or ACCENT_USE.search(token):
         return False
-    known = _known_macros()
-    return all(name in known for name in MACRO_NAME.findall(token))
+    return all(name in KNOWN_MACROS for name in MACRO_NAME.findall(token))
 
 
-def convert_plain(text: str) -> str:
+def convert_plain(text: str, tokens: Lru | None = None) -> str:
     """A stretch of running text (no emphasis inside): quotes, ties, groups, then token by token.
 
     Each substitution runs only when the text holds the character it needs:
@@ -403,23 +406,20 @@ def convert_plain(text: str) -> str:
     if "math" in text or "tilde" in text or "sqrt" in text:
         text = SPACED_ARGUMENT.sub(r"\1{\2}", text)  # "mathcal O(" -> "mathcal{O}(": one token
     parts = _tokens(text)
-    # Tokens are converted once per distinct token (convert_token is pure); a
-    # text none of whose tokens changes is returned as it is.
-    fresh = set(parts) - _SAME
-    for token in fresh:
-        converted = convert_token(token) if token.strip() else token
-        if converted == token:
-            _SAME.add(token)
-        else:
-            _CHANGED[token] = converted
-    if _CHANGED.keys().isdisjoint(parts):
+    # Tokens are converted once per distinct token (convert_token is pure), and with `tokens`
+    # (the run's cache) once per run; a text none of whose tokens changes is returned as it is.
+    changed: dict[str, str] = {}
+    for token in set(parts):
+        converted = None if tokens is None else tokens.get(token)
+        if converted is None:
+            converted = convert_token(token) if token.strip() else token
+            if tokens is not None:
+                tokens.put(token, converted)
+        if converted != token:
+            changed[token] = converted
+    if not changed:
         return "".join(parts)
-    return "".join([_CHANGED.get(t, t) for t in parts])
-
-
-# Memo of convert_token over every text seen: tokens it leaves alone, and the others.
-_SAME: set[str] = set()
-_CHANGED: dict[str, str] = {}
+    return "".join([changed.get(t, t) for t in parts])
 
 
 def _tokens(text: str) -> list[str]:
@@ -472,27 +472,19 @@ def _merge(runs: list[Run]) -> tuple[Run, ...]:
     return tuple(r for r in out if r.text)
 
 
-def clean_runs(raw: str) -> tuple[Run, ...]:
+def clean_runs(raw: str, cache: Cache | None = None) -> tuple[Run, ...]:
     """Raw abstract -> runs of clean Unicode text with their emphasis.
 
     Only recognised LaTeX residue changes; text that is not LaTeX (Markdown,
-    templates, HTML, code) stays exactly as written.
+    templates, HTML, code) stays exactly as written. With `cache`, each abstract
+    and each token is converted once for as long as the cache lives.
     """
-    known = _PRIMED.get(raw)
-    return known if known is not None else _clean_runs(raw)
+    if cache is None:
+        return _clean_runs(raw, None)
+    return cache.clean.memo(raw, lambda: _clean_runs(raw, cache.tokens))
 
 
-# Results made elsewhere (by parallel workers, see build.py), handed in by prime().
-_PRIMED: dict[str, tuple[Run, ...]] = {}
-
-
-def prime(cleaned: dict[str, tuple[Run, ...]]) -> None:
-    """Remember clean_runs results computed in other processes, so this one does not redo them."""
-    _PRIMED.update(cleaned)
-
-
-@lru_cache(maxsize=65536)
-def _clean_runs(raw: str) -> tuple[Run, ...]:
+def _clean_runs(raw: str, tokens: Lru | None) -> tuple[Run, ...]:
     if not _needs_latex(raw):
         return (Run(" ".join(raw.split())),) if raw.strip() else ()
     held: list[str] = []
@@ -516,11 +508,11 @@ def _clean_runs(raw: str) -> tuple[Run, ...]:
     runs: list[Run] = []
     last = 0
     for match in EMPHASIS.finditer(source) if "\\" in source else ():
-        runs.append(Run(convert_plain(source[last : match.start()])))
+        runs.append(Run(convert_plain(source[last : match.start()], tokens)))
         style = EMPHASIS_STYLES[match.group(1) or match.group(3)]
-        runs.append(Run(convert_plain(match.group(2) if match.group(1) else match.group(4)), style))
+        runs.append(Run(convert_plain(match.group(2) if match.group(1) else match.group(4), tokens), style))
         last = match.end()
-    runs.append(Run(convert_plain(source[last:])))
+    runs.append(Run(convert_plain(source[last:], tokens)))
     if not held:
         return _merge(runs)
     return tuple(Run(PLACEHOLDER.sub(lambda m: held[int(m.group(1))], r.text), r.style) for r in _merge(runs))
@@ -542,15 +534,21 @@ def _needs_latex(raw: str) -> bool:
     return bool(LATEX_HINT.search(raw) or WORD_MACRO.search(raw) or DIGIT_MACRO.search(raw) or SET_MEMBER.search(raw))
 
 
-def clean_text(raw: str) -> str:
+def known_runs(raw: str, known: Mapping[str, tuple[Run, ...]] | None) -> tuple[Run, ...]:
+    """`raw`'s runs from `known` (raw abstract -> runs, as the catalogue carries them), else made now."""
+    runs = known.get(raw) if known else None
+    return runs if runs is not None else clean_runs(raw)
+
+
+def clean_text(raw: str, known: Mapping[str, tuple[Run, ...]] | None = None) -> str:
     """Raw abstract -> plain clean text (no markup)."""
-    return "".join(run.text for run in clean_runs(raw))
+    return "".join(run.text for run in known_runs(raw, known))
 
 
-def clean_markdown(raw: str) -> str:
+def clean_markdown(raw: str, known: Mapping[str, tuple[Run, ...]] | None = None) -> str:
     """Raw abstract -> Markdown: every run escaped, emphasis added as our own markup only."""
     parts = []
-    for run in clean_runs(raw):
+    for run in known_runs(raw, known):
         if not run.style:
             parts.append(markdown_text(run.text) if not parts else _inline(run.text))
             continue
@@ -561,10 +559,10 @@ def clean_markdown(raw: str) -> str:
     return "".join(parts)
 
 
-def clean_html(raw: str) -> str:
+def clean_html(raw: str, known: Mapping[str, tuple[Run, ...]] | None = None) -> str:
     """Raw abstract -> HTML text: every run escaped (character references), emphasis as <em>/<strong>."""
     parts = []
-    for run in clean_runs(raw):
+    for run in known_runs(raw, known):
         text = markdown_text(run.text)
         parts.append(f"<{run.style}>{text}</{run.style}>" if run.style else text)  # style: "em" or "strong"
     return "".join(parts)

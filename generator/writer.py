@@ -191,6 +191,8 @@ def current_digest(name: str, known: tuple[list[int], str] | None = None) -> str
 
 def last_written(docs: Path, owned: Manifest) -> dict[str, tuple[list[int], str]]:
     """{path: ([size, mtime], digest)} for each file as the last successful run left it (see write_state)."""
+    from generator.state import read_state  # state.py builds on this module
+
     state = read_state(docs) or {}
     stats = state.get("files")
     if not isinstance(stats, dict):
@@ -309,7 +311,7 @@ def _write_plan(docs: Path, plan: dict[str, Content], before_write: Callable[[],
     current = check_ownership(docs, digests, owned, last_written(docs, owned))
     if before_write is not None:
         before_write()
-    forget_state(docs)
+    (docs / STATE).unlink(missing_ok=True)  # a run that dies half-way must not leave a state claiming docs/ is current
     remove_stale_temp(docs)
     # Before the first write, accept both the old and the new content of every
     # path: whatever a killed run leaves behind, the next run knows it is ours.
@@ -361,83 +363,6 @@ def _prune_empty_dirs(docs: Path, folder: Path) -> None:
 # When the inputs are byte-for-byte those of the last successful run and no
 # generated file was touched since, the plan would be the same: the run can
 # stop before parsing. File stats (size, mtime) detect hand edits and deletions.
-
-
-def read_state(docs: Path) -> dict | None:
-    """The last run's record, None when absent, unreadable or not shaped as write_state writes it
-    (it is a cache: any damage means a full run); a path in it that is not inside docs/ is an
-    error, as in the manifest."""
-    path = docs / STATE
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return None
-    if isinstance(data, dict) and isinstance(data.get("files"), dict):
-        check_recorded(docs, data["files"], path)
-    return data if state_shape_ok(data) else None
-
-
-def _list_of(value: object, check: Callable[[object], bool]) -> bool:
-    return isinstance(value, list) and all(check(item) for item in value)
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _problem_ok(row: object) -> bool:
-    """[path, line, message, kind, reason], as generate_held records a Problem."""
-    return (
-        isinstance(row, list)
-        and len(row) == 5
-        and _is_int(row[1])
-        and all(isinstance(row[i], str) for i in (0, 2, 3, 4))
-    )
-
-
-def state_shape_ok(data: object) -> bool:
-    """True when `data` has every field, of every type, that write_state writes."""
-    if not isinstance(data, dict) or not isinstance(data.get("fingerprint"), str):
-        return False
-    files, summary = data.get("files"), data.get("summary")
-    if not isinstance(files, dict) or not all(_list_of(pair, _is_int) and len(pair) == 2 for pair in files.values()):
-        return False
-    return (
-        isinstance(summary, dict)
-        and all(_is_int(summary.get(key)) for key in ("files", "entries", "skipped"))
-        and _list_of(summary.get("counts"), lambda line: isinstance(line, str))
-        and _list_of(summary.get("notes"), lambda line: isinstance(line, str))
-        and _list_of(summary.get("problems"), _problem_ok)
-    )
-
-
-def files_untouched(docs: Path, stats: dict[str, list[int]]) -> bool:
-    """True when every file recorded in `stats` still has its size and mtime."""
-    try:
-        for rel, (size, mtime) in stats.items():
-            st = os.stat(docs / rel)
-            if st.st_size != size or st.st_mtime_ns != mtime:
-                return False
-    except (OSError, ValueError, TypeError):
-        return False
-    return True
-
-
-def write_state(docs: Path, fingerprint: str, summary: dict, paths: list[str]) -> None:
-    """Record the run that just brought docs/ up to date."""
-    stats = {}
-    for rel in paths:
-        st = os.stat(docs / rel)
-        stats[rel] = [st.st_size, st.st_mtime_ns]
-    text = json.dumps({"fingerprint": fingerprint, "summary": summary, "files": stats}, sort_keys=True)
-    atomic_write(docs / STATE, text.encode("utf-8"))
-
-
-def forget_state(docs: Path) -> None:
-    """Before writing: a run that dies half-way must not leave a state that claims docs/ is current."""
-    (docs / STATE).unlink(missing_ok=True)
 
 
 def write_slug_lock(path: Path, text: str) -> None:

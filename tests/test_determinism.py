@@ -65,7 +65,6 @@ def test_only_the_sitemap_depends_on_the_clock(tmp_path, monkeypatch):
 def slugs_by_key(sources: Path, monkeypatch) -> tuple[dict[str, str], dict[str, str]]:
     """{paper key: slug} and {paper key: title}, without the (slow, slug-irrelevant) tagging."""
     monkeypatch.setattr(build, "tag_paper", lambda index, paper: ())
-    monkeypatch.setattr(build, "_TAGGED", ((), {}))  # nor keep these empty tags for later tests
     cat = make_catalogue(Options(sources=sources, tags=tags_alone())).catalogue
     return dict(cat.slugs), {p.key: p.title for p in cat.papers}
 

@@ -131,8 +131,8 @@ def test_serve_waits_without_limit(monkeypatch):
 
     seen = {}
 
-    def fake_generate(options, *, wait=None, on_wait=None):
-        seen.update(wait=wait, on_wait=on_wait)
+    def fake_generate(options, *, wait=None, on_wait=None, cache=None):
+        seen.update(wait=wait, on_wait=on_wait, cache=cache)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(serve, "generate", fake_generate)
@@ -142,3 +142,4 @@ def test_serve_waits_without_limit(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         serve.serve(serve.Options(), 0, Path("mkdocs.yml"))
     assert seen["wait"] == float("inf") and seen["on_wait"] is serve.waiting
+    assert isinstance(seen["cache"], serve.Cache)  # serve's one cache, kept across its rebuilds

@@ -6,8 +6,9 @@ import os
 
 import pytest
 
-from generator import build, parallel, render, textclean
+from generator import build, parallel, render
 from generator.build import Options, make_catalogue
+from generator.cache import Cache
 from generator.models import plan_text
 from generator.render import render_site
 from tests.sitebuild import EMBEDDED, ROOT
@@ -17,11 +18,7 @@ CORPUS = EMBEDDED
 
 def site_plan(monkeypatch, jobs: str) -> dict[str, str]:
     monkeypatch.setenv("READINGLIST_JOBS", jobs)
-    # Forget what earlier runs cleaned in this process, so each run does the work itself.
-    monkeypatch.setattr(textclean, "_PRIMED", {})
-    textclean._clean_runs.cache_clear()
-    monkeypatch.setattr(build, "_TAGGED", ((), {}))
-    monkeypatch.setattr(render, "_MADE", {})
+    # Each run gets a fresh cache (the default), so each does the work itself.
     options = Options(sources=CORPUS / "sources", tags=CORPUS / "tags.yml", notes=CORPUS / "notes.yml")
     return plan_text(render_site(make_catalogue(options, clean=True).catalogue))
 
@@ -74,10 +71,9 @@ def test_a_long_lived_process_tags_and_renders_only_what_changed(tmp_path, monke
     import shutil
 
     monkeypatch.setenv("READINGLIST_JOBS", "1")
-    monkeypatch.setattr(build, "_TAGGED", ((), {}))
     sources = shutil.copytree(ROOT / "tests" / "fixtures" / "corpus", tmp_path / "sources")
     options = Options(sources=sources, tags=ROOT / "tests" / "fixtures" / "tags.yml")
-    monkeypatch.setattr(render, "_MADE", {})
+    cache = Cache()  # what `serve` keeps across its runs
     calls: list[str] = []
     real = build.tag_paper
     monkeypatch.setattr(build, "tag_paper", lambda index, paper: calls.append(paper.title) or real(index, paper))
@@ -88,8 +84,8 @@ def test_a_long_lived_process_tags_and_renders_only_what_changed(tmp_path, monke
         "render_paper",
         lambda cat, paper, titles, urls: rendered.append(paper.title) or real_render(cat, paper, titles, urls),
     )
-    first = make_catalogue(options).catalogue
-    first_plan = plan_text(render_site(first))
+    first = make_catalogue(options, cache=cache).catalogue
+    first_plan = plan_text(render_site(first, cache=cache))
     assert len(calls) == len(rendered) == len(first.papers) > 3
     calls.clear()
     rendered.clear()
@@ -101,11 +97,11 @@ def test_a_long_lived_process_tags_and_renders_only_what_changed(tmp_path, monke
         + "\n",
         encoding="utf-8",
     )
-    second = make_catalogue(options).catalogue
+    second = make_catalogue(options, cache=cache).catalogue
     assert calls == ["A Paper About Diffusion Models"]
     assert len(second.papers) == len(first.papers) + 1
     assert {k: v for k, v in second.matches.items() if k in first.matches} == dict(first.matches)
-    second_plan = plan_text(render_site(second))
+    second_plan = plan_text(render_site(second, cache=cache))
     # Re-rendered: the new paper, and the papers whose related list changed; no other.
     changed = {
         p.title for p in second.papers if p.key not in first.related or first.related[p.key] != second.related[p.key]
@@ -113,6 +109,5 @@ def test_a_long_lived_process_tags_and_renders_only_what_changed(tmp_path, monke
     assert "A Paper About Diffusion Models" in changed and set(rendered) == changed
     assert len(rendered) < len(second.papers)
     # ...and the plan is what a fresh process makes from the same inputs.
-    monkeypatch.setattr(render, "_MADE", {})
     assert plan_text(render_site(second)) == second_plan
     assert second_plan != first_plan

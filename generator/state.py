@@ -1,0 +1,154 @@
+"""What the last run saw and left: the input fingerprint and docs/'s state file.
+
+A run whose inputs fingerprint the same as the last successful run's, with no
+generated file touched since, stops before parsing (build.up_to_date). The
+fingerprint covers every input byte, the generator's code, the settings and
+the environment that change the pages. The state file (`.readinglist-state.json`
+in docs/) records that fingerprint, the run's summary and each written file's
+size and mtime; it is a cache, so any damage means a full run. The writer's
+file safety (what it may overwrite or delete) stays in writer.py, which reads
+the state's digests through read_state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.sources import DATA_FILE_LIMIT, LISTING_GLOB
+from generator.writer import STATE, atomic_write, check_recorded
+
+FINGERPRINT_VERSION = "1"
+
+
+def input_fingerprint(files: list[Path], sources: Path, settings: list[str]) -> str:
+    """Everything the generated pages depend on: input files, the listings, generator code, settings, environment."""
+    code = sorted(Path(__file__).parent.glob("*.py"))
+    return fingerprint(
+        [*files, *code],
+        [sources],
+        [FINGERPRINT_VERSION, *settings, os.environ.get("SITE_URL", ""), os.environ.get("SOURCE_DATE_EPOCH", "")],
+    )
+
+
+def fingerprint(paths: list[Path], folders: list[Path], extra: list[str]) -> str:
+    """SHA-256 over input files (missing ones count as absent), the `*.txt` entries directly
+    in `folders` (what read_listings reads: links, folders and pipes by kind, never opened;
+    no other file in the folder is ever opened), and `extra` strings: equal fingerprints
+    mean equal inputs."""
+    digest = hashlib.sha256()
+    entries = list(paths)
+    for folder in folders:
+        entries += sorted(folder.glob(LISTING_GLOB)) if folder.is_dir() else [folder]
+    for path in entries:
+        digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(_entry_digest(path))
+    for value in extra:
+        digest.update(value.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()
+
+
+def _entry_digest(path: Path) -> bytes:
+    kind = b""
+    try:
+        if path.is_symlink():
+            kind = b"link:" + os.fsencode(os.readlink(path)) + b"\0"
+        st = path.stat()
+    except FileNotFoundError:
+        return kind + b"<absent>"
+    except OSError as exc:
+        return kind + f"<unreadable {exc.errno}>".encode()
+    if stat.S_ISDIR(st.st_mode):
+        return kind + b"<folder>"
+    if not stat.S_ISREG(st.st_mode):
+        return kind + b"<special>"  # a pipe would block, a device never ends: never opened
+    if st.st_size > DATA_FILE_LIMIT and path.suffix != ".txt":
+        # Refused unread by the run (read_data_bytes): size and time stand for the content.
+        return kind + f"<large {st.st_size} {st.st_mtime_ns}>".encode()
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return kind + b"<special>"
+            digest = hashlib.sha256()
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+            return kind + digest.digest()
+    except OSError as exc:
+        return kind + f"<unreadable {exc.errno}>".encode()
+
+
+def read_state(docs: Path) -> dict | None:
+    """The last run's record, None when absent, unreadable or not shaped as write_state writes it
+    (it is a cache: any damage means a full run); a path in it that is not inside docs/ is an
+    error, as in the manifest."""
+    path = docs / STATE
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if isinstance(data, dict) and isinstance(data.get("files"), dict):
+        check_recorded(docs, data["files"], path)
+    return data if state_shape_ok(data) else None
+
+
+def _list_of(value: object, check: Callable[[object], bool]) -> bool:
+    return isinstance(value, list) and all(check(item) for item in value)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _problem_ok(row: object) -> bool:
+    """[path, line, message, kind, reason], as generate_held records a Problem."""
+    return (
+        isinstance(row, list)
+        and len(row) == 5
+        and _is_int(row[1])
+        and all(isinstance(row[i], str) for i in (0, 2, 3, 4))
+    )
+
+
+def state_shape_ok(data: object) -> bool:
+    """True when `data` has every field, of every type, that write_state writes."""
+    if not isinstance(data, dict) or not isinstance(data.get("fingerprint"), str):
+        return False
+    files, summary = data.get("files"), data.get("summary")
+    if not isinstance(files, dict) or not all(_list_of(pair, _is_int) and len(pair) == 2 for pair in files.values()):
+        return False
+    return (
+        isinstance(summary, dict)
+        and all(_is_int(summary.get(key)) for key in ("files", "entries", "skipped"))
+        and _list_of(summary.get("counts"), lambda line: isinstance(line, str))
+        and _list_of(summary.get("notes"), lambda line: isinstance(line, str))
+        and _list_of(summary.get("problems"), _problem_ok)
+    )
+
+
+def files_untouched(docs: Path, stats: dict[str, list[int]]) -> bool:
+    """True when every file recorded in `stats` still has its size and mtime."""
+    try:
+        for rel, (size, mtime) in stats.items():
+            st = os.stat(docs / rel)
+            if st.st_size != size or st.st_mtime_ns != mtime:
+                return False
+    except (OSError, ValueError, TypeError):
+        return False
+    return True
+
+
+def write_state(docs: Path, fingerprint: str, summary: dict, paths: list[str]) -> None:
+    """Record the run that just brought docs/ up to date."""
+    stats = {}
+    for rel in paths:
+        st = os.stat(docs / rel)
+        stats[rel] = [st.st_size, st.st_mtime_ns]
+    text = json.dumps({"fingerprint": fingerprint, "summary": summary, "files": stats}, sort_keys=True)
+    atomic_write(docs / STATE, text.encode("utf-8"))
