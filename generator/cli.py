@@ -8,6 +8,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
+from generator import incremental
 from generator.build import Options, check_docs_folder, feed_stamp, generate_held, make_catalogue, require_shim
 from generator.errors import GeneratorError
 from generator.models import Catalogue
@@ -87,6 +88,12 @@ def make_parser() -> argparse.ArgumentParser:
     )
     bld.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration file")
     bld.add_argument("--timings", action="store_true", help="print the wall time of each generate stage")
+    bld.add_argument(
+        "--full",
+        action="store_true",
+        help="rebuild every page of the site (default: only what changed, when the site folder was made by the "
+        "same mkdocs.yml, generator, theme and hand-written pages)",
+    )
 
     srv = sub.add_parser(
         "serve", help="generate and serve the site on 127.0.0.1; edits to the corpus or docs/ show up live"
@@ -290,10 +297,18 @@ def generate_and_build(args: argparse.Namespace, options: Options, offline: bool
     print_result(generate_held(options), timings=getattr(args, "timings", False))
     if args.command == "build":
         claim_site_folder(args.site)
-        code = run_mkdocs("build", "--strict", "--site-dir", str(args.site), offline=offline, config=args.config)
+        key = incremental.site_key(args.config, options.docs, offline)
+        update = not args.full and incremental.can_update(args.site, key)
+        incremental.forget(args.site)
+        dirty = ["--dirty"] if update else []
+        code = run_mkdocs(
+            "build", "--strict", *dirty, "--site-dir", str(args.site), offline=offline, config=args.config
+        )
         if code == 0:
+            incremental.remember(args.site, key)
             where = (args.site / "index.html").resolve()
-            print(f"site: {args.site}/" + (f" (open file://{where})" if offline else ""))
+            how = " (updated: only what changed was rebuilt)" if update else ""
+            print(f"site: {args.site}/{how}" + (f" (open file://{where})" if offline else ""))
         return 1 if code else 0
     return 0
 

@@ -22,6 +22,9 @@ Python, here:
   the private `mkdocs.livereload._serve_url` (the served `site_url`),
   `mkdocs.commands.build.build(config, serve_url=, dirty=)`, `load_config(site_dir=,
   strict=)` and the plugin events `on_startup`, `on_serve`, `on_shutdown`.
+- `quiet_dirty_warning`: the "mkdocs.commands.build" logger and the text of MkDocs'
+  dirty-build warning (DIRTY_WARNING), dropped at its source so `build --strict --dirty`
+  does not abort; `built_files`: the inclusion levels of what MkDocs writes.
 - `show_mkdocs_log`: the "mkdocs" logger, `mkdocs serve`'s message format, and the text
   of MkDocs' dirty-build warning (DIRTY_WARNING), filtered out.
 - `material_search_entries`: Material's search plugin object as
@@ -340,3 +343,17 @@ def add_to_sitemap(config, urls) -> None:
         stamp = int.from_bytes(gz.read_bytes()[4:8], "little")  # MkDocs' build timestamp
         with open(gz, "wb") as f, gzip.GzipFile(fileobj=f, mode="wb", mtime=stamp) as z:
             z.write(text.encode("utf-8"))
+
+
+def built_files(files) -> list:
+    """Every file MkDocs writes into site/ in this build (pages, copies, theme assets), skipped-as-unchanged too."""
+
+    return [f for f in files if f.inclusion.is_included()]
+
+
+def quiet_dirty_warning() -> None:
+    """MkDocs' warning that a dirty build may be inaccurate, dropped at its source: under --strict it would
+    abort the build, and `readinglist build` makes a dirty build only when nothing else changed."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(f, _QuietDirtyWarning) for f in logger.filters):
+        logger.addFilter(_QuietDirtyWarning())

@@ -1,0 +1,115 @@
+"""`readinglist build` with site/ kept updates it in place, and the result is a full build's, byte for byte.
+
+Issue 16: a new listing is published in seconds. The update must never be a
+different site: each case below compares the updated site with a full build of
+the same input in a fresh project (same SOURCE_DATE_EPOCH), file by file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+from tests.sitebuild import EMBEDDED, ROOT, prepare
+
+LISTINGS = ROOT / "tests" / "fixtures" / "listings"
+pytestmark = pytest.mark.slow
+
+
+def build(project: Path, sources: Path, capsys, *extra: str) -> str:
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        code = cli.main(
+            [
+                "build",
+                "--sources",
+                str(sources),
+                "--tags",
+                str(EMBEDDED / "tags.yml"),
+                "--docs",
+                "docs",
+                "--site",
+                "site",
+                *extra,
+            ]
+        )
+    finally:
+        os.chdir(cwd)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    """Every file of a site but the dot-files at its top (marker and key, which name the build)."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and not (p.parent == site and p.name.startswith("."))
+    }
+
+
+def full_build(tmp_path: Path, name: str, listings: list[str], capsys) -> dict[str, bytes]:
+    project = tmp_path / name
+    prepare(project)
+    sources = project / "sources"
+    sources.mkdir()
+    for listing in listings:
+        shutil.copy(LISTINGS / listing, sources / listing)
+    out = build(project, sources, capsys)
+    assert "updated" not in out
+    return tree(project / "site")
+
+
+def same(updated: dict[str, bytes], full: dict[str, bytes]) -> None:
+    assert sorted(updated) == sorted(full), set(updated) ^ set(full)
+    differ = [rel for rel in full if updated[rel] != full[rel]]
+    assert differ == []
+
+
+def test_an_updated_site_equals_a_full_build(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    project = tmp_path / "kept"
+    prepare(project)
+    sources = project / "sources"
+    sources.mkdir()
+    first, second = "2025-01-07-hf-daily.txt", "2025-03-12-math-oc.txt"
+    shutil.copy(LISTINGS / first, sources / first)
+    assert "updated" not in build(project, sources, capsys)
+
+    # A new listing: only what changed is rebuilt, and the site is the full build's.
+    shutil.copy(LISTINGS / second, sources / second)
+    assert "(updated: only what changed was rebuilt)" in build(project, sources, capsys)
+    same(tree(project / "site"), full_build(tmp_path, "full-two", [first, second], capsys))
+
+    # A listing taken away: its papers' pages go too.
+    (sources / second).unlink()
+    assert "updated" in build(project, sources, capsys)
+    same(tree(project / "site"), full_build(tmp_path, "full-one", [first], capsys))
+
+
+def test_a_change_to_what_every_page_uses_rebuilds_everything(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    project = tmp_path / "kept"
+    prepare(project)
+    sources = project / "sources"
+    sources.mkdir()
+    shutil.copy(LISTINGS / "2025-01-07-hf-daily.txt", sources)
+    build(project, sources, capsys)
+    assert "updated" in build(project, sources, capsys)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_name: Reading list", "site_name: Papers"))
+    assert "updated" not in build(project, sources, capsys)  # mkdocs.yml changed: full build
+    assert 'title="Papers"' in (project / "site" / "index.html").read_text(encoding="utf-8")
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert "updated" not in build(project, sources, capsys)  # a hand-written page changed: full build
+    assert "updated" not in build(project, sources, capsys, "--full")
+    monkeypatch.setenv("SITE_URL", "https://example.org/list/")
+    assert "updated" not in build(project, sources, capsys)  # what mkdocs.yml reads changed: full build
+    assert "updated" in build(project, sources, capsys)
