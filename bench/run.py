@@ -67,6 +67,8 @@ class Figures:
     bare_mkdocs: list[Run] = field(default_factory=list)
     bare_material: list[Run] = field(default_factory=list)
     hugo: list[Run] = field(default_factory=list)
+    update: list[Run] = field(default_factory=list)  # a 50-paper listing added, site/ kept
+    update_same: str | None = None  # the updated site against a full build of the same input
     index_bytes: int | None = None
     bare_index_bytes: int | None = None
     ready: dict | None = None
@@ -106,7 +108,13 @@ def prepare(project: Path) -> None:
             shutil.copy(source, project / "docs" / name)
     if (ROOT / "node_modules").exists():
         (project / "node_modules").symlink_to(ROOT / "node_modules")
-    common = "site_name: Reading list\ndocs_dir: docs\n" + SHORT_NAV
+    # Paper pages name their template (paper.html, in generator/theme/, which only our plugins add):
+    # the references render them with their theme's main.html.
+    (project / "bench_hooks.py").write_text(
+        'def on_page_markdown(markdown, page, config, files):\n    page.meta.pop("template", None)\n    return markdown\n',
+        encoding="utf-8",
+    )
+    common = "site_name: Reading list\ndocs_dir: docs\nhooks:\n  - bench_hooks.py\n" + SHORT_NAV
     (project / "bare-mkdocs.yml").write_text(common + "theme:\n  name: mkdocs\n", encoding="utf-8")
     (project / "bare-material.yml").write_text(common + "theme:\n  name: material\n", encoding="utf-8")
 
@@ -150,6 +158,8 @@ def clear_generated(project: Path) -> None:
     for child in docs.iterdir():
         if child.name not in HAND_WRITTEN:
             child.rename(trash / child.name)
+    if (project / "site").exists():  # a kept site would be updated, not built cold
+        (project / "site").rename(trash / "site")
     os.sync()
 
 
@@ -239,12 +249,79 @@ def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path,
             run, _ = timed(["hugo", "--quiet", "-s", str(hugo), "-d", str(project / "hugo-public")], project)
             figures.hugo.append(run)
             log(f"  N={n} run {r + 1}: Hugo, same paper pages {run.seconds:.2f} s")
+        # Last: the references above build the same N papers as the cold build.
+        run, same = update_with_listing(project, sources, readinglist, inputs, r, check=r == 0)
+        figures.update.append(run)
+        figures.update_same = same or figures.update_same
+        log(f"  N={n} run {r + 1}: a 50-paper listing added, build with site/ kept {run.seconds:.2f} s ({same or ''})")
+    # Sizes of the N-paper site: one more full build (the last run's update added 50 papers).
+    timed([*readinglist, "build", *inputs, "--site", "site", "--full"], project)
     figures.index_bytes = (project / "site" / "search" / "search_index.json").stat().st_size
     figures.bare_index_bytes = (project / "site-bare-material" / "search" / "search_index.json").stat().st_size
     figures.ready = search_ready(project / "site", log)
     figures.bare_ready = search_ready(project / "site-bare-material", log)
     figures.site_bytes, figures.site_files = folder_size(project / "site")
     return figures
+
+
+NEW_LISTING = "zz-bench-new-listing"
+
+
+def update_with_listing(
+    project: Path, sources: Path, readinglist: list[str], inputs: list[str], run: int, check: bool
+) -> tuple[Run, str | None]:
+    """Add a 50-paper synthetic listing and run `readinglist build` with site/ kept (issue 16: seconds).
+
+    With `check`, also build the same input in full into another folder and compare the two sites
+    file by file. The listing is taken away again afterwards (the next cold run starts from N papers)."""
+    extra = project.parent / f"listing-50-{run}"
+    if not extra.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "synth.py"),
+                "--n",
+                "50",
+                "--seed",
+                str(1000 + run),
+                "--out",
+                str(extra),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    added = []
+    for i, listing in enumerate(sorted(extra.glob("*.txt"))):
+        target = sources / f"{NEW_LISTING}-{i}.txt"
+        shutil.copy(listing, target)
+        added.append(target)
+    try:
+        result, text = timed([*readinglist, "build", *inputs, "--site", "site"], project)
+        if "(updated:" not in text:
+            raise SystemExit(f"bench: the build with site/ kept was not an update:\n{text[-2000:]}")
+        same = None
+        if check:
+            shutil.rmtree(project / "site-full", ignore_errors=True)
+            timed([*readinglist, "build", *inputs, "--site", "site-full", "--full"], project)
+            a, b = site_files(project / "site"), site_files(project / "site-full")
+            differ = sorted(set(a) ^ set(b)) + sorted(k for k in set(a) & set(b) if a[k] != b[k])
+            same = "byte-identical to a full build" if not differ else f"{len(differ)} files differ from a full build"
+            shutil.rmtree(project / "site-full", ignore_errors=True)
+    finally:
+        for target in added:
+            target.unlink()
+    return result, same
+
+
+def site_files(site: Path) -> dict[str, str]:
+    """A site's files and their digests, but the dot-files at its top (the marker and key name the build)."""
+    import hashlib
+
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in site.rglob("*")
+        if p.is_file() and not (p.parent == site and p.name.startswith("."))
+    }
 
 
 def search_ready(site: Path, log) -> dict | None:
@@ -290,6 +367,8 @@ def table(results: list[Figures]) -> str:
         ("`readinglist build`: peak RSS", [fmt(median(f.build, "rss_mb"), ".0f", " MB") for f in results]),
         ("bare `mkdocs build`, MkDocs theme", [fmt(median(f.bare_mkdocs), ".1f", " s") for f in results]),
         ("bare `mkdocs build`, Material, short nav", [fmt(median(f.bare_material), ".1f", " s") for f in results]),
+        ("a 50-paper listing added: build with site/ kept", [fmt(median(f.update), ".1f", " s") for f in results]),
+        ("updated site", [f.update_same or "–" for f in results]),
         ("Hugo, the same paper pages, minimal template", [fmt(median(f.hugo), ".1f", " s") for f in results]),
         ("build / Hugo", [ratio(f.build, f.hugo) for f in results]),
         ("build / bare Material", [ratio(f.build, f.bare_material) for f in results]),

@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -105,16 +104,12 @@ class PaperPages(BasePlugin):
         self.files = None
         self.written = 0
         self.dirty = False
-        self.started = 0.0
         self.held: dict[str, list[str]] = {}  # page -> its HTML blocks, between on_page_markdown and on_page_content
 
     def on_startup(self, *, command, dirty) -> None:
         self.dirty = dirty
         if dirty:
             toolchain.quiet_dirty_warning()  # `readinglist build` updates a kept site with --strict
-
-    def on_pre_build(self, *, config) -> None:
-        self.started = time.time() - 0.5  # file times come from a coarser clock than time.time()
 
     @toolchain.run_at(-100)  # after every plugin that adds or changes files
     def on_files(self, files, *, config):
@@ -178,24 +173,25 @@ class PaperPages(BasePlugin):
         self.written = sum(made)
         toolchain.add_to_sitemap(config, [p.url for p in self.pages])
         if self.dirty:
-            remove_stale(Path(config.site_dir), self.kept(), self.started)
+            remove_stale(Path(config.site_dir), self.kept(config))
 
-    def kept(self) -> set[str]:
-        """What this build's site holds: every file MkDocs built or copied (or skipped as unchanged), and the papers."""
-        kept = {os.path.realpath(f.abs_dest_path) for f in toolchain.built_files(self.files)}
+    def kept(self, config) -> set[str]:
+        """What this build's site holds so far: every file MkDocs built, copied or skipped as unchanged, the
+        theme's static pages (404.html, sitemap.xml) and the papers. Plugins that write files later in
+        `on_post_build` (the search index) write them after this plugin has tidied up."""
+        kept = {os.path.realpath(p) for p in toolchain.written_by_mkdocs(config, self.files)}
         return kept | {os.path.realpath(p.dest) for p in self.pages}
 
 
-def remove_stale(site: Path, kept: set[str], started: float) -> None:
-    """After an update (dirty build): delete what no page or file of this build made, so that the kept site equals
-    a full build. Written during this build (plugins' files: sitemap, search index) or listed in `kept` stays, and
-    so do the dot-files at the top (the site's marker and key)."""
+def remove_stale(site: Path, kept: set[str]) -> None:
+    """After an update (dirty build): delete what this build does not make, so that the kept site equals a full
+    build. What is in `kept` stays, and so do the dot-files at the top (the site's marker and key)."""
     for folder, _dirs, names in os.walk(site, topdown=False):
         for name in names:
             path = os.path.join(folder, name)
             if folder == str(site) and name.startswith("."):
                 continue
-            if os.path.realpath(path) in kept or os.lstat(path).st_mtime >= started:
+            if os.path.realpath(path) in kept:
                 continue
             os.unlink(path)
         if folder != str(site) and not os.listdir(folder):

@@ -24,7 +24,8 @@ Python, here:
   strict=)` and the plugin events `on_startup`, `on_serve`, `on_shutdown`.
 - `quiet_dirty_warning`: the "mkdocs.commands.build" logger and the text of MkDocs'
   dirty-build warning (DIRTY_WARNING), dropped at its source so `build --strict --dirty`
-  does not abort; `built_files`: the inclusion levels of what MkDocs writes.
+  does not abort; `written_by_mkdocs`: the inclusion levels of what MkDocs writes, its
+  static templates and `sitemap.xml.gz`.
 - `show_mkdocs_log`: the "mkdocs" logger, `mkdocs serve`'s message format, and the text
   of MkDocs' dirty-build warning (DIRTY_WARNING), filtered out.
 - `material_search_entries`: Material's search plugin object as
@@ -345,10 +346,17 @@ def add_to_sitemap(config, urls) -> None:
             z.write(text.encode("utf-8"))
 
 
-def built_files(files) -> list:
-    """Every file MkDocs writes into site/ in this build (pages, copies, theme assets), skipped-as-unchanged too."""
-
-    return [f for f in files if f.inclusion.is_included()]
+def written_by_mkdocs(config, files) -> list[str]:
+    """Every file MkDocs itself puts in site/ in this build, skipped-as-unchanged included: pages, copies and theme
+    assets (the included `files`), the theme's static templates (404.html, sitemap.xml with its .gz) and
+    `extra_templates`. Plugins write theirs in `on_post_build`."""
+    paths = [f.abs_dest_path for f in files if f.inclusion.is_included()]
+    site = Path(config.site_dir)
+    for name in [*config.theme.static_templates, *config.extra_templates]:
+        paths.append(str(site / name))
+        if name == "sitemap.xml":
+            paths.append(str(site / "sitemap.xml.gz"))
+    return paths
 
 
 def quiet_dirty_warning() -> None:

@@ -71,7 +71,12 @@ class PageLog:
         page.on("console", lambda m: m.type == "error" and log.console_errors.append(f"{m.text} @ {m.location}"))
         page.on("pageerror", lambda e: log.page_errors.append(str(e)))
         page.on("request", lambda r: log.requests.append(r.url))
-        page.on("requestfailed", lambda r: log.failed.append(f"{r.url}: {r.failure}"))
+        # net::ERR_ABORTED is a request the browser dropped itself (a click navigated away while the
+        # favicon was loading): not a failure of the site.
+        page.on(
+            "requestfailed",
+            lambda r: None if "ERR_ABORTED" in (r.failure or "") else log.failed.append(f"{r.url}: {r.failure}"),
+        )
         page.on("response", lambda r: r.status >= 400 and log.bad_status.append(f"{r.status} {r.url}"))
 
         def dialog(d) -> None:
