@@ -52,12 +52,13 @@ def paper_record(cat: Catalogue, paper: Paper, directory_urls: bool) -> dict:
     """One paper as papers.json shows it; fields documented in the README."""
     slug = cat.slugs[paper.key]
     note = cat.notes.get(paper.key)
+    clean = clean_text(paper.abstract, cat.clean)
     return {
         "slug": slug,
         "url": paper_url(slug, directory_urls),
         "title": paper.title,
         "abstract": paper.abstract,
-        "abstract_clean": clean_text(paper.abstract, cat.clean),
+        "abstract_clean": None if clean == paper.abstract else clean,  # null: the same text as `abstract`
         "tags": [m.tag for m in cat.matches[paper.key]],
         "tag_matches": [{"tag": m.tag, "phrase": m.phrase, "field": m.field} for m in cat.matches[paper.key]],
         "links": [{"url": link.url, "kind": link.kind} for link in abstract_links(paper.abstract, cat.links)],
@@ -84,6 +85,9 @@ def paper_record(cat: Catalogue, paper: Paper, directory_urls: bool) -> dict:
     }
 
 
+JSON_STYLE = {"ensure_ascii": False, "separators": (",", ":")}  # a paper's papers.json line: no spaces
+
+
 @dataclass(frozen=True)
 class Rows:
     """Each paper's line in every export, made and encoded once, shared by the whole-list and per-tag files.
@@ -99,7 +103,7 @@ class Rows:
 
 def export_rows(cat: Catalogue, papers: list[Paper] | tuple[Paper, ...], directory_urls: bool) -> Rows:
     return Rows(
-        {p.key: json.dumps(paper_record(cat, p, directory_urls), ensure_ascii=False).encode() for p in papers},
+        {p.key: json.dumps(paper_record(cat, p, directory_urls), **JSON_STYLE).encode() for p in papers},
         {p.key: bib_entry(cat, p).encode() for p in papers},
         {p.key: csv_row(cat, p, directory_urls).encode() for p in papers},
     )

@@ -22,9 +22,11 @@ generator/toolchain.py, with the rest of the upgrade checklist.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -47,6 +49,15 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 HTML_BLOCK = re.compile(f"^{HTML_START}\n(.*?)\n{HTML_END}$", re.MULTILINE | re.DOTALL)
 HELD = re.compile(r"<p>RLHTMLBLOCK(\d+)X</p>")
+# Material's header and footer draw their icons as inline SVG: 3 KB of every paper page. In paper pages
+# each becomes an empty <svg> (Material's CSS still sizes it) painted by a CSS mask from one stylesheet.
+INLINE_SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="([0-9. ]+)">(.*?)</svg>', re.DOTALL)
+ICONS_CSS = "assets/stylesheets/readinglist-icons.css"
+MAIN_CSS = re.compile(r'<link rel="stylesheet" href="([^"]*)assets/stylesheets/main\.[^"]*">')
+ICON_RULE = (
+    ".rl-i{background-color:currentcolor;-webkit-mask:var(--rl-i) center/contain no-repeat;"
+    "mask:var(--rl-i) center/contain no-repeat}\n"
+)
 
 
 @dataclass(frozen=True)
@@ -159,14 +170,16 @@ class PaperPages(BasePlugin):
         if not self.pages:
             return
         frames: dict[str, tuple[str, ...]] = {}
+        icons: dict[str, str] = {}
         todo: list[tuple[PaperPage, str, str, str]] = []
         for page in self.pages:
             text = Path(page.src).read_text(encoding="utf-8")
             meta, body = split_page(text, page.src)
             kind = kind_of(meta, body)
             if kind not in frames:
-                frames[kind] = frame(config, self.nav, self.files, self.env, meta, body)
+                frames[kind] = lighten(frame(config, self.nav, self.files, self.env, meta, body), icons)
             todo.append((page, kind, meta["title"], body))
+        write_if_changed(os.path.join(config["site_dir"], ICONS_CSS), icons_css(icons).encode())
         workers = parallel.jobs(len(todo))
         pieces = parallel.chunks(todo, 2 * workers)
         made = parallel.run_all([partial(write_pages, piece, frames) for piece in pieces], workers)
@@ -223,3 +236,33 @@ def frame(config, nav, files, env, meta: dict, body: str) -> tuple[str, ...]:
     if sum(1 for i, p in enumerate(parts) if i % 2 and p == f"<h1>{CONTENT}") != 1:
         raise PluginError("readinglist-pages: the theme's page does not show the page's content exactly once")
     return parts
+
+
+def lighten(parts: tuple[str, ...], icons: dict[str, str]) -> tuple[str, ...]:
+    """A paper page's frame made lighter, the page's own parts (markers, content) untouched: inline SVG
+    icons become CSS-masked empty <svg> elements (`icons` collects class -> SVG for icons_css), the
+    stylesheet that paints them is linked after Material's, and indentation and blank lines go."""
+
+    def icon(match: re.Match[str]) -> str:
+        name = "rl-i-" + hashlib.sha1(match.group(0).encode()).hexdigest()[:8]
+        icons[name] = match.group(0)
+        return f'<svg viewBox="{match.group(1)}" class="rl-i {name}" aria-hidden="true"></svg>'
+
+    def light(part: str) -> str:
+        part = INLINE_SVG.sub(icon, part)
+        part = MAIN_CSS.sub(lambda m: f'{m.group(0)}<link rel="stylesheet" href="{m.group(1)}{ICONS_CSS}">', part)
+        return re.sub(r"[ \t]*\n\s*", "\n", part)
+
+    out = tuple(part if i % 2 else light(part) for i, part in enumerate(parts))
+    if sum(ICONS_CSS in part for part in out) != 1:
+        raise PluginError("readinglist-pages: the theme's page does not link Material's main stylesheet once")
+    return out
+
+
+def icons_css(icons: dict[str, str]) -> str:
+    """The stylesheet of the icons that `lighten` took out of paper pages, one class each."""
+    rules = [
+        f'.{name}{{--rl-i:url("data:image/svg+xml,{urllib.parse.quote(svg, safe=" /=:.")}")}}\n'
+        for name, svg in sorted(icons.items())
+    ]
+    return ICON_RULE + "".join(rules)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 
 from generator.cards import CardView, card_html, card_list, card_views, link, pager, pages_of, root_of
 from generator.escape import html_text, markdown_text
@@ -40,12 +41,32 @@ def co_occurrence(cat: Catalogue) -> dict[str, Counter[str]]:
     return together
 
 
-WholeList = tuple[dict[str, int], str]  # (paper key -> position in the whole-list exports, slug digest)
+@dataclass(frozen=True)
+class WholeList:
+    """Where each paper sits in the site's whole-list files, made once for all tags (`whole_list`).
+
+    `index`: paper key -> position in papers.json, papers.bib and papers.csv (catalogue order), whose
+    slugs hash to `digest`. `cards`: paper key -> its card's position in tags/cards.js (tagged papers
+    in catalogue order), whose slugs hash to `cards_digest`. `title_rank`: paper key -> its place in
+    the by-title order of those papers (the tag page's "By title", sorted in the browser).
+    """
+
+    index: dict[str, int]
+    digest: str
+    cards: dict[str, int]
+    cards_digest: str
+    title_rank: dict[str, int]
 
 
 def whole_list(cat: Catalogue) -> WholeList:
-    """Where each paper sits in papers.json, papers.bib and papers.csv (catalogue order), and their digest."""
-    return {p.key: i for i, p in enumerate(cat.papers)}, slug_digest([cat.slugs[p.key] for p in cat.papers])
+    tagged = filter_papers(cat)
+    return WholeList(
+        index={p.key: i for i, p in enumerate(cat.papers)},
+        digest=slug_digest([cat.slugs[p.key] for p in cat.papers]),
+        cards={p.key: i for i, p in enumerate(tagged)},
+        cards_digest=slug_digest([cat.slugs[p.key] for p in tagged]),
+        title_rank={p.key: i for i, p in enumerate(by_title(tagged))},
+    )
 
 
 def related_tags(
@@ -68,28 +89,39 @@ def filter_link(first: str, second: str | None = None) -> str:
     return f"index.md{query}#{FILTER_ANCHOR}"
 
 
-TAG_ORDERS = (("newest", "Newest first"), ("title", "By title"))
+SORT_SCRIPT = "tag-sort.js"  # docs/javascripts/tag-sort.js: a tag's papers by title, in the browser
+TITLE_ORDER = "?order=title"  # the first page's query that shows its papers by title
 
 
-def tag_page_paths(slug: str, order: str, pages: int) -> list[str]:
-    """The docs/ paths of one order of a tag's paper list: `tags/<slug>.md` is newest first, page 1."""
-    first = f"{TAGS_DIR}/{slug}.md" if order == "newest" else f"{TAGS_DIR}/{slug}/by-title.md"
-    stem = f"{TAGS_DIR}/{slug}/" + ("newest" if order == "newest" else "by-title")
-    return [first] + [f"{stem}-{i}.md" for i in range(2, pages + 1)]
+def tag_page_paths(slug: str, pages: int) -> list[str]:
+    """The docs/ paths of a tag's paper list, newest first: `tags/<slug>.md` is page 1."""
+    return [f"{TAGS_DIR}/{slug}.md"] + [f"{TAGS_DIR}/{slug}/newest-{i}.md" for i in range(2, pages + 1)]
 
 
 def by_title(papers: list[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (p.title.casefold(), p.title, p.key))
 
 
-def sort_control(tag: Tag, order: str, pages: int, here: str, directory_urls: bool) -> str:
-    """Two links, one per order (server-side, so sorting works offline and without script)."""
-    items = []
-    for name, label in TAG_ORDERS:
-        target = tag_page_paths(tag.slug, name, pages)[0]
-        current = ' aria-current="page"' if name == order else ""
-        items.append(f'<a href="{html_text(link(here, target, directory_urls))}"{current}>{label}</a>')
-    return f'\n<nav class="rl-sort" aria-label="Sort the papers">Sort: {" ".join(items)}</nav>\n'
+def sort_control(tag: Tag, here: str, directory_urls: bool, papers: list[Paper] | None, whole: WholeList) -> str:
+    """Newest first / By title. The static pages list every paper newest first; "By title" is the first page
+    sorted by docs/javascripts/tag-sort.js from tags/cards.js, which works offline too. Without JavaScript
+    the control stays hidden. The first page (`papers` given) carries its cards' positions in by-title order.
+    """
+    first = html_text(link(here, f"{TAGS_DIR}/{tag.slug}.md", directory_urls))
+    root = root_of(here, directory_urls)
+    data = ""
+    if papers is not None:
+        ordered = sorted(papers, key=lambda p: whole.title_rank[p.key])
+        data = (
+            f' data-cards="{root}{TAGS_DIR}/{CARDS_SCRIPT}" data-digest="{whole.cards_digest}"'
+            f' data-by-title="{" ".join(str(whole.cards[p.key]) for p in ordered)}"'
+        )
+    newest_current = ' aria-current="page"' if papers is not None else ""
+    return (
+        f'\n<nav class="rl-sort" aria-label="Sort the papers" hidden{data}>Sort: '
+        f'<a href="{first}"{newest_current}>Newest first</a> <a href="{first}{TITLE_ORDER}">By title</a></nav>\n'
+        f'<script src="{root}javascripts/{SORT_SCRIPT}" defer></script>\n'
+    )
 
 
 def render_tag(
@@ -101,30 +133,27 @@ def render_tag(
     directory_urls: bool = True,
     whole: WholeList | None = None,
 ) -> dict[str, str]:
-    """A tag's pages: {docs path: text}. Its papers as cards, newest first and by title, 100 a page.
+    """A tag's pages: {docs path: text}. Its papers as cards, newest first, 100 a page (by title in the browser).
 
     The first page (`tags/<slug>.md`) has the description, count, feed, related tags and downloads.
     `whole` (from `whole_list`, made once for all tags) places the tag's papers in the whole-list exports.
     """
     views = views if views is not None else card_views(cat)
     whole = whole if whole is not None else whole_list(cat)
-    plan = {}
-    for order, _ in TAG_ORDERS:
-        ordered = papers if order == "newest" else by_title(papers)  # `papers` come newest first
-        chunks = pages_of(ordered)
-        paths = tag_page_paths(tag.slug, order, len(chunks))
-        for i, (path, chunk) in enumerate(zip(paths, chunks, strict=True)):
-            plan[path] = _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directory_urls, whole)
-    return plan
+    chunks = pages_of(papers)  # `papers` come newest first
+    paths = tag_page_paths(tag.slug, len(chunks))
+    return {
+        path: _tag_page(cat, tag, papers, together, i, paths, chunk, views, directory_urls, whole)
+        for i, (path, chunk) in enumerate(zip(paths, chunks, strict=True))
+    }
 
 
-def _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directory_urls, whole) -> str:
+def _tag_page(cat, tag, papers, together, i, paths, chunk, views, directory_urls, whole) -> str:
     here = paths[i]
-    first = here == f"{TAGS_DIR}/{tag.slug}.md"
+    first = i == 0
     root = root_of(here, directory_urls)
-    which = ", by title" if order == "title" else ""
     page = f", page {i + 1}" if i else ""
-    meta: dict = {"title": html_text(tag.name if first else f"{tag.name}: papers{which}{page}")}
+    meta: dict = {"title": html_text(tag.name if first else f"{tag.name}: papers{page}")}
     if first:
         meta["description"] = html_text(tag.description)
     else:  # the first page is the tag's search result; the others would only repeat it
@@ -151,22 +180,21 @@ def _tag_page(cat, tag, papers, together, order, i, paths, chunk, views, directo
         back = link(here, f"{TAGS_DIR}/{tag.slug}.md", directory_urls)
         lines = [
             front_matter(meta),
-            f"# {markdown_text(f'{tag.name}: papers{which}{page}')}\n",
+            f"# {markdown_text(f'{tag.name}: papers{page}')}\n",
             f'<p class="rl-facts">{count_label(len(papers), "paper")} · '
             f'<a href="{html_text(back)}">about this tag</a></p>\n',
         ]
     lines.append("## Papers\n")
     if papers:
-        lines.append(sort_control(tag, order, len(paths), here, directory_urls))
+        lines.append(sort_control(tag, here, directory_urls, papers if first else None, whole))
         lines.append(card_list([views[p.key] for p in chunk], root, directory_urls))
         lines.append(pager(paths, i, directory_urls, f"Pages of {tag.name}"))
     else:
         lines.append("*No paper has this tag yet.*\n")
     if first:
         # The tag's JSON, BibTeX and CSV are cut from the whole-list files in the browser (exports.py).
-        index, digest = whole
-        positions = [index[p.key] for p in papers]
-        lines.append(download_box_html(tag.slug, positions, len(index), digest, root, not directory_urls))
+        positions = [whole.index[p.key] for p in papers]
+        lines.append(download_box_html(tag.slug, positions, len(whole.index), whole.digest, root, not directory_urls))
     return "\n".join(lines)
 
 
@@ -250,5 +278,11 @@ def filter_cards(cat: Catalogue, views: dict[str, CardView], directory_urls: boo
     JSON is valid JavaScript (ES2019), and the HTML in it was escaped by the card renderer.
     """
     root = root_of(f"{TAGS_DIR}/index.md", directory_urls)
-    cards = [card_html(views[p.key], root, directory_urls) for p in filter_papers(cat)]
-    return "window.rlCards = " + json.dumps(cards, ensure_ascii=False, separators=(",", ":")) + ";\n"
+    papers = filter_papers(cat)
+    cards = [card_html(views[p.key], root, directory_urls) for p in papers]
+    digest = slug_digest([cat.slugs[p.key] for p in papers])  # tag pages check it before sorting by title
+    return (
+        "window.rlCards = "
+        + json.dumps(cards, ensure_ascii=False, separators=(",", ":"))
+        + f';\nwindow.rlCardsDigest = "{digest}";\n'
+    )

@@ -162,21 +162,24 @@ def cards_of(plan: dict[str, str], path: str) -> list[str]:
     return re.findall(r'<p class="rl-card__title"><a href="[^"]*/papers/([^"/.]+)', plan[path])
 
 
-def test_tag_pages_are_paged_in_two_orders(big):
+def test_tag_pages_are_paged_newest_first_and_carry_the_title_order(big):
     cat, plan, _ = big
-    newest = tag_page_paths("t0", "newest", 3)
-    titled = tag_page_paths("t0", "title", 3)
+    newest = tag_page_paths("t0", 3)
     assert newest == ["tags/t0.md", "tags/t0/newest-2.md", "tags/t0/newest-3.md"]
-    assert all(p in plan for p in newest + titled) and "tags/t0/newest-4.md" not in plan
+    assert all(p in plan for p in newest) and "tags/t0/newest-4.md" not in plan
+    assert not [p for p in plan if "by-title" in p], "by title is sorted in the browser, not stored"
     shown = [s for p in newest for s in cards_of(plan, p)]
     assert shown == [cat.slugs[p.key] for p in cat.papers] and len(cards_of(plan, newest[0])) == PAGE_SIZE
-    by_title = [s for p in titled for s in cards_of(plan, p)]
-    titles = {cat.slugs[p.key]: p.title for p in cat.papers}
-    assert [titles[s] for s in by_title] == sorted(titles.values())
+    # The first page names its cards in tags/cards.js in by-title order (tag-sort.js shows them).
+    order = re.search(r'data-by-title="([^"]*)"', plan["tags/t0.md"]).group(1).split()
+    cards = json.loads(plan["tags/cards.js"].split("window.rlCards = ", 1)[1].split(";\n", 1)[0])
+    titles = [re.search(r'<a href="[^"]*">([^<]*)</a>', cards[int(n)]).group(1) for n in order]
+    assert titles == sorted(p.title for p in cat.papers)
     assert "**250 papers**" in plan["tags/t0.md"] and "[Atom feed](t0/feed.xml)" in plan["tags/t0.md"]
-    # The sort control and the pager link every page of the order; only the first page is searched.
+    # Every page has the (hidden until the script runs) sort control; only the first carries the order.
     sort = re.search(r'<nav class="rl-sort".*?</nav>', plan["tags/t0/newest-2.md"]).group()
-    assert 'href="../../../tags/t0/"' in sort and 'href="../../../tags/t0/by-title/"' in sort
+    assert " hidden" in sort and "data-by-title" not in sort
+    assert 'href="../../../tags/t0/"' in sort and 'href="../../../tags/t0/?order=title"' in sort
     assert (
         'href="../../../tags/t0/newest-3/"' in plan["tags/t0/newest-2.md"]
         and "exclude: true" in plan["tags/t0/newest-2.md"]
@@ -224,5 +227,6 @@ def test_tag_feed_escapes_as_the_main_feed_and_uses_the_site_url():
 def test_filter_cards_are_the_tag_index_cards():
     cat = catalogue([paper(0), paper(1)], [["t0"], []])
     script = filter_cards(cat, card_views(cat), False)
-    cards = json.loads(script.removeprefix("window.rlCards = ").removesuffix(";\n"))
+    cards = json.loads(script.removeprefix("window.rlCards = ").split(";\n")[0])
+    assert script.endswith(f'window.rlCardsDigest = "{exports.slug_digest([cat.slugs["k0"]])}";\n')
     assert cards == [card_html(card_views(cat)["k0"], "../", False)]  # untagged papers: not filterable

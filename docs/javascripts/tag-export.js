@@ -34,7 +34,7 @@
         return body ? body.slice(0, -1).split(",\n") : [];
       },
       key: function (item) {
-        var m = /^\{"slug": ("[^"\\]*")/.exec(item);
+        var m = /^\{"slug": ?("[^"\\]*")/.exec(item);
         return m ? JSON.parse(m[1]) : null;
       },
       join: function (items) {
