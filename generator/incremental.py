@@ -8,24 +8,30 @@ rendered again (paper pages are framed by generator/paper_pages.py, which
 writes only pages whose bytes changed and removes what no build made).
 
 That is only right while everything else that goes into every page is what the
-last build used. The site key covers it: mkdocs.yml, every file of the
-generator and its theme, the MkDocs and Material versions, the hand-written
-pages of docs/ (by size and modification time), the offline switch and the
-environment mkdocs.yml reads. A build with the same key as the one that made
-site/ is incremental; any other (or no record, or a build that stopped midway)
-is a full one. The key is kept in site/ as a dot-file, which MkDocs neither
-publishes from docs/ nor deletes when it empties site/.
+last build used, and while site/ is what that build left. The site key covers
+the first: mkdocs.yml, every file of the generator and its theme, every
+installed Python distribution and its version (MkDocs, Material, Markdown,
+Jinja2...), the hand-written files of docs/ (by content), the offline switch
+and the environment mkdocs.yml reads. A digest of site/'s files (path, size,
+modification time in seconds), taken when the build ends, covers the second: a file
+edited, added or deleted in site/ since then means a full build. A build with
+the same key and an untouched site/ is incremental; any other (or no record, or
+a build that stopped midway) is a full one. Both are kept in site/ as a
+dot-file, which MkDocs neither publishes from docs/ nor deletes when it empties
+site/.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import generator
-from generator import toolchain
+from generator.search_input import SEARCH_INPUT
 from generator.writer import OWN_FILES, atomic_write, read_manifest
 
 KEY_FILE = ".readinglist-build"
@@ -41,9 +47,9 @@ def site_key(config: Path, docs: Path, offline: bool) -> str:
             data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogateescape")
             digest.update(len(data).to_bytes(8, "little") + data)
 
-    add("readinglist site key 1", sys.version, offline)
-    for name in toolchain.SUPPORTED:
-        add(name, toolchain.installed_version(name) or "")
+    add("readinglist site key 2", sys.version, offline)
+    for name, version in sorted(installed()):
+        add(name, version)
     for name in ENVIRONMENT:
         add(name, os.environ.get(name, "\0unset"))
     add(config.read_bytes() if config.is_file() else b"")
@@ -60,12 +66,33 @@ def site_key(config: Path, docs: Path, offline: bool) -> str:
     return digest.hexdigest()
 
 
+def installed() -> set[tuple[str, str]]:
+    """Every Python distribution this run can import, with its version."""
+    return {(d.metadata["Name"] or "", d.version or "") for d in metadata.distributions()}
+
+
+def site_digest(site: Path) -> str:
+    """Every file of site/ but its top dot-files, by path, size and modification time."""
+    digest = hashlib.sha256()
+    for folder, dirs, names in os.walk(site):
+        dirs.sort()
+        for name in sorted(names):
+            if folder == str(site) and name.startswith("."):
+                continue
+            path = os.path.join(folder, name)
+            info = os.lstat(path)
+            # Whole seconds: a cache that keeps the site between CI runs may not keep finer times.
+            digest.update(f"{os.path.relpath(path, site)}\0{info.st_size}\0{int(info.st_mtime)}\n".encode())
+    return digest.hexdigest()
+
+
 def can_update(site: Path, key: str) -> bool:
-    """True when site/ was made by a finished build with this key."""
+    """True when site/ was made by a finished build with this key, and nothing in it changed since."""
     try:
-        return (site / KEY_FILE).read_text(encoding="ascii").strip() == key and (site / "index.html").is_file()
+        recorded = (site / KEY_FILE).read_text(encoding="ascii").split()
     except (OSError, UnicodeDecodeError):
         return False
+    return recorded == [key, site_digest(site)] and (site / "index.html").is_file()
 
 
 def forget(site: Path) -> None:
@@ -74,4 +101,32 @@ def forget(site: Path) -> None:
 
 
 def remember(site: Path, key: str) -> None:
-    atomic_write(site / KEY_FILE, (key + "\n").encode("ascii"))
+    atomic_write(site / KEY_FILE, f"{key}\n{site_digest(site)}\n".encode("ascii"))
+
+
+def restore(saved: Path, docs: Path, site: Path) -> int:
+    """Bring back a build kept by the deploy workflow: its site/, and of its docs/ only what the generator made
+    (the files its manifest lists, and its own state files), never a hand-written file: one the new commit
+    deleted must not come back. Times are kept (MkDocs compares them). Returns the number of docs/ files."""
+    old_docs, old_site = saved / "docs", saved / "site"
+    if not old_site.is_dir() or not old_docs.is_dir():
+        return 0
+    generated = [*read_manifest(old_docs), *OWN_FILES, SEARCH_INPUT]
+    count = 0
+    for rel in generated:
+        source = old_docs / rel
+        if source.is_file() and not source.is_symlink() and not (docs / rel).exists():
+            (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, docs / rel)
+            count += 1
+    if site.exists():
+        shutil.rmtree(site)
+    shutil.copytree(old_site, site, symlinks=True)  # copy2: times kept
+    return count
+
+
+if __name__ == "__main__":  # python -m generator.incremental restore SAVED DOCS SITE (the deploy workflow)
+    if len(sys.argv) != 5 or sys.argv[1] != "restore":
+        sys.exit("usage: python -m generator.incremental restore SAVED DOCS SITE")
+    found = restore(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
+    print(f"restored the last build: {found} generated docs/ files and site/")

@@ -38,6 +38,8 @@ from mkdocs.plugins import BasePlugin
 
 from generator import parallel, toolchain
 from generator.cards import HTML_END, HTML_START
+from generator.errors import GeneratorError
+from generator.writer import read_manifest
 
 PAPERS_PREFIX = "papers/"
 SLUG = "rlpageslugmarker"  # a slug: [a-z0-9-]
@@ -125,9 +127,13 @@ class PaperPages(BasePlugin):
     @toolchain.run_at(-100)  # after every plugin that adds or changes files
     def on_files(self, files, *, config):
         self.pages = []
+        try:  # hand-written pages in papers/ are MkDocs' to render
+            generated = read_manifest(Path(config.docs_dir))
+        except GeneratorError as exc:
+            raise PluginError(f"readinglist-pages: {exc}") from exc
         for file in toolchain.built_pages(files):
             uri = file.src_uri
-            if uri.startswith(PAPERS_PREFIX) and uri.count("/") == 1:
+            if uri.startswith(PAPERS_PREFIX) and uri.count("/") == 1 and uri in generated:
                 toolchain.leave_out_of_build(file)  # known to MkDocs, not built by it
                 slug = uri[len(PAPERS_PREFIX) : -len(".md")]
                 self.pages.append(PaperPage(file.abs_src_path, file.abs_dest_path, slug, file.url))
@@ -167,8 +173,12 @@ class PaperPages(BasePlugin):
 
     @toolchain.run_at(50)  # before the search plugins and the offline plugin read the site
     def on_post_build(self, *, config) -> None:
-        if not self.pages:
-            return
+        if self.pages:
+            self.write_papers(config)
+        if self.dirty:
+            remove_stale(Path(config.site_dir), self.kept(config))
+
+    def write_papers(self, config) -> None:
         frames: dict[str, tuple[str, ...]] = {}
         icons: dict[str, str] = {}
         todo: list[tuple[PaperPage, str, str, str]] = []
@@ -185,14 +195,14 @@ class PaperPages(BasePlugin):
         made = parallel.run_all([partial(write_pages, piece, frames) for piece in pieces], workers)
         self.written = sum(made)
         toolchain.add_to_sitemap(config, [p.url for p in self.pages])
-        if self.dirty:
-            remove_stale(Path(config.site_dir), self.kept(config))
 
     def kept(self, config) -> set[str]:
         """What this build's site holds so far: every file MkDocs built, copied or skipped as unchanged, the
         theme's static pages (404.html, sitemap.xml) and the papers. Plugins that write files later in
         `on_post_build` (the search index) write them after this plugin has tidied up."""
         kept = {os.path.realpath(p) for p in toolchain.written_by_mkdocs(config, self.files)}
+        if self.pages:
+            kept.add(os.path.realpath(os.path.join(config["site_dir"], ICONS_CSS)))
         return kept | {os.path.realpath(p.dest) for p in self.pages}
 
 

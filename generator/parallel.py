@@ -141,6 +141,11 @@ class Pool:
             link.send_bytes(reply)
 
 
+def die_with_parent(parent: int) -> None:
+    """For a child process (subprocess preexec_fn): end it as soon as `parent` is gone, as workers do."""
+    _die_with_parent(parent)
+
+
 def _die_with_parent(parent: int) -> None:
     """Worker initializer: end this worker as soon as `parent`, the run that forked it, is gone."""
     armed = sys.platform.startswith("linux") and _death_signal(signal.SIGKILL)

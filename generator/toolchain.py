@@ -135,7 +135,13 @@ def mkdocs_env(offline: bool) -> dict[str, str]:
 
 def run_mkdocs(command: str, *args: str, offline: bool = False, config: Path = Path("mkdocs.yml")) -> int:
     """Run MkDocs in a child process; its exit code."""
-    return subprocess.call([sys.executable, "-m", "mkdocs", command, "-f", str(config), *args], env=mkdocs_env(offline))
+    from generator.parallel import die_with_parent
+
+    # MkDocs dies with this run (kill -9 included): an orphan would keep writing site/ after docs/'s lock
+    # is gone, over the next run's site.
+    parent = os.getpid()
+    command_line = [sys.executable, "-m", "mkdocs", command, "-f", str(config), *args]
+    return subprocess.call(command_line, env=mkdocs_env(offline), preexec_fn=lambda: die_with_parent(parent))
 
 
 # --- readinglist serve -------------------------------------------------------------------------

@@ -113,3 +113,75 @@ def test_a_change_to_what_every_page_uses_rebuilds_everything(tmp_path, capsys, 
     monkeypatch.setenv("SITE_URL", "https://example.org/list/")
     assert "updated" not in build(project, sources, capsys)  # what mkdocs.yml reads changed: full build
     assert "updated" in build(project, sources, capsys)
+
+
+def test_a_site_edited_by_hand_and_a_new_toolchain_mean_a_full_build(tmp_path, capsys, monkeypatch):
+    """Red team, round 4: hand edits in site/ survived updates (MkDocs skips outputs newer than their source),
+    and a new Python-Markdown left 52 pages as the old one made them."""
+    from generator import incremental
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    project = tmp_path / "kept"
+    prepare(project)
+    sources = project / "sources"
+    sources.mkdir()
+    shutil.copy(LISTINGS / "2025-01-07-hf-daily.txt", sources)
+    build(project, sources, capsys)
+    about = project / "site" / "about" / "index.html"
+    about.write_text(about.read_text(encoding="utf-8").replace("</body>", "<p>edited</p></body>"), encoding="utf-8")
+    assert "updated" not in build(project, sources, capsys)
+    assert "edited" not in about.read_text(encoding="utf-8")
+    (project / "site" / "search" / "search_index.json").unlink()
+    assert "updated" not in build(project, sources, capsys)
+    assert "updated" in build(project, sources, capsys)
+    real = incremental.installed()
+    monkeypatch.setattr(incremental, "installed", lambda: {*real, ("Markdown", "0.0.1")} - {("Markdown", "3.11.3")})
+    assert "updated" not in build(project, sources, capsys)
+
+
+def test_the_deploy_workflow_brings_back_generated_files_only(tmp_path):
+    """Red team, round 4: a hand-written page the new commit deleted came back from the kept build."""
+    from generator.incremental import restore
+    from generator.writer import MANIFEST
+
+    saved = tmp_path / "saved"
+    (saved / "docs" / "papers").mkdir(parents=True)
+    (saved / "site").mkdir()
+    (saved / "docs" / "old.md").write_text("hand-written, deleted since\n", encoding="utf-8")
+    (saved / "docs" / "about.md").write_text("old about\n", encoding="utf-8")
+    (saved / "docs" / "papers" / "a.md").write_text("generated\n", encoding="utf-8")
+    (saved / "docs" / MANIFEST).write_text('{"version": 2, "generated": {"papers/a.md": "x"}}\n', encoding="utf-8")
+    (saved / "site" / "index.html").write_text("site\n", encoding="utf-8")
+    os.utime(saved / "docs" / "papers" / "a.md", (1_000_000_000, 1_000_000_000))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "about.md").write_text("new about\n", encoding="utf-8")
+    assert restore(saved, docs, tmp_path / "site") == 2  # papers/a.md and the manifest
+    assert not (docs / "old.md").exists()
+    assert (docs / "about.md").read_text(encoding="utf-8") == "new about\n"
+    assert (docs / "papers" / "a.md").stat().st_mtime == 1_000_000_000
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "site\n"
+
+
+def test_a_hand_written_page_in_papers_is_left_to_mkdocs(tmp_path, capsys):
+    """Red team, round 4: every docs/papers/*.md was taken for a generated paper page."""
+    project = tmp_path / "kept"
+    prepare(project)
+    sources = project / "sources"
+    sources.mkdir()
+    shutil.copy(LISTINGS / "2025-01-07-hf-daily.txt", sources)
+    (project / "docs" / "papers").mkdir()
+    (project / "docs" / "papers" / "my-notes.md").write_text("# My notes\n\nSome *notes*.\n", encoding="utf-8")
+    build(project, sources, capsys)
+    page = (project / "site" / "papers" / "my-notes" / "index.html").read_text(encoding="utf-8")
+    assert "<em>notes</em>" in page and "# My notes" not in page
+
+
+def test_mkdocs_dies_with_the_run_that_started_it(monkeypatch):
+    """Red team, round 4: kill -9 of `readinglist build` left its MkDocs child writing site/."""
+    from generator import toolchain
+
+    seen = {}
+    monkeypatch.setattr(toolchain.subprocess, "call", lambda cmd, **kw: seen.update(kw) or 0)
+    assert toolchain.run_mkdocs("build") == 0
+    assert callable(seen.get("preexec_fn"))
