@@ -49,7 +49,7 @@ def search_input(cat: Catalogue, directory_urls: bool) -> bytes:
     lines = []
     for paper in cat.papers:
         slug = cat.slugs[paper.key]
-        clean = clean_text(paper.abstract)
+        clean = clean_text(paper.abstract, cat.clean)  # cleaned once, on every core, by the pipeline
         record: dict = {
             "page": f"{PAPERS_DIR}/{slug}.md",
             "url": paper_url(slug, directory_urls),
