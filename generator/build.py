@@ -30,6 +30,9 @@ from generator.sources import (
     read_yaml_text,
 )
 from generator.state import files_untouched, input_fingerprint, read_state, write_state
+from generator.stored import Stored, text_key
+from generator.stored import load as load_work
+from generator.stored import save as save_work
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
 from generator.writer import WriteReport, docs_lock, write_plan, write_slug_lock
@@ -116,6 +119,7 @@ class Inputs:
     lock: str | None  # slugs.lock's text; None: no lock, and none is made
     overrides: str | None  # overrides.yml's text, None when absent
     notes: str | None  # notes.yml's text, None when absent
+    work: Stored = field(default_factory=Stored)  # the last run's tags and clean text (generator/stored.py)
 
 
 def generate(
@@ -168,6 +172,10 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
     # written leaves docs/ as it was, and no page is published without its slug locked.
     lock = None if result.lock is None else partial(write_slug_lock, options.lock_path, result.lock)
     written = write_plan(options.docs, plan, lock)
+    cat = result.catalogue
+    memo = cache.tagged(cat.tags)
+    done = {text_key(p.title, p.abstract): memo.get((p.title, p.abstract)) for p in cat.papers}
+    save_work(options.docs, cat.tags, {k: v for k, v in done.items() if v is not None}, cat.clean)
     clock.lap("write (exports made here)")
     lasting = lasting_notes(result, shim is not None)
     result = replace(
@@ -242,6 +250,7 @@ def read_inputs(options: Options) -> Inputs:
         read_slug_lock(options.lock_path),
         read_yaml_text(options.overrides_path, required=False),
         read_yaml_text(notes_path, required=required),
+        load_work(options.docs),
     )
 
 
@@ -268,7 +277,7 @@ def catalogue_of(inputs: Inputs, options: Options, clock: Clock, clean: bool, ca
     where = str(options.overrides_path)
     overrides = parse_overrides(inputs.overrides, where)
     clock.lap("deduplicate, slugs, taxonomy")
-    tagged, related, cleaned = analyse(tags, papers, slugs, clean, cache)
+    tagged, related, cleaned = analyse(tags, papers, slugs, clean, cache, inputs.work)
     matches, override_problems = apply_overrides(tagged, slugs, tags, overrides, where)
     problems.extend(override_problems)
     clock.lap("tag, related papers" + (", clean abstracts" if clean else ""))
@@ -334,7 +343,12 @@ def listing_dates(entries: list[Entry]) -> tuple[dict[str, str | None], dict[str
 
 
 def analyse(
-    tags: tuple[Tag, ...], papers: list[Paper], slugs: dict[str, str], clean: bool, cache: Cache
+    tags: tuple[Tag, ...],
+    papers: list[Paper],
+    slugs: dict[str, str],
+    clean: bool,
+    cache: Cache,
+    stored: Stored | None = None,
 ) -> tuple[dict[str, tuple[TagMatch, ...]], dict[str, tuple[str, ...]], dict[str, tuple]]:
     """Tags of every paper, related papers by slug and, with `clean`, each abstract's clean text runs
     (raw abstract -> runs). The per-paper work is cut into slices that run on every core
@@ -346,6 +360,13 @@ def analyse(
     from generator.textclean import clean_runs
 
     memo = cache.tagged(tags)
+    if stored is not None and stored.usable_for(tags):  # the last run's work, kept in docs/ (generator/stored.py)
+        for p in papers:
+            if (p.title, p.abstract) not in memo and (found := stored.tags_of(p)) is not None:
+                memo.put((p.title, p.abstract), found)
+            for raw in (p.abstract, snippet_source(p.abstract)) if clean else ():
+                if raw not in cache.clean and (runs := stored.clean_of(raw)) is not None:
+                    cache.clean.put(raw, runs)
     todo = [p for p in papers if (p.title, p.abstract) not in memo or (clean and p.abstract not in cache.clean)]
     # (a card's snippet source is cleaned with its abstract; one evicted alone is cleaned by the renderer)
     index = PhraseIndex(compile_taxonomy(tags))

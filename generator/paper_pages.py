@@ -183,13 +183,16 @@ class PaperPages(BasePlugin):
         icons: dict[str, str] = {}
         todo: list[tuple[PaperPage, str, str, str]] = []
         for page in self.pages:
+            if self.dirty and unchanged(page):
+                continue  # an update: the frame is the last build's (the site key), and so is this page's file
             text = Path(page.src).read_text(encoding="utf-8")
             meta, body = split_page(text, page.src)
             kind = kind_of(meta, body)
             if kind not in frames:
                 frames[kind] = lighten(frame(config, self.nav, self.files, self.env, meta, body), icons)
             todo.append((page, kind, meta["title"], body))
-        write_if_changed(os.path.join(config["site_dir"], ICONS_CSS), icons_css(icons).encode())
+        if icons:  # (an update that changed no paper page keeps the last build's, from the same frame)
+            write_if_changed(os.path.join(config["site_dir"], ICONS_CSS), icons_css(icons).encode())
         workers = parallel.jobs(len(todo))
         pieces = parallel.chunks(todo, 2 * workers)
         made = parallel.run_all([partial(write_pages, piece, frames) for piece in pieces], workers)
@@ -204,6 +207,14 @@ class PaperPages(BasePlugin):
         if self.pages:
             kept.add(os.path.realpath(os.path.join(config["site_dir"], ICONS_CSS)))
         return kept | {os.path.realpath(p.dest) for p in self.pages}
+
+
+def unchanged(page: PaperPage) -> bool:
+    """The page's HTML is newer than its Markdown file (what MkDocs' dirty build asks of every page)."""
+    try:
+        return os.stat(page.dest).st_mtime_ns >= os.stat(page.src).st_mtime_ns
+    except OSError:
+        return False
 
 
 def remove_stale(site: Path, kept: set[str]) -> None:

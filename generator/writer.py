@@ -36,7 +36,8 @@ MANIFEST = ".readinglist-manifest.json"
 STATE = ".readinglist-state.json"  # the last run's input fingerprint, summary and file stats
 MANIFEST_VERSION = 2
 TMP_SUFFIX = ".rl-tmp"
-OWN_FILES = (MANIFEST, STATE)
+WORK = ".readinglist-work.json"  # the last run's tags and clean text (generator/stored.py)
+OWN_FILES = (MANIFEST, STATE, WORK)
 LOCK_SUFFIX = ".readinglist-lock"  # beside docs/: `.docs.readinglist-lock` (git-ignored, never published)
 LOCK_WAIT = 10.0  # seconds a run waits for another run on the same docs/ before it gives up
 

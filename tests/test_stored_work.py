@@ -1,0 +1,92 @@
+"""The last run's tags and clean text, kept in docs/ for the next one-shot run (generator/stored.py).
+
+A new listing must not mean tagging and cleaning every paper again; and what is
+kept must never change a page: a run that takes the kept work writes exactly
+what a run without it writes, and a kept file that is damaged, made by other
+code or for another taxonomy is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from generator import build, stored
+from generator.build import Options, generate
+from generator.writer import WORK
+
+ROOT = Path(__file__).resolve().parents[1]
+LISTINGS = ROOT / "tests" / "fixtures" / "listings"
+EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"
+TAG_PAPER = build.tag_paper  # the real one: each run wraps it anew
+
+
+def docs_text(docs: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(docs).as_posix(): p.read_bytes()
+        for p in sorted(docs.rglob("*"))
+        if p.is_file() and not p.name.startswith(".readinglist-")
+    }
+
+
+def run(tmp_path: Path, name: str, listings: list[str], monkeypatch, work: bytes | None = None) -> tuple[Path, list]:
+    """generate into a fresh docs/ (with `work` as the kept work file); the titles tagged."""
+    sources = tmp_path / name / "sources"
+    sources.mkdir(parents=True)
+    for listing in listings:
+        shutil.copy(LISTINGS / listing, sources / listing)
+    docs = tmp_path / name / "docs"
+    docs.mkdir()
+    if work is not None:
+        (docs / WORK).write_bytes(work)
+    calls: list[str] = []
+    monkeypatch.setattr(build, "tag_paper", lambda index, paper: calls.append(paper.title) or TAG_PAPER(index, paper))
+    monkeypatch.setenv("READINGLIST_JOBS", "1")
+    generate(Options(sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml")))
+    return docs, calls
+
+
+def test_the_next_run_tags_only_new_papers_and_writes_the_same_pages(tmp_path, monkeypatch):
+    first, second = "2025-01-07-hf-daily.txt", "2025-03-12-math-oc.txt"
+    docs, calls = run(tmp_path, "one", [first], monkeypatch)
+    assert calls and (docs / WORK).is_file()
+    kept = (docs / WORK).read_bytes()
+    data = json.loads(kept)
+    assert data["format"] == stored.FORMAT and len(data["tags"]) == len(calls)
+
+    again, new_calls = run(tmp_path, "two", [first, second], monkeypatch, work=kept)
+    fresh, all_calls = run(tmp_path, "fresh", [first, second], monkeypatch)
+    assert set(new_calls) == set(all_calls) - set(calls) and new_calls
+    assert docs_text(again) == docs_text(fresh)
+
+
+def test_a_damaged_foreign_or_other_taxonomy_work_file_is_ignored(tmp_path, monkeypatch):
+    first = "2025-01-07-hf-daily.txt"
+    docs, calls = run(tmp_path, "one", [first], monkeypatch)
+    kept = json.loads((docs / WORK).read_bytes())
+    fresh = docs_text(docs)
+    wrong_tags = dict(kept, tags={k: [["no-such-tag", "x", "title", 1]] for k in kept["tags"]})
+    cases = {
+        "damaged": b'{"format": 1, "code": ',
+        "other-code": json.dumps(dict(kept, code="0" * 64)).encode(),
+        "other-taxonomy": json.dumps(dict(kept, taxonomy="0" * 64)).encode(),
+        "wrong-shape": json.dumps(dict(kept, tags={"a": "b"})).encode(),
+        "not-a-file": None,
+    }
+    for name, work in cases.items():
+        if work is None:
+            target = tmp_path / name / "docs"
+            target.mkdir(parents=True)
+            (target / WORK).mkdir()
+            sources = tmp_path / name / "sources"
+            sources.mkdir()
+            shutil.copy(LISTINGS / first, sources / first)
+            generate(Options(sources=sources, docs=target, tags=EMBEDDED / "tags.yml", overrides=Path("/none.yml")))
+            continue
+        again, again_calls = run(tmp_path, name, [first], monkeypatch, work=work)
+        assert sorted(again_calls) == sorted(calls), name  # everything tagged again
+        assert docs_text(again) == fresh, name
+    # Tags naming a tag of this taxonomy are trusted only with the digests of this code and taxonomy:
+    forged, _ = run(tmp_path, "forged", [first], monkeypatch, work=json.dumps(dict(wrong_tags, code="x")).encode())
+    assert docs_text(forged) == fresh
