@@ -116,7 +116,10 @@ def save(docs: Path, tags: tuple[Tag, ...], tagged: dict[str, tuple[TagMatch, ..
     target = docs / WORK_FILE
     if target.is_symlink() or (target.exists() and not target.is_file()):
         return  # not ours to replace; the next run simply does the work again
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     try:
-        atomic_write(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        if target.is_file() and target.stat().st_size == len(text) and target.read_bytes() == text:
+            return  # the same work: the file is not touched (a run that changed nothing rewrites nothing)
+        atomic_write(target, text)
     except OSError:
         return  # a cache: a run that cannot keep it has still written every page
