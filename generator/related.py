@@ -338,13 +338,7 @@ def candidate_pairs(keys: sp.csr_matrix, cap: int) -> tuple[np.ndarray, np.ndarr
     `keys`), each key's postings cut to the `cap` papers where it weighs most (ties: lower row
     first). The work is at most `cap` times the index's entries, so it grows linearly with the
     corpus; a key of fewer than `cap` papers links all of them."""
-    index = keys.tocsc()
-    indptr, data = index.indptr, index.data
-    for t in np.flatnonzero(np.diff(indptr) > cap):
-        a, b = indptr[t], indptr[t + 1]
-        order = np.lexsort((index.indices[a:b], -data[a:b]))
-        data[a + order[cap:]] = 0.0
-    index.eliminate_zeros()
+    index = keep_largest(keys.tocsc(), cap)
     index.data[:] = 1.0
     linked = sp.triu(sp.csr_matrix(index) @ sp.csr_matrix(index.T), k=1).tocoo()
     order = np.lexsort((linked.col, linked.row))
@@ -481,9 +475,7 @@ def tfidf(texts: list[str]) -> sp.csr_matrix:
     counts = sp.csr_matrix(counts[:, kept])
     idf = np.log((1 + n) / (1 + df[kept])) + 1.0
     counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ counts)
+    return unit_rows(counts)
 
 
 def lsa(matrix: sp.csr_matrix) -> np.ndarray | None:
@@ -512,16 +504,26 @@ def lsa(matrix: sp.csr_matrix) -> np.ndarray | None:
 
 def prune_rows(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
     """A copy keeping the `keep` largest entries of each row (ties: lower column first), re-normalised."""
-    pruned = matrix.copy()
-    indptr, data = pruned.indptr, pruned.data
+    return unit_rows(keep_largest(matrix.copy(), keep))
+
+
+def keep_largest(matrix: sp.csr_matrix | sp.csc_matrix, keep: int):
+    """`matrix` (changed in place) with only the `keep` largest entries of each compressed row or column
+    (ties: lower index first)."""
+    indptr, data = matrix.indptr, matrix.data
     for i in np.flatnonzero(np.diff(indptr) > keep):
         a, b = indptr[i], indptr[i + 1]
-        order = np.lexsort((pruned.indices[a:b], -data[a:b]))
+        order = np.lexsort((matrix.indices[a:b], -data[a:b]))
         data[a + order[keep:]] = 0.0
-    pruned.eliminate_zeros()
-    norms = np.sqrt(np.asarray(pruned.multiply(pruned).sum(axis=1)).ravel())
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Each row scaled to length 1 (empty rows stay empty)."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ pruned)
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
 
 
 def paper_text(title: str, abstract: str) -> str:

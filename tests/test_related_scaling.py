@@ -27,6 +27,7 @@ from generator.related import (
     paper_text,
     related_papers,
     tfidf,
+    unit_rows,
 )
 
 
@@ -131,9 +132,7 @@ def reference_tfidf(texts: list[str]) -> sp.csr_matrix:
     counts = sp.csr_matrix(counts[:, kept])
     idf = np.log((1 + n) / (1 + df[kept])) + 1.0
     counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ counts)
+    return unit_rows(counts)
 
 
 @pytest.mark.parametrize("n", [2, 30, 400])
