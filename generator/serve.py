@@ -39,7 +39,7 @@ from generator.build import Options, generate
 from generator.cache import Cache
 from generator.errors import GeneratorError
 from generator.report import print_result
-from generator.state import fingerprint
+from generator.state import code_fingerprint
 from generator.toolchain import LOG as log
 from generator.toolchain import Preview
 from generator.writer import MANIFEST, STATE, TMP_SUFFIX, read_manifest
@@ -257,8 +257,7 @@ def check_port(host: str, port: int) -> None:
 
 def code_stamp() -> str:
     """The generator's own code: what this process imported must be what a fresh `generate` would run."""
-    code = sorted(Path(__file__).parent.glob("*.py"))
-    return fingerprint(code, [], [])
+    return code_fingerprint()
 
 
 def _interrupt(signum, frame) -> None:

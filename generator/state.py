@@ -35,6 +35,14 @@ def input_fingerprint(files: list[Path], sources: Path, settings: list[str]) -> 
     )
 
 
+def code_fingerprint() -> str:
+    """The generator's own code (its modules, by name and content): what a run's work was made with."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def fingerprint(paths: list[Path], folders: list[Path], extra: list[str]) -> str:
     """SHA-256 over input files (missing ones count as absent), the `*.txt` entries directly
     in `folders` (what read_listings reads: links, folders and pipes by kind, never opened;

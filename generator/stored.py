@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.models import Paper, Tag, TagMatch
+from generator.state import code_fingerprint
 from generator.writer import WORK as WORK_FILE
 from generator.writer import atomic_write
 
@@ -31,13 +32,6 @@ MAX_BYTES = 512 * 2**20
 
 def text_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def code_digest() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def taxonomy_digest(tags: Iterable[Tag]) -> str:
@@ -82,7 +76,11 @@ def load(docs: Path) -> Stored:
         if not path.is_file() or path.is_symlink() or info.st_size > MAX_BYTES:
             return Stored()
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or data.get("code") != code_digest() or not isinstance(data["taxonomy"], str):
+        if (
+            data.get("format") != FORMAT
+            or data.get("code") != code_fingerprint()
+            or not isinstance(data["taxonomy"], str)
+        ):
             return Stored()
         tags = {
             str(key): tuple(TagMatch(str(t), str(phrase), str(field), int(score)) for t, phrase, field, score in rows)
@@ -108,7 +106,7 @@ def save(docs: Path, tags: tuple[Tag, ...], tagged: dict[str, tuple[TagMatch, ..
 
     data = {
         "format": FORMAT,
-        "code": code_digest(),
+        "code": code_fingerprint(),
         "taxonomy": taxonomy_digest(tags),
         "tags": {key: [[m.tag, m.phrase, m.field, m.score] for m in matches] for key, matches in tagged.items()},
         "clean": {text_key(raw): runs_of(raw, runs) for raw, runs in clean.items()},

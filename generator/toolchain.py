@@ -329,6 +329,8 @@ def add_to_sitemap(config, urls) -> None:
     import gzip
     import re
 
+    from markupsafe import escape
+
     site = Path(config.site_dir)
     path = site / "sitemap.xml"
     if not path.is_file():
@@ -339,10 +341,8 @@ def add_to_sitemap(config, urls) -> None:
     if first is None or loc is None or "</urlset>" not in text:
         return
     base = (config.site_url or "").rstrip("/") + "/"
-    escape = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
-    entries = "".join(
-        first.group().replace(loc.group(1), "".join(escape.get(c, c) for c in base + url)) for url in sorted(urls)
-    )
+    # markupsafe.escape is what the template's `|e` does to MkDocs' own entries.
+    entries = "".join(first.group().replace(loc.group(1), str(escape(base + url))) for url in sorted(urls))
     text = text.replace("</urlset>", entries + "\n</urlset>", 1)
     path.write_text(text, encoding="utf-8")
     gz = site / "sitemap.xml.gz"
