@@ -56,14 +56,22 @@ def build_site(
     finally:
         os.chdir(cwd)
     site = work / "site"
+    log = mkdocs_build(work / "mkdocs.yml", site, "--strict", offline=offline)
+    (work / "mkdocs-build.log").write_text(log, encoding="utf-8")
+    return site, result
+
+
+def mkdocs_build(config: Path, site: Path, *flags: str, offline: bool = False) -> str:
+    """`mkdocs build` of `config` into `site` in a child process, from the config's folder; its log.
+    Raises on a failed build."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", READINGLIST_OFFLINE="true" if offline else "false")
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(work / "mkdocs.yml"), "-d", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", *flags, "-f", str(config), "-d", str(site)],
         capture_output=True,
         text=True,
         env=env,
+        cwd=config.parent,
     )
     if proc.returncode != 0:
         raise AssertionError(f"mkdocs build failed:\n{proc.stderr[-5000:]}")
-    (work / "mkdocs-build.log").write_text(proc.stderr, encoding="utf-8")
-    return site, result
+    return proc.stderr

@@ -54,13 +54,18 @@ def tree(site: Path) -> dict[str, bytes]:
     }
 
 
-def full_build(tmp_path: Path, name: str, listings: list[str], capsys) -> dict[str, bytes]:
-    project = tmp_path / name
-    prepare(project)
-    sources = project / "sources"
+def project_with(folder: Path, listings: list[str]) -> tuple[Path, Path]:
+    """A scratch project whose sources/ holds these fixture listings: (project, sources)."""
+    prepare(folder)
+    sources = folder / "sources"
     sources.mkdir()
     for listing in listings:
         shutil.copy(LISTINGS / listing, sources / listing)
+    return folder, sources
+
+
+def full_build(tmp_path: Path, name: str, listings: list[str], capsys) -> dict[str, bytes]:
+    project, sources = project_with(tmp_path / name, listings)
     out = build(project, sources, capsys)
     assert "updated" not in out
     return tree(project / "site")
@@ -74,12 +79,8 @@ def same(updated: dict[str, bytes], full: dict[str, bytes]) -> None:
 
 def test_an_updated_site_equals_a_full_build(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    project = tmp_path / "kept"
-    prepare(project)
-    sources = project / "sources"
-    sources.mkdir()
     first, second = "2025-01-07-hf-daily.txt", "2025-03-12-math-oc.txt"
-    shutil.copy(LISTINGS / first, sources / first)
+    project, sources = project_with(tmp_path / "kept", [first])
     assert "updated" not in build(project, sources, capsys)
 
     # A new listing: only what changed is rebuilt, and the site is the full build's.
@@ -95,11 +96,7 @@ def test_an_updated_site_equals_a_full_build(tmp_path, capsys, monkeypatch):
 
 def test_a_change_to_what_every_page_uses_rebuilds_everything(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    project = tmp_path / "kept"
-    prepare(project)
-    sources = project / "sources"
-    sources.mkdir()
-    shutil.copy(LISTINGS / "2025-01-07-hf-daily.txt", sources)
+    project, sources = project_with(tmp_path / "kept", ["2025-01-07-hf-daily.txt"])
     build(project, sources, capsys)
     assert "updated" in build(project, sources, capsys)
     config = project / "mkdocs.yml"
@@ -121,11 +118,7 @@ def test_a_site_edited_by_hand_and_a_new_toolchain_mean_a_full_build(tmp_path, c
     from generator import incremental
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    project = tmp_path / "kept"
-    prepare(project)
-    sources = project / "sources"
-    sources.mkdir()
-    shutil.copy(LISTINGS / "2025-01-07-hf-daily.txt", sources)
+    project, sources = project_with(tmp_path / "kept", ["2025-01-07-hf-daily.txt"])
     build(project, sources, capsys)
     about = project / "site" / "about" / "index.html"
     about.write_text(about.read_text(encoding="utf-8").replace("</body>", "<p>edited</p></body>"), encoding="utf-8")
@@ -165,11 +158,7 @@ def test_the_deploy_workflow_brings_back_generated_files_only(tmp_path):
 
 def test_a_hand_written_page_in_papers_is_left_to_mkdocs(tmp_path, capsys):
     """Red team, round 4: every docs/papers/*.md was taken for a generated paper page."""
-    project = tmp_path / "kept"
-    prepare(project)
-    sources = project / "sources"
-    sources.mkdir()
-    shutil.copy(LISTINGS / "2025-01-07-hf-daily.txt", sources)
+    project, sources = project_with(tmp_path / "kept", ["2025-01-07-hf-daily.txt"])
     (project / "docs" / "papers").mkdir()
     (project / "docs" / "papers" / "my-notes.md").write_text("# My notes\n\nSome *notes*.\n", encoding="utf-8")
     build(project, sources, capsys)

@@ -10,14 +10,11 @@ from __future__ import annotations
 import html
 import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from generator.paper_pages import CONTENT, ICONS_CSS, SLUG, TITLE, fill, kind_of, lighten, split_page
-from tests.sitebuild import EMBEDDED, build_site
+from tests.sitebuild import EMBEDDED, build_site, mkdocs_build
 
 
 def normal(html: str) -> str:
@@ -33,18 +30,6 @@ def normal(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html))
 
 
-def mkdocs_build(work: Path, config: Path, site: Path) -> None:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", READINGLIST_OFFLINE="false")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=work,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-
-
 @pytest.mark.slow
 def test_framed_paper_pages_equal_what_mkdocs_makes_of_them(tmp_path):
     """The same docs/ built twice: with the plugin, and with MkDocs rendering every paper page itself."""
@@ -54,7 +39,7 @@ def test_framed_paper_pages_equal_what_mkdocs_makes_of_them(tmp_path):
     text = (work / "mkdocs.yml").read_text(encoding="utf-8")
     assert "  - readinglist-pages\n" in text
     plain.write_text(text.replace("  - readinglist-pages\n", ""), encoding="utf-8")
-    mkdocs_build(work, plain, tmp_path / "plain")
+    mkdocs_build(plain, tmp_path / "plain", "--strict")
     ours = sorted(p.relative_to(site) for p in (site / "papers").rglob("*.html"))
     theirs = sorted(p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain" / "papers").rglob("*.html"))
     assert ours == theirs and len(ours) == 368

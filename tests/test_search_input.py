@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from generator.build import Options, make_catalogue
 from generator.search_input import FORMAT, SEARCH_INPUT, note_words, search_input
 from generator.writer import read_manifest
-from tests.sitebuild import ROOT, build_site
+from tests.sitebuild import ROOT, build_site, mkdocs_build
 
 NOTES = ROOT / "tests" / "fixtures" / "notes"
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
@@ -43,27 +40,6 @@ def test_notes_and_tags_are_in_the_input():
     assert any("note" in p for p in papers)
 
 
-def mkdocs_build(work, site, strict: bool = True) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "READINGLIST_OFFLINE": "false"}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict" if strict else "--no-strict",
-            "-f",
-            str(work / "mkdocs.yml"),
-            "-d",
-            str(site),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-
-
 @pytest.mark.slow
 def test_papers_json_can_change_without_changing_search(tmp_path):
     work = tmp_path / "work"
@@ -80,11 +56,11 @@ def test_papers_json_can_change_without_changing_search(tmp_path):
     papers = json.loads((docs / "papers.json").read_text(encoding="utf-8"))["papers"]
     (docs / "papers.json").write_text(json.dumps({"papers": [{"slug": p["slug"]} for p in papers]}), encoding="utf-8")
     shutil.rmtree(site)
-    mkdocs_build(work, site)
+    mkdocs_build(work / "mkdocs.yml", site, "--strict")
     assert (site / "search" / "search_index.json").read_bytes() == before
     (docs / "papers.json").unlink()
     shutil.rmtree(site)
-    mkdocs_build(work, site, strict=False)  # strict would fail on the pages' links to papers.json
+    mkdocs_build(work / "mkdocs.yml", site, "--no-strict")  # strict would fail on the pages' links to papers.json
     assert (site / "search" / "search_index.json").read_bytes() == before
 
 

@@ -90,6 +90,25 @@ class PageLog:
         return self.console_errors + self.page_errors + self.failed + self.bad_status + self.dialogs
 
 
+def offline_context(browser, **options):
+    """A browser context with no network at all: every request that is not file:// is refused and recorded.
+    Returns (context, the refused URLs)."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(20_000)
+    context.set_offline(True)
+    attempted: list[str] = []
+
+    def refuse(route) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            attempted.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", refuse)
+    return context, attempted
+
+
 def open_search(page) -> None:
     """Open the search box the way a user does: the field on wide screens, the icon on narrow ones."""
     icon = page.locator("label.md-header__button[for=__search]")

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import PageLog, open_search, search, wait_search_ready, word_only_in_one_abstract
+from tests.browser.helpers import (
+    PageLog,
+    offline_context,
+    open_search,
+    search,
+    wait_search_ready,
+    word_only_in_one_abstract,
+)
 
 INTRINSIC = "Measuring the Intrinsic Dimension of Objective Landscapes"
 
@@ -16,19 +23,7 @@ INTRINSIC = "Measuring the Intrinsic Dimension of Objective Landscapes"
 @pytest.fixture
 def offline_page(browser):
     """A page with no network at all: every request that is not file:// is refused and recorded."""
-    context = browser.new_context(color_scheme="light")
-    context.set_default_timeout(20_000)
-    context.set_offline(True)
-    attempted: list[str] = []
-
-    def refuse(route) -> None:
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            attempted.append(route.request.url)
-            route.abort("internetdisconnected")
-
-    context.route("**/*", refuse)
+    context, attempted = offline_context(browser, color_scheme="light")
     page = context.new_page()
     log = PageLog.attach(page)
     yield page, log, attempted

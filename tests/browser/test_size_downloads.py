@@ -11,7 +11,7 @@ from generator import exports
 from generator.build import Options, make_catalogue
 from generator.models import Catalogue
 from generator.render_tags import papers_by_tag
-from tests.browser.helpers import PageLog, hostile_listing, serve
+from tests.browser.helpers import PageLog, hostile_listing, offline_context, serve
 from tests.isolated import tags_alone
 from tests.sitebuild import EMBEDDED, build_site
 
@@ -64,19 +64,7 @@ def test_every_tag_downloads_what_the_generator_makes(page, base_url, real_site,
 
 
 def test_offline_tag_downloads_from_disk_without_network(browser, offline_site, embedded_catalogue, tmp_path):
-    context = browser.new_context(accept_downloads=True)
-    context.set_default_timeout(20_000)
-    context.set_offline(True)
-    attempted: list[str] = []
-
-    def refuse(route) -> None:
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            attempted.append(route.request.url)
-            route.abort("internetdisconnected")
-
-    context.route("**/*", refuse)
+    context, attempted = offline_context(browser, accept_downloads=True)
     page = context.new_page()
     log = PageLog.attach(page)
     expected = expected_files(embedded_catalogue, directory_urls=False)
