@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_related.py [--sizes 1000,10000,50000] [--runs 3] [--against main]
                                             [--against-max 50000] [--corpus random|synth]
+                                            [--added 50]
 
 Medians of `--runs` runs, wall and CPU time. With `--against REF` the related.py of that git
 revision runs too, alternating with this one run by run (a shared machine is noisy: the ratio
@@ -14,6 +15,10 @@ its own 60-word vocabulary, over a shared 5,000-word general vocabulary and Engl
 of 10 words, abstracts of 180 (the embedded corpus averages 170). `synth` is bench/synth.py's
 corpus (word-bigram walks trained on the embedded corpus, as `make bench` builds): a small
 vocabulary where almost every word is common, the worst case for an inverted index.
+
+With `--added K` it measures stability instead of time: the share of the N papers whose shown
+list (slugs and order) changes when K more papers are added, and how many of those changed
+because they gained one of the new papers (every changed list rewrites a paper page).
 """
 
 from __future__ import annotations
@@ -124,6 +129,15 @@ def exponent(sizes: list[int], times: dict[int, float]) -> str:
     return f"{math.log(times[b] / times[a]) / math.log(b / a):.2f}"
 
 
+def stability(module: ModuleType, docs: list[tuple[str, str]], added: int) -> tuple[int, int, int]:
+    """(papers, lists changed by adding the last `added` docs, of which gained a new paper)."""
+    before = module.related_papers(docs[:-added])
+    after = module.related_papers(docs)
+    new = {slug for slug, _ in docs[-added:]}
+    changed = [slug for slug in before if before[slug] != after[slug]]
+    return len(before), len(changed), sum(bool(new & set(after[slug])) for slug in changed)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,50000", help="comma-separated paper counts")
@@ -132,9 +146,24 @@ def main() -> None:
     parser.add_argument("--against", help="git revision whose related.py runs side by side (e.g. main)")
     parser.add_argument("--against-max", type=int, default=50000, help="largest size the other version runs at")
     parser.add_argument("--corpus", choices=("random", "synth"), default="random")
+    parser.add_argument("--added", type=int, help="measure list stability when this many papers are added")
     args = parser.parse_args()
     sizes = [args.papers] if args.papers else [int(s) for s in args.sizes.split(",")]
     make = synthetic_corpus if args.corpus == "random" else synth_corpus
+    if args.added:
+        with tempfile.TemporaryDirectory() as folder:
+            versions = [("this", current)]
+            if args.against:
+                versions.append((args.against, module_at(args.against, Path(folder))))
+            for n in sizes:
+                docs = make(n + args.added)
+                for name, module in versions:
+                    papers, changed, gained = stability(module, docs, args.added)
+                    print(
+                        f"{args.corpus} {n:>6} papers + {args.added}  {name:>6}: {changed} lists changed "
+                        f"({changed / papers:.1%}), {gained} of them gained a new paper"
+                    )
+        return
     with tempfile.TemporaryDirectory() as folder:
         other = module_at(args.against, Path(folder)) if args.against else None
         medians: dict[str, dict[int, float]] = {"this": {}, "other": {}}

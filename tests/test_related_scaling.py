@@ -1,10 +1,10 @@
 """Related papers without the all-pairs product: bounded candidate pairs, exact scores, same TF-IDF.
 
 generator/related.py scores only the pairs an inverted index proposes (each paper's strongest
-terms and LSA directions, postings capped). These tests hold the pieces to their promises: the
-number of scored pairs grows linearly when every paper shares the same words, the pair scores
-equal a brute-force computation, and the TF-IDF matrix equals the plain string-based one it
-replaced (same columns in the same order, so the LSA's fixed random start sees the same matrix).
+terms, postings capped). These tests hold the pieces to their promises: the number of scored
+pairs grows linearly when every paper shares the same words, the pair scores equal a
+brute-force computation, and the TF-IDF matrix equals a plain string-based one (same columns in
+the same order).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from generator.related import (
     pair_products,
     paper_text,
     related_papers,
+    stepped,
     tfidf,
     unit_rows,
 )
@@ -60,7 +61,7 @@ def test_scored_pairs_grow_linearly_when_every_paper_shares_every_word(monkeypat
     scores at most cap / 2 pairs per index entry, so 3,000 papers cost about three times 1,000."""
     small = scored_pairs(monkeypatch, crowded_corpus(1000))
     large = scored_pairs(monkeypatch, crowded_corpus(3000))
-    entries = 3000 * (related.INDEX_TERMS + related.LATENT_KEYS)
+    entries = 3000 * related.INDEX_TERMS
     assert large <= entries * related.postings_cap(3000) / 2
     assert large < 0.1 * 3000 * 2999 / 2
     assert large <= 4 * small
@@ -97,8 +98,7 @@ def test_pair_products_with_a_small_scratch_block(monkeypatch):
 
 
 def reference_tfidf(texts: list[str]) -> sp.csr_matrix:
-    """The string-based TF-IDF the numpy one replaced (terms as strings, columns in order of first
-    appearance: each text's non-generic words, then its adjacent word pairs)."""
+    """The string-based TF-IDF (terms as strings; columns: the words alphabetically, then the word pairs)."""
     word = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
 
     def tokens(text):
@@ -118,21 +118,29 @@ def reference_tfidf(texts: list[str]) -> sp.csr_matrix:
         words = tokens(text)
         pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
         per_doc.append([w for w in words if w not in GENERIC_WORDS] + pairs)
-    vocab: dict[str, int] = {}
+    # Columns: the words in alphabetical order, then the word pairs in order of (first, second) word.
+    names = sorted({t for terms in per_doc for t in terms}, key=lambda t: (" " in t, t.split(" ")))
+    vocab = {t: i for i, t in enumerate(names)}
     rows, cols = [], []
     for i, terms in enumerate(per_doc):
         for t in terms:
             rows.append(i)
-            cols.append(vocab.setdefault(t, len(vocab)))
+            cols.append(vocab[t])
     n = len(texts)
     counts = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(vocab)))
     counts.sum_duplicates()
     df = np.bincount(counts.indices, minlength=len(vocab))
-    kept = np.flatnonzero((df >= 2) & (df <= max(MAX_DF * n, MIN_DF_CAP)))
-    counts = sp.csr_matrix(counts[:, kept])
-    idf = np.log((1 + n) / (1 + df[kept])) + 1.0
+    size = 2 ** (round(2 * np.log2(n)) / 2)  # corpus size in half-doublings, df in doublings
+    idf = np.log((1 + size) / (1 + 2.0 ** np.round(np.log2(df)))) + 1.0
     counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    return unit_rows(counts)
+    counts = unit_rows(counts)  # each row's length over all its terms, before the rare and common go
+    kept = np.flatnonzero((df >= 2) & (df <= max(MAX_DF * size, MIN_DF_CAP)))
+    return sp.csr_matrix(counts[:, kept])
+
+
+def test_stepped_moves_only_in_steps():
+    assert list(stepped(np.array([1, 2, 3, 5, 6, 11, 12]), 1)) == [1, 2, 4, 4, 8, 8, 16]
+    assert stepped(368, 2) == stepped(371, 2)
 
 
 @pytest.mark.parametrize("n", [2, 30, 400])
