@@ -30,6 +30,7 @@ def normal(html: str) -> str:
         html = lighten((html,), {})[0]
     # ... and takes the header and __config out into one shared script (generator/chrome.py).
     html = chrome.REGION.sub("", html).replace(f'<script src="../../{chrome.CHROME_JS}"></script>', "")
+    html = re.sub(r"<script>rlChrome\(\d+\)</script>", "", html)
     return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html))
 
 
