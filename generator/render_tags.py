@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.cards import CardView, card_html, card_list, card_views, link, pager, pages_of, root_of
+from generator.cards import CardView, card_html, card_list, card_views, folder_of, link, pager, pages_of, root_of
 from generator.escape import html_text, markdown_text
 from generator.exports import FEED_NAME, download_box_html, slug_digest
 from generator.models import Catalogue, Paper, Tag
@@ -187,7 +187,8 @@ def _tag_page(cat, tag, papers, together, i, paths, chunk, views, directory_urls
     lines.append("## Papers\n")
     if papers:
         lines.append(sort_control(tag, here, directory_urls, papers if first else None, whole))
-        lines.append(card_list([views[p.key] for p in chunk], root, directory_urls))
+        tags = folder_of(here, f"{TAGS_DIR}/", directory_urls)  # chips: the short way to the tags folder
+        lines.append(card_list([views[p.key] for p in chunk], root, directory_urls, tags=tags))
         lines.append(pager(paths, i, directory_urls, f"Pages of {tag.name}"))
     else:
         lines.append("*No paper has this tag yet.*\n")
@@ -277,9 +278,10 @@ def filter_cards(cat: Catalogue, views: dict[str, CardView], directory_urls: boo
     A script, not JSON: a script element loads from file://, where fetch() is refused.
     JSON is valid JavaScript (ES2019), and the HTML in it was escaped by the card renderer.
     """
-    root = root_of(f"{TAGS_DIR}/index.md", directory_urls)
+    index = f"{TAGS_DIR}/index.md"
+    root, tags = root_of(index, directory_urls), folder_of(index, f"{TAGS_DIR}/", directory_urls)
     papers = filter_papers(cat)
-    cards = [card_html(views[p.key], root, directory_urls) for p in papers]
+    cards = [card_html(views[p.key], root, directory_urls, tags) for p in papers]
     digest = slug_digest([cat.slugs[p.key] for p in papers])  # tag pages check it before sorting by title
     return (
         "window.rlCards = "
