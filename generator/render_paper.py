@@ -99,8 +99,10 @@ def link_lines(paper: Paper, known: dict | None = None) -> str:
         url = arxiv_url(paper.arxiv_id)
         lines.append(f"<p><strong>Paper:</strong> {_a(url, f'arXiv:{markdown_text(paper.arxiv_id)}')}</p>")
     else:
-        lookups = " · ".join(_a(url, name) for name, url in lookup_links(paper.title))
-        lines.append(f"<p><strong>Look up:</strong> {lookups}</p>")
+        # Only the first look-up is written: the page's shared script (generator/theme/paper.html) adds the
+        # others with the same query, 0.45 KB of every such page. Without JavaScript, arXiv's is there.
+        (name, url), *_others = lookup_links(paper.title)
+        lines.append(f'<p class="rl-lookup"><strong>Look up:</strong> {_a(url, name)}</p>')
     return "\n".join(lines) + "\n"
 
 
