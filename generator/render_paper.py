@@ -153,7 +153,7 @@ def render_paper(
             for k in related
         )
         parts.append(heading("related-papers") + f"<ul>\n{items}\n</ul>\n")
-    bib = bib_entry(cat, paper, abstract=False)  # the abstract is just above; papers.bib has it
+    bib = bib_entry(cat, paper)  # papers.bib's entry
     parts.append(heading("cite") + f'<pre><code class="language-bibtex">{html.escape(bib, quote=False)}</code></pre>\n')
     listed = "\n".join(f"<li>{provenance_line(p)}</li>" for p in paper.provenance)
     parts.append(heading("listed-in") + f"<ul>\n{listed}\n</ul>\n")

@@ -119,3 +119,16 @@ def test_a_pager_link_costs_a_few_bytes_whatever_the_list():
     html = pager(["tags/a-long-tag-name.md", *paths], 250, True, "Pages of A long tag name")
     assert html.count("<li>") == 501
     assert len(html) / 501 < 45  # was 86 bytes a link: ../../../tags/a-long-tag-name/newest-N/ and a label
+
+
+def test_bibtex_entries_cite_without_the_abstract_which_json_and_csv_keep():
+    import bibtexparser
+
+    from generator import exports
+    from tests.test_cards import catalogue
+
+    cat = catalogue([paper(0, abstract="We get 90\\% with {\\em fewer steps}. Two sentences.")], [["t0"]])
+    rows = exports.export_rows(cat, cat.papers, True)
+    entry = bibtexparser.parse_string(exports.papers_bib(cat.papers, rows).decode()).entries[0]
+    assert "abstract" not in entry.fields_dict and entry.fields_dict["title"].value == "{Paper 0}"
+    assert "fewer steps" in rows.csv["k0"].decode() and "fewer steps" in rows.json["k0"].decode()
