@@ -6,7 +6,6 @@ Pure tests on literal catalogues: no files, no MkDocs.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urljoin
@@ -20,6 +19,7 @@ from generator.cards import PAGE_SIZE, card_html, card_views, link, page_url, ro
 from generator.models import Catalogue, Note, Paper, Provenance, Tag, TagMatch, plan_text
 from generator.render import listing_counts, render_home, render_site
 from generator.render_tags import filter_cards, tag_page_paths
+from tests.cardsjs import run_cards_js
 
 HOSTILE = "</li><script>alert(1)</script> *x* [a](javascript:alert(2)) {: onclick=y } `c` & &amp; \n\n# h"
 EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "toc"]  # as in mkdocs.yml
@@ -172,7 +172,7 @@ def test_tag_pages_are_paged_newest_first_and_carry_the_title_order(big):
     assert shown == [cat.slugs[p.key] for p in cat.papers] and len(cards_of(plan, newest[0])) == PAGE_SIZE
     # The first page names its cards in tags/cards.js in by-title order (tag-sort.js shows them).
     order = re.search(r'data-by-title="([^"]*)"', plan["tags/t0.md"]).group(1).split()
-    cards = json.loads(plan["tags/cards.js"].split("window.rlCards = ", 1)[1].split(";\n", 1)[0])
+    cards, _ = run_cards_js(plan["tags/cards.js"])
     titles = [re.search(r'<a href="[^"]*">([^<]*)</a>', cards[int(n)]).group(1) for n in order]
     assert titles == sorted(p.title for p in cat.papers)
     assert "**250 papers**" in plan["tags/t0.md"] and "[Atom feed](t0/feed.xml)" in plan["tags/t0.md"]
@@ -225,6 +225,6 @@ def test_tag_feed_escapes_as_the_main_feed_and_uses_the_site_url():
 def test_filter_cards_are_the_tag_index_cards():
     cat = catalogue([paper(0), paper(1)], [["t0"], []])
     script = filter_cards(cat, card_views(cat), False)
-    cards = json.loads(script.removeprefix("window.rlCards = ").split(";\n")[0])
-    assert script.endswith(f'window.rlCardsDigest = "{exports.slug_digest([cat.slugs["k0"]])}";\n')
+    cards, digest = run_cards_js(script)
+    assert digest == exports.slug_digest([cat.slugs["k0"]])
     assert cards == [card_html(card_views(cat)["k0"], "../", False, "")]  # untagged papers: not filterable

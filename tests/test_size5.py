@@ -132,3 +132,28 @@ def test_bibtex_entries_cite_without_the_abstract_which_json_and_csv_keep():
     entry = bibtexparser.parse_string(exports.papers_bib(cat.papers, rows).decode()).entries[0]
     assert "abstract" not in entry.fields_dict and entry.fields_dict["title"].value == "{Paper 0}"
     assert "fewer steps" in rows.csv["k0"].decode() and "fewer steps" in rows.json["k0"].decode()
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_cards_js_makes_exactly_the_cards_of_card_html(directory_urls):
+    """tags/cards.js holds data and a renderer; what it makes is card_html's HTML, hostile text included."""
+    from generator.cards import card_html, card_views, folder_of, root_of
+    from generator.models import Note
+    from generator.render_tags import filter_cards
+    from tests.cardsjs import run_cards_js
+    from tests.test_cards import HOSTILE, catalogue
+
+    papers = [
+        paper(0, title=HOSTILE, day="2025-03-10", sources=(("a.txt", "2025-03-11"),)),
+        paper(1, title="Plain", abstract="x " * 300),
+        paper(2, title="Untagged"),
+        paper(3, title="A 'quoted' \"title\" \u2028 with a line separator"),
+    ]
+    notes = {"k0": Note("paper-0", "reading", 1, 4, "2025-03-12", "A note.", ("mine",))}
+    cat = catalogue(papers, [["t1", "t0"], ["t0"], [], ["t1"]], notes=notes, sources=("a.txt",))
+    views = card_views(cat)
+    cards, _ = run_cards_js(filter_cards(cat, views, directory_urls))
+    index = "tags/index.md"
+    root, tags = root_of(index, directory_urls), folder_of(index, "tags/", directory_urls)
+    expected = [card_html(views[p.key], root, directory_urls, tags) for p in papers if cat.matches[p.key]]
+    assert cards == expected and "rl-card__meta" in expected[0] and "rl-state" in expected[0]
