@@ -24,7 +24,7 @@ def test_paper_page_chrome_is_back_in_place(page, log: PageLog, base_url, papers
     assert title == paper["title"]
     assert page.locator(".md-header__topic").last.inner_text().strip() == title
     assert page.locator(".md-sidebar--primary .md-nav__link").all_inner_texts() == NAV
-    assert page.locator("footer.md-footer").count() == 1
+    assert page.locator("footer.md-footer").count() == 1 and page.locator("button.md-top").count() == 1
     assert page.locator("noscript").count() == 1 and not page.locator(".rl-nojs-nav").is_visible()
     # The look-up links: arXiv's from the page, the others from the shared script, with the same query.
     links = page.locator("article p.rl-lookup a")
