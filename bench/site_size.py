@@ -30,7 +30,7 @@ CATEGORIES = (
     ("tag feeds", re.compile(r"^tags/[^/]+/feed\.xml$")),
     ("tags/cards.js", re.compile(r"^tags/cards\.js$")),
     ("tag pages, first", re.compile(r"^tags/[^/]+/index\.html$|^tags/[^/]+\.html$")),
-    ("tag pages, more (paged, by title)", re.compile(r"^tags/[^/]+/.+\.html$")),
+    ("tag pages, more (newest-N)", re.compile(r"^tags/[^/]+/.+\.html$")),
     ("tags index", re.compile(r"^tags/index\.html$")),
     ("all papers pages", re.compile(r"^all/")),
     ("reading queue / read", re.compile(r"^reading/")),
@@ -73,7 +73,10 @@ def report(site: Path, papers: int) -> str:
                 f"| {100 * total[name] / whole:.1f}% |"
             )
     lines.append(f"| **total** | {sum(files.values()):,} | {whole:,} | {whole / papers:,.0f} B | 100% |")
-    lines.append(f"50,000 papers at this rate: {whole / papers * 50000 / 1e9:.2f} GB (limit 1.00 GB)")
+    lines.append(
+        f"50,000 papers at this rate: {whole / papers * 50000 / 1e9:.2f} GB "
+        f"(limit 1.00 GB: 20,000 B a paper; issue 16 target 1)"
+    )
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ are slugs or ISO dates, escaped all the same.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -98,6 +99,27 @@ def link(from_path: str, to_path: str, directory_urls: bool) -> str:
     return root_of(from_path, directory_urls) + page_url(to_path, directory_urls) or "./"
 
 
+def short_link(from_path: str, to_path: str, directory_urls: bool) -> str:
+    """The shortest relative URL from one docs/ page to another ("../newest-3/", "x.html", "./"): on list
+    pages that link their neighbours and their own tag's folder, a way through the site root repeated
+    the folder's name in every link."""
+    here = page_url(from_path, directory_urls)
+    there = page_url(to_path, directory_urls)
+    folder = here if not here or here.endswith("/") else posixpath.dirname(here) + "/"
+    if there == folder:
+        return "./"
+    rel = posixpath.relpath("/" + there, "/" + folder)
+    return rel + "/" if there.endswith("/") and not rel.endswith("/") else rel
+
+
+def folder_of(from_path: str, folder: str, directory_urls: bool) -> str:
+    """The relative URL from a docs/ page to a site folder ("tags/" -> "../", "", "../../tags/")."""
+    here = page_url(from_path, directory_urls)
+    base = here if not here or here.endswith("/") else posixpath.dirname(here) + "/"
+    rel = posixpath.relpath("/" + folder, "/" + base)
+    return "" if rel == "." else rel + "/"
+
+
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
     """The start of `text`, whitespace collapsed, cut at a word boundary."""
     plain = " ".join(text.split())
@@ -156,10 +178,14 @@ def card_views(cat: Catalogue) -> dict[str, CardView]:
     return {p.key: card_view(cat, p, names) for p in cat.papers}
 
 
-def card_html(view: CardView, root: str, directory_urls: bool) -> str:
-    """One paper as a list item: title, date, state, a two-line snippet, tag chips. No blank line inside."""
+def card_html(view: CardView, root: str, directory_urls: bool, tags: str | None = None) -> str:
+    """One paper as a list item: title, date, state, a two-line snippet, tag chips. No blank line inside.
+
+    `tags` leads from the page to the tags folder (default: through the root); a tag page gives the
+    short way ("../"), since each card repeats it for every chip."""
     text = view.escaped
     tail = "/" if directory_urls else ".html"
+    tags = f"{root}{TAGS_DIR}/" if tags is None else tags
     # root, PAPERS_DIR, TAGS_DIR and tail hold nothing HTML escapes: only the slugs are escaped (in CardText)
     href = f"{root}{PAPERS_DIR}/{html_text(view.slug)}{tail}"
     lines = [f'<li class="rl-card"><p class="rl-card__title"><a href="{href}">{text.title}</a></p>']
@@ -168,20 +194,20 @@ def card_html(view: CardView, root: str, directory_urls: bool) -> str:
     if text.snippet:
         lines.append(f'<p class="rl-card__snippet">{text.snippet}</p>')
     if text.tags:
-        chips = " ".join(
-            f'<a class="md-tag" href="{root}{TAGS_DIR}/{slug}{tail}">{name}</a>' for slug, name in text.tags
-        )
+        chips = " ".join(f'<a class="md-tag" href="{tags}{slug}{tail}">{name}</a>' for slug, name in text.tags)
         lines.append(f'<p class="rl-card__tags">{chips}</p>')
     lines[-1] += "</li>"
     return "\n".join(lines)
 
 
-def card_list(views: Sequence[CardView], root: str, directory_urls: bool, extra_class: str = "") -> str:
+def card_list(
+    views: Sequence[CardView], root: str, directory_urls: bool, extra_class: str = "", tags: str | None = None
+) -> str:
     """Cards as one raw HTML block (blank lines around it), out of the search index: each paper has its own entry."""
     if not views:
         return ""
     cls = f"rl-cards {extra_class}".strip()
-    items = "\n".join(card_html(v, root, directory_urls) for v in views)
+    items = "\n".join(card_html(v, root, directory_urls, tags) for v in views)
     return html_block(f'<ul class="{cls}" data-search-exclude>\n{items}\n</ul>')
 
 
@@ -205,14 +231,17 @@ def pages_of(items: Sequence, size: int = PAGE_SIZE) -> list[Sequence]:
 def pager(paths: Sequence[str], current: int, directory_urls: bool, label: str) -> str:
     """Links to the previous, the next and every page of a list (raw HTML); "" for a single page.
 
-    Every page is linked from every page: any paper is two clicks from a list's first page.
+    Every page is linked from every page: any paper is two clicks from a list's first page. So a list of
+    n pages holds n * n page links: each is as short as it can be (`short_link`: "../newest-3/", not
+    the way through the site root), and says which page it is in its text, inside the pager's labelled
+    navigation.
     """
     if len(paths) < 2:
         return ""
     here = paths[current]
 
     def to(i: int) -> str:
-        return html_text(link(here, paths[i], directory_urls))
+        return html_text(short_link(here, paths[i], directory_urls))
 
     parts = [f'\n<nav class="rl-pager" aria-label="{html_text(label)}">']
     if current > 0:
@@ -223,7 +252,7 @@ def pager(paths: Sequence[str], current: int, directory_urls: bool, label: str) 
     numbers = "".join(
         f'<li><a href="{to(i)}" aria-current="page">{i + 1}</a></li>'
         if i == current
-        else f'<li><a href="{to(i)}" aria-label="Page {i + 1}">{i + 1}</a></li>'
+        else f'<li><a href="{to(i)}">{i + 1}</a></li>'
         for i in range(len(paths))
     )
     parts.append(f'<ol class="rl-pager__pages">{numbers}</ol>')

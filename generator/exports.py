@@ -26,7 +26,9 @@ from generator.textclean import clean_text
 EXPORT_NAMES = ("papers.json", "papers.bib", "papers.csv")
 FEED_NAME = "feed.xml"
 FEED_LIMIT = 500  # entries in the feed: enough for any reader, small enough to fetch
-TAG_FEED_LIMIT = 100  # entries in a tag's feed: ~40 tags x 100 abstracts stays small at any corpus size
+# Entries in a tag's feed: 51 tags x 50 abstracts (5 MB) stays small at any corpus size. A feed reader keeps
+# what it has fetched; 100 cost 0.5 KB of every paper of a 10,000-paper site (issue 16).
+TAG_FEED_LIMIT = 50
 CSV_FIELDS = (
     "slug",
     "url",
@@ -147,8 +149,11 @@ def listing_label(paper: Paper) -> str:
     return "; ".join(listing_name(v) for v in paper.provenance)
 
 
-def bib_entry(cat: Catalogue, paper: Paper, abstract: bool = True) -> str:
-    """A @misc entry keyed by the paper's slug (stable across regenerations)."""
+def bib_entry(cat: Catalogue, paper: Paper) -> str:
+    """A @misc entry keyed by the paper's slug (stable across regenerations).
+
+    What a citation needs, without the abstract: papers.json and papers.csv hold it, and at 1.3 KB of
+    every paper it was most of papers.bib (issue 16: the site must stay under 1 GB)."""
     slug = cat.slugs[paper.key]
     # Inner braces keep the title's capitals; each author's name is braced so that BibTeX never
     # reads "and" inside a name as a separator, nor reorders a name it cannot split.
@@ -158,8 +163,6 @@ def bib_entry(cat: Catalogue, paper: Paper, abstract: bool = True) -> str:
         fields.append(("year", paper.day[:4]))
     if paper.arxiv_id:
         fields += [("eprint", bib_value(paper.arxiv_id)), ("archivePrefix", "arXiv")]
-    if abstract:
-        fields.append(("abstract", bib_value(clean_text(paper.abstract, cat.clean))))
     unknown = [what for what, known in (("Authors", paper.authors), ("year", paper.day)) if not known]
     missing = f"{' and '.join(unknown)} unknown: the source listings do not give them. " if unknown else ""
     fields.append(("note", bib_value(f"{missing[:1].upper()}{missing[1:]}Listed in {listing_label(paper)}.")))

@@ -36,7 +36,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from generator import parallel, toolchain
+from generator import chrome, parallel, toolchain
 from generator.cards import HTML_END, HTML_START
 from generator.errors import GeneratorError
 from generator.writer import read_manifest
@@ -181,6 +181,7 @@ class PaperPages(BasePlugin):
     def write_papers(self, config) -> None:
         frames: dict[str, tuple[str, ...]] = {}
         icons: dict[str, str] = {}
+        scripts: set[str] = set()  # the shared chrome script (generator/chrome.py): one for every frame
         todo: list[tuple[PaperPage, str, str, str]] = []
         for page in self.pages:
             if self.dirty and unchanged(page):
@@ -189,10 +190,14 @@ class PaperPages(BasePlugin):
             meta, body = split_page(text, page.src)
             kind = kind_of(meta, body)
             if kind not in frames:
-                frames[kind] = lighten(frame(config, self.nav, self.files, self.env, meta, body), icons)
+                frames[kind] = lighten(frame(config, self.nav, self.files, self.env, meta, body), icons, scripts)
             todo.append((page, kind, meta["title"], body))
         if icons:  # (an update that changed no paper page keeps the last build's, from the same frame)
             write_if_changed(os.path.join(config["site_dir"], ICONS_CSS), icons_css(icons).encode())
+        if len(scripts) > 1:
+            raise PluginError("readinglist-pages: paper pages of different kinds have different chrome")
+        for text in scripts:
+            write_if_changed(os.path.join(config["site_dir"], chrome.CHROME_JS), text.encode())
         workers = parallel.jobs(len(todo))
         pieces = parallel.chunks(todo, 2 * workers)
         made = parallel.run_all([partial(write_pages, piece, frames) for piece in pieces], workers)
@@ -206,6 +211,7 @@ class PaperPages(BasePlugin):
         kept = {os.path.realpath(p) for p in toolchain.written_by_mkdocs(config, self.files)}
         if self.pages:
             kept.add(os.path.realpath(os.path.join(config["site_dir"], ICONS_CSS)))
+            kept.add(os.path.realpath(os.path.join(config["site_dir"], chrome.CHROME_JS)))
         return kept | {os.path.realpath(p.dest) for p in self.pages}
 
 
@@ -259,10 +265,11 @@ def frame(config, nav, files, env, meta: dict, body: str) -> tuple[str, ...]:
     return parts
 
 
-def lighten(parts: tuple[str, ...], icons: dict[str, str]) -> tuple[str, ...]:
+def lighten(parts: tuple[str, ...], icons: dict[str, str], scripts: set[str] | None = None) -> tuple[str, ...]:
     """A paper page's frame made lighter, the page's own parts (markers, content) untouched: inline SVG
     icons become CSS-masked empty <svg> elements (`icons` collects class -> SVG for icons_css), the
-    stylesheet that paints them is linked after Material's, and indentation and blank lines go."""
+    stylesheet that paints them is linked after Material's, indentation and blank lines go, and the
+    chrome the theme marks moves into one script (`scripts`, when given, collects it; generator/chrome.py)."""
 
     def icon(match: re.Match[str]) -> str:
         name = "rl-i-" + hashlib.sha1(match.group(0).encode()).hexdigest()[:8]
@@ -277,6 +284,13 @@ def lighten(parts: tuple[str, ...], icons: dict[str, str]) -> tuple[str, ...]:
     out = tuple(part if i % 2 else light(part) for i, part in enumerate(parts))
     if sum(ICONS_CSS in part for part in out) != 1:
         raise PluginError("readinglist-pages: the theme's page does not link Material's main stylesheet once")
+    if scripts is None:
+        return out
+    try:
+        out, script = chrome.externalize(out, MARKERS, TITLE)
+    except chrome.ChromeError as exc:
+        raise PluginError(f"readinglist-pages: {exc}") from exc
+    scripts.add(script)
     return out
 
 

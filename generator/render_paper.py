@@ -99,8 +99,10 @@ def link_lines(paper: Paper, known: dict | None = None) -> str:
         url = arxiv_url(paper.arxiv_id)
         lines.append(f"<p><strong>Paper:</strong> {_a(url, f'arXiv:{markdown_text(paper.arxiv_id)}')}</p>")
     else:
-        lookups = " · ".join(_a(url, name) for name, url in lookup_links(paper.title))
-        lines.append(f"<p><strong>Look up:</strong> {lookups}</p>")
+        # Only the first look-up is written: the page's shared script (generator/theme/paper.html) adds the
+        # others with the same query, 0.45 KB of every such page. Without JavaScript, arXiv's is there.
+        (name, url), *_others = lookup_links(paper.title)
+        lines.append(f'<p class="rl-lookup"><strong>Look up:</strong> {_a(url, name)}</p>')
     return "\n".join(lines) + "\n"
 
 
@@ -151,7 +153,7 @@ def render_paper(
             for k in related
         )
         parts.append(heading("related-papers") + f"<ul>\n{items}\n</ul>\n")
-    bib = bib_entry(cat, paper, abstract=False)  # the abstract is just above; papers.bib has it
+    bib = bib_entry(cat, paper)  # papers.bib's entry
     parts.append(heading("cite") + f'<pre><code class="language-bibtex">{html.escape(bib, quote=False)}</code></pre>\n')
     listed = "\n".join(f"<li>{provenance_line(p)}</li>" for p in paper.provenance)
     parts.append(heading("listed-in") + f"<ul>\n{listed}\n</ul>\n")

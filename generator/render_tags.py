@@ -12,11 +12,11 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.cards import CardView, card_html, card_list, card_views, link, pager, pages_of, root_of
+from generator.cards import CardView, card_list, card_views, folder_of, link, pager, pages_of, root_of
 from generator.escape import html_text, markdown_text
 from generator.exports import FEED_NAME, download_box_html, slug_digest
 from generator.models import Catalogue, Paper, Tag
-from generator.pages import TAGS_DIR, count_label, front_matter
+from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter
 
 RELATED = 6  # related tags shown on a tag page
 FILTER_ANCHOR = "combine-two-tags"  # id of the "Combine two tags" heading on the index
@@ -187,7 +187,8 @@ def _tag_page(cat, tag, papers, together, i, paths, chunk, views, directory_urls
     lines.append("## Papers\n")
     if papers:
         lines.append(sort_control(tag, here, directory_urls, papers if first else None, whole))
-        lines.append(card_list([views[p.key] for p in chunk], root, directory_urls))
+        tags = folder_of(here, f"{TAGS_DIR}/", directory_urls)  # chips: the short way to the tags folder
+        lines.append(card_list([views[p.key] for p in chunk], root, directory_urls, tags=tags))
         lines.append(pager(paths, i, directory_urls, f"Pages of {tag.name}"))
     else:
         lines.append("*No paper has this tag yet.*\n")
@@ -271,18 +272,47 @@ def filter_data(cat: Catalogue) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# tags/cards.js turns its data into exactly the HTML of cards.card_html (tests/test_size5.py runs it in Node
+# and compares every card): the HTML of every chip and class repeated for every paper was half the file.
+CARDS_RENDERER = """function (c) {
+  var l = ['<li class="rl-card"><p class="rl-card__title"><a href="' + P + c[0] + E + '">' + c[1] + "</a></p>"];
+  if (c[2]) l.push('<p class="rl-card__meta">' + c[2] + "</p>");
+  if (c[3]) l.push('<p class="rl-card__snippet">' + c[3] + "</p>");
+  if (c[4].length) l.push('<p class="rl-card__tags">' + c[4].map(function (i) {
+    return '<a class="md-tag" href="' + G + T[i][0] + E + '">' + T[i][1] + "</a>";
+  }).join(" ") + "</p>");
+  l[l.length - 1] += "</li>";
+  return l.join("\\n");
+}"""
+
+
 def filter_cards(cat: Catalogue, views: dict[str, CardView], directory_urls: bool) -> str:
     """tags/cards.js: every tagged paper's card, as the tags index (root "../") shows it, in filter_data's order.
 
-    A script, not JSON: a script element loads from file://, where fetch() is refused.
-    JSON is valid JavaScript (ES2019), and the HTML in it was escaped by the card renderer.
+    A script, not JSON: a script element loads from file://, where fetch() is refused. It holds each card's
+    escaped text (CardText) as data, and makes `window.rlCards`, the cards' HTML, with CARDS_RENDERER:
+    byte for byte what `card_html` makes for the tags index.
     """
-    root = root_of(f"{TAGS_DIR}/index.md", directory_urls)
+    index = f"{TAGS_DIR}/index.md"
+    root, tags = root_of(index, directory_urls), folder_of(index, f"{TAGS_DIR}/", directory_urls)
     papers = filter_papers(cat)
-    cards = [card_html(views[p.key], root, directory_urls) for p in papers]
+    numbers = {t.slug: i for i, t in enumerate(cat.tags)}
+    table = [[html_text(t.slug), markdown_text(t.name)] for t in cat.tags]
+    cards = []
+    for p in papers:
+        view = views[p.key]
+        text = view.escaped
+        cards.append([html_text(view.slug), text.title, text.meta, text.snippet, [numbers[s] for s, _ in view.tags]])
     digest = slug_digest([cat.slugs[p.key] for p in papers])  # tag pages check it before sorting by title
+
+    def js(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    rows = ",\n".join(js(card) for card in cards)  # one card a line
+    constants = f"P = {js(f'{root}{PAPERS_DIR}/')}, G = {js(tags)}, E = {js('/' if directory_urls else '.html')}"
     return (
-        "window.rlCards = "
-        + json.dumps(cards, ensure_ascii=False, separators=(",", ":"))
-        + f';\nwindow.rlCardsDigest = "{digest}";\n'
+        "// Cards for the two-tag filter and the by-title order (generator/render_tags.py).\n"
+        f"window.rlCards = (function () {{\nvar {constants};\nvar T = {js(table)};\n"
+        f"return [\n{rows}\n].map({CARDS_RENDERER});\n}})();\n"
+        f'window.rlCardsDigest = "{digest}";\n'
     )

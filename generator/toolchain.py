@@ -71,6 +71,12 @@ Theme files that must touch Material's internals:
   `data-md-component="sidebar"`, `data-md-type="navigation"`, `md-nav--primary`,
   `md-nav__list`, `md-nav__item`, `md-nav__link`, `md-ellipsis`, the `__drawer` toggle),
   which Material's CSS and JavaScript find by those names.
+- generator/theme/paper.html also marks Material's header, sidebar, footer and `config` blocks as
+  chrome (`<!--rl:chrome-->`) and drops the description and generator meta from `site_meta` by string
+  replacement; generator/theme/partials/javascripts/base.html,
+  generator/theme/partials/javascripts/content.html and generator/theme/partials/top.html are copies of
+  Material 9.8.1's partials, marked as chrome (or left out) on paper pages only: copy the new files'
+  lines on an upgrade (generator/chrome.py, issue 16).
 - generator/theme/404.html: extends main.html and opens Material's search box from its own
   form (the `#__search` toggle, `input.md-search__input`).
 - mkdocs.yml: Material's `extra.polyfills` (the iframe-worker shim of its offline plugin),

@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from generator import chrome
 from generator.paper_pages import CONTENT, ICONS_CSS, SLUG, TITLE, fill, kind_of, lighten, split_page
 from tests.sitebuild import EMBEDDED, build_site, mkdocs_build
 
@@ -27,6 +28,9 @@ def normal(html: str) -> str:
     # The plugin's frame draws Material's icons from one stylesheet (issue 16): the same icons, by name.
     if ICONS_CSS not in html:
         html = lighten((html,), {})[0]
+    # ... and takes the header and __config out into one shared script (generator/chrome.py).
+    html = chrome.REGION.sub("", html).replace(f'<script src="../../{chrome.CHROME_JS}"></script>', "")
+    html = re.sub(r"<script>rlChrome\(\d+\)</script>", "", html)
     return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html))
 
 

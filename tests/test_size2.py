@@ -9,6 +9,7 @@ from generator import exports
 from generator.models import plan_text
 from generator.render import render_site
 from generator.render_tags import by_title
+from tests.cardsjs import run_cards_js
 from tests.test_cards import catalogue, paper
 
 MIXED = ("beta", "Alpha", "alpha", "Gamma", "_under", "Éclair", "beta")
@@ -20,8 +21,7 @@ def test_no_static_by_title_pages_and_the_first_page_names_cards_in_title_order(
     for directory_urls in (True, False):
         plan = plan_text(render_site(cat, directory_urls=directory_urls))
         assert not [p for p in plan if "by-title" in p]
-        cards = json.loads(plan["tags/cards.js"].removeprefix("window.rlCards = ").split(";\n")[0])
-        digest = re.search(r'rlCardsDigest = "([0-9a-f]{8})"', plan["tags/cards.js"]).group(1)
+        cards, digest = run_cards_js(plan["tags/cards.js"])
         nav = re.search(r'<nav class="rl-sort"[^>]*>', plan["tags/t0.md"]).group()
         assert " hidden" in nav and f'data-digest="{digest}"' in nav
         assert (
