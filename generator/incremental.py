@@ -31,7 +31,7 @@ from importlib import metadata
 from pathlib import Path
 
 import generator
-from generator.search_input import SEARCH_INPUT
+from generator.search_input import SEARCH_INPUT, SEARCH_TERMS
 from generator.writer import OWN_FILES, atomic_write, read_manifest
 
 KEY_FILE = ".readinglist-build"
@@ -60,7 +60,7 @@ def site_key(config: Path, docs: Path, offline: bool) -> str:
     generated = set(read_manifest(docs)) if docs.is_dir() else set()
     for path in sorted(docs.rglob("*")) if docs.is_dir() else ():
         rel = path.relative_to(docs).as_posix()
-        if rel in generated or rel in OWN_FILES or not path.is_file():
+        if rel in generated or rel in OWN_FILES or rel == SEARCH_TERMS or not path.is_file():
             continue
         add(rel, path.read_bytes())  # by content: a fresh checkout gives every file a new time
     return digest.hexdigest()
@@ -111,7 +111,7 @@ def restore(saved: Path, docs: Path, site: Path) -> int:
     old_docs, old_site = saved / "docs", saved / "site"
     if not old_site.is_dir() or not old_docs.is_dir():
         return 0
-    generated = [*read_manifest(old_docs), *OWN_FILES, SEARCH_INPUT]
+    generated = [*read_manifest(old_docs), *OWN_FILES, SEARCH_INPUT, SEARCH_TERMS]
     count = 0
     for rel in generated:
         source = old_docs / rel
