@@ -1,0 +1,97 @@
+"""Paper pages and export rows kept from one run to the next (generator/stored.py): a new listing renders only
+the papers whose record changed, and docs/ comes out exactly as a run that renders everything writes it.
+
+Issue 16 (a new listing published in seconds): every one-shot run rendered all 10,000 paper pages and
+their rows again (about 6 s of CPU), though a listing changes few of them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from generator import render, stored
+from generator.build import Options, generate
+from generator.records import index
+from generator.writer import WORK
+
+ROOT = Path(__file__).resolve().parents[1]
+LISTINGS = ROOT / "tests" / "fixtures" / "listings"
+EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"
+MAKE = render.make_paper_files  # the real one
+
+
+def docs_text(docs: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(docs).as_posix(): p.read_bytes()
+        for p in sorted(docs.rglob("*"))
+        if p.is_file() and not p.name.startswith(".readinglist-")
+    }
+
+
+def project(tmp_path: Path, name: str, listings: list[str]) -> tuple[Path, Path]:
+    sources = tmp_path / name / "sources"
+    sources.mkdir(parents=True)
+    for listing in listings:
+        shutil.copy(LISTINGS / listing, sources / listing)
+    docs = tmp_path / name / "docs"
+    docs.mkdir()
+    return sources, docs
+
+
+def run(sources: Path, docs: Path, monkeypatch) -> tuple[list[str], object]:
+    """generate on one core; the slugs of the papers rendered, and the run's catalogue."""
+    made: list[str] = []
+    monkeypatch.setattr(render, "make_paper_files", lambda record: made.append(record.slug) or MAKE(record))
+    monkeypatch.setenv("READINGLIST_JOBS", "1")
+    options = Options(sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml"))
+    return made, generate(options).catalogue
+
+
+def test_a_new_listing_renders_only_the_papers_whose_record_changed(tmp_path, monkeypatch):
+    first, second = "2025-01-07-hf-daily.txt", "2025-03-12-math-oc.txt"
+    sources, docs = project(tmp_path, "kept", [first])
+    made, cat = run(sources, docs, monkeypatch)
+    assert sorted(made) == sorted(cat.slugs.values())
+    kept = set(json.loads((docs / WORK).read_text(encoding="utf-8"))["files"])
+
+    shutil.copy(LISTINGS / second, sources / second)
+    made, cat = run(sources, docs, monkeypatch)
+    records = index(cat).records.values()
+    changed = sorted(r.slug for r in records if stored.record_key(r) not in kept)
+    assert sorted(made) == changed
+    assert len(changed) < len(cat.papers)  # the first listing's papers whose related list stayed are reused
+
+    fresh_sources, fresh = project(tmp_path, "fresh", [first, second])
+    run(fresh_sources, fresh, monkeypatch)
+    assert docs_text(docs) == docs_text(fresh)
+    assert (docs / WORK).read_bytes() == (fresh / WORK).read_bytes()
+
+
+def test_a_page_missing_from_docs_or_a_damaged_record_is_rendered_again(tmp_path, monkeypatch):
+    sources, docs = project(tmp_path, "kept", ["2025-01-07-hf-daily.txt"])
+    _, cat = run(sources, docs, monkeypatch)
+    expected = docs_text(docs)
+    slugs = sorted(cat.slugs.values())
+    gone = docs / "papers" / f"{slugs[0]}.md"
+    gone.unlink()
+    (docs / ".readinglist-state.json").unlink()  # else the run stops early: nothing it reads changed
+    made, _ = run(sources, docs, monkeypatch)
+    assert made == [slugs[0]]
+    assert docs_text(docs) == expected
+
+    # A kept row that does not match the page it names (or any other damage): that paper is made again.
+    data = json.loads((docs / WORK).read_text(encoding="utf-8"))
+    key = sorted(data["files"])[0]
+    data["files"][key][0] = "0" * 64
+    (docs / WORK).write_text(json.dumps(data), encoding="utf-8")
+    (docs / ".readinglist-state.json").unlink()
+    made, _ = run(sources, docs, monkeypatch)
+    assert len(made) == 1
+    assert docs_text(docs) == expected
+    (docs / WORK).write_text('{"format": 2, "files": {"k": 7}}', encoding="utf-8")
+    (docs / ".readinglist-state.json").unlink()
+    made, _ = run(sources, docs, monkeypatch)
+    assert sorted(made) == slugs
+    assert docs_text(docs) == expected
