@@ -13,11 +13,13 @@ publish dot-files, and the deploy workflow keeps it with the generator's other
 state files.
 
 Paper pages and export rows too: a paper's page and its papers.json, BibTeX and
-CSV rows are a pure function of its record (generator/records.py), so the file
-keeps, by a digest of each record, the SHA-256 of the page it made and the three
-rows. A paper whose record is unchanged takes its page from docs/ (when the file
-there still has that digest) and its rows from here, instead of being rendered
-again (about 6 s of CPU at 10,000 papers, on every update).
+CSV rows are a pure function of its record (generator/records.py), so
+`.readinglist-work-files` keeps, by a digest of each record, the SHA-256 of the
+page it made and the three rows (one JSON line naming them, then the rows' bytes:
+7 KB a paper, which as JSON text took longer to write and read than to render).
+A paper whose record is unchanged takes its page from docs/ (when the file there
+still has that digest) and its rows from there, instead of being rendered again
+(about 6 s of CPU at 10,000 papers, on every update).
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ from generator.state import code_fingerprint
 from generator.writer import WORK as WORK_FILE
 from generator.writer import atomic_write
 
-FORMAT = 2
+FORMAT = 1
+FILES = ".readinglist-work-files"  # paper pages' digests and export rows, beside WORK_FILE
+FILES_HEAD = b"readinglist-work-files/1\n"
 MAX_BYTES = 512 * 2**20
 
 
@@ -56,7 +60,8 @@ class Stored:
         self.taxonomy = taxonomy
         self.tags: dict[str, tuple[TagMatch, ...]] = tags or {}
         self.clean: dict[str, tuple | None] = clean or {}
-        self.files: dict[str, list[str]] = files or {}  # record digest -> [page SHA-256, JSON, BibTeX, CSV row]
+        # record digest -> (page SHA-256, JSON line, BibTeX entry, CSV row), read from FILES
+        self.files: dict[str, tuple[str, bytes, bytes, bytes]] = files or {}
 
     def usable_for(self, tags: tuple[Tag, ...]) -> bool:
         return bool(self.taxonomy) and self.taxonomy == taxonomy_digest(tags)
@@ -101,8 +106,7 @@ def load(docs: Path) -> Stored:
             str(key): None if runs is None else tuple(Run(str(text), str(style)) for text, style in runs)
             for key, runs in data["clean"].items()
         }
-        files = {str(key): [str(part) for part in row] for key, row in data.get("files", {}).items() if len(row) == 4}
-        return Stored(data["taxonomy"], tags, clean, files)
+        return Stored(data["taxonomy"], tags, clean, load_files(docs, data["taxonomy"]))
     except (OSError, ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError, RecursionError):
         return Stored()
 
@@ -135,7 +139,7 @@ def reuse_pages(stored: Stored, keyed: dict[str, object], tags: tuple[Tag, ...],
             continue
         if hashlib.sha256(page).hexdigest() != row[0]:
             continue  # edited, damaged or missing: made again (and the writer says what it may overwrite)
-        cache.pages.put(record, (page, *(part.encode("utf-8") for part in row[1:])))
+        cache.pages.put(record, (page, *row[1:]))
         count += 1
     return count
 
@@ -150,12 +154,59 @@ def made_files(keyed: dict[str, object], cache) -> dict[str, tuple[bytes, bytes,
     return found
 
 
-def files_row(files: tuple[bytes, ...]) -> list[str] | None:
-    page, *rows = files
+def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, bytes]]:
+    """The kept paper files made by this code with this taxonomy; {} when there are none or they cannot be
+    trusted (see save_files for the layout)."""
+    path = docs / FILES
     try:
-        return [hashlib.sha256(page).hexdigest(), *(row.decode("utf-8") for row in rows)]
-    except UnicodeDecodeError:
-        return None  # not kept: made again next time
+        info = os.lstat(path)
+        if not path.is_file() or path.is_symlink() or info.st_size > MAX_BYTES:
+            return {}
+        data = path.read_bytes()
+        if not data.startswith(FILES_HEAD):
+            return {}
+        end = data.index(b"\n", len(FILES_HEAD))
+        head = json.loads(data[len(FILES_HEAD) : end])
+        if head.get("code") != code_fingerprint() or head.get("taxonomy") != taxonomy:
+            return {}
+        blob = memoryview(data)[end + 1 :]
+        files = {}
+        for key, (digest, start, *sizes) in head["files"].items():
+            parts, at = [], int(start)
+            for size in sizes:
+                if size < 0 or at + size > len(blob):
+                    raise ValueError("a row beyond the end of the file")
+                parts.append(bytes(blob[at : at + size]))
+                at += size
+            if len(parts) == 3:
+                files[str(key)] = (str(digest), *parts)
+        return files
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return {}
+
+
+def save_files(docs: Path, taxonomy: str, files: dict[str, tuple[bytes, bytes, bytes, bytes]]) -> None:
+    """FILES: FILES_HEAD, one line of JSON ({"code", "taxonomy", "files": {record digest: [page SHA-256, start,
+    size of the JSON line, of the BibTeX entry, of the CSV row]}}), then the rows' bytes, in that order."""
+    head, chunks, at = {}, [], 0
+    for key in sorted(files):
+        page, *rows = files[key]
+        head[key] = [hashlib.sha256(page).hexdigest(), at, *(len(row) for row in rows)]
+        chunks += rows
+        at += sum(len(row) for row in rows)
+    line = json.dumps({"code": code_fingerprint(), "taxonomy": taxonomy, "files": head}, sort_keys=True)
+    write_if_changed(docs / FILES, b"".join([FILES_HEAD, line.encode("ascii"), b"\n", *chunks]))
+
+
+def write_if_changed(target: Path, data: bytes) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        return  # not ours to replace; the next run simply does the work again
+    try:
+        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            return  # the same work: the file is not touched (a run that changed nothing rewrites nothing)
+        atomic_write(target, data)
+    except OSError:
+        return  # a cache: a run that cannot keep it has still written every page
 
 
 def save(
@@ -179,15 +230,7 @@ def save(
         "taxonomy": taxonomy_digest(tags),
         "tags": {key: [[m.tag, m.phrase, m.field, m.score] for m in matches] for key, matches in tagged.items()},
         "clean": {text_key(raw): runs_of(raw, runs) for raw, runs in clean.items()},
-        "files": {key: row for key, made in (files or {}).items() if (row := files_row(made)) is not None},
     }
-    target = docs / WORK_FILE
-    if target.is_symlink() or (target.exists() and not target.is_file()):
-        return  # not ours to replace; the next run simply does the work again
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    try:
-        if target.is_file() and target.stat().st_size == len(text) and target.read_bytes() == text:
-            return  # the same work: the file is not touched (a run that changed nothing rewrites nothing)
-        atomic_write(target, text)
-    except OSError:
-        return  # a cache: a run that cannot keep it has still written every page
+    write_if_changed(docs / WORK_FILE, text)
+    save_files(docs, data["taxonomy"], files or {})

@@ -160,21 +160,25 @@ def test_an_update_takes_unchanged_papers_words_from_the_record_and_equals_a_ful
     assert "zzrecordedword" in terms["config"]["readinglist"]["terms"].split(" ")
 
 
-def test_the_record_is_not_published_and_the_deploy_workflow_brings_it_back(tmp_path):
-    from generator.incremental import restore
+def test_the_records_are_not_published_and_the_deploy_workflow_brings_them_back(tmp_path):
+    from generator.incremental import KEPT, restore
+    from generator.stored import FILES
 
+    assert SEARCH_TERMS in KEPT and FILES in KEPT
     saved = tmp_path / "saved"
     (saved / "docs").mkdir(parents=True)
     (saved / "site").mkdir()
-    (saved / "docs" / SEARCH_TERMS).write_text("{}", encoding="utf-8")
+    for name in KEPT:
+        (saved / "docs" / name).write_text(name, encoding="utf-8")
     docs = tmp_path / "docs"
     docs.mkdir()
-    assert restore(saved, docs, tmp_path / "site") == 1
-    assert (docs / SEARCH_TERMS).read_text(encoding="utf-8") == "{}"
-    assert SEARCH_TERMS.startswith(".")  # MkDocs leaves dot-files of docs/ out of the site
+    assert restore(saved, docs, tmp_path / "site") == len(KEPT)
+    for name in KEPT:
+        assert (docs / name).read_text(encoding="utf-8") == name
+        assert name.startswith(".")  # MkDocs leaves dot-files of docs/ out of the site
 
 
-def test_the_record_does_not_count_as_a_hand_written_page(tmp_path):
+def test_the_records_do_not_count_as_hand_written_pages(tmp_path):
     """Else every build after the first would change the site key, and be a full one."""
     from generator.incremental import site_key
 
@@ -183,7 +187,10 @@ def test_the_record_does_not_count_as_a_hand_written_page(tmp_path):
     config = tmp_path / "mkdocs.yml"
     config.write_text("site_name: x\n", encoding="utf-8")
     before = site_key(config, docs, False)
-    (docs / SEARCH_TERMS).write_text("{}", encoding="utf-8")
+    from generator.incremental import KEPT
+
+    for name in KEPT:
+        (docs / name).write_text("{}", encoding="utf-8")
     assert site_key(config, docs, False) == before
     (docs / "notes.md").write_text("mine\n", encoding="utf-8")
     assert site_key(config, docs, False) != before

@@ -30,6 +30,11 @@ def docs_text(docs: Path) -> dict[str, bytes]:
     }
 
 
+def kept_files(docs: Path) -> dict:
+    work = json.loads((docs / WORK).read_text(encoding="utf-8"))
+    return stored.load_files(docs, work["taxonomy"])
+
+
 def project(tmp_path: Path, name: str, listings: list[str]) -> tuple[Path, Path]:
     sources = tmp_path / name / "sources"
     sources.mkdir(parents=True)
@@ -54,7 +59,7 @@ def test_a_new_listing_renders_only_the_papers_whose_record_changed(tmp_path, mo
     sources, docs = project(tmp_path, "kept", [first])
     made, cat = run(sources, docs, monkeypatch)
     assert sorted(made) == sorted(cat.slugs.values())
-    kept = set(json.loads((docs / WORK).read_text(encoding="utf-8"))["files"])
+    kept = set(kept_files(docs))
 
     shutil.copy(LISTINGS / second, sources / second)
     made, cat = run(sources, docs, monkeypatch)
@@ -67,6 +72,7 @@ def test_a_new_listing_renders_only_the_papers_whose_record_changed(tmp_path, mo
     run(fresh_sources, fresh, monkeypatch)
     assert docs_text(docs) == docs_text(fresh)
     assert (docs / WORK).read_bytes() == (fresh / WORK).read_bytes()
+    assert (docs / stored.FILES).read_bytes() == (fresh / stored.FILES).read_bytes()
 
 
 def test_a_page_missing_from_docs_or_a_damaged_record_is_rendered_again(tmp_path, monkeypatch):
@@ -81,17 +87,24 @@ def test_a_page_missing_from_docs_or_a_damaged_record_is_rendered_again(tmp_path
     assert made == [slugs[0]]
     assert docs_text(docs) == expected
 
-    # A kept row that does not match the page it names (or any other damage): that paper is made again.
-    data = json.loads((docs / WORK).read_text(encoding="utf-8"))
-    key = sorted(data["files"])[0]
-    data["files"][key][0] = "0" * 64
-    (docs / WORK).write_text(json.dumps(data), encoding="utf-8")
+    # A kept row that does not match the page it names: that paper is made again.
+    data = (docs / stored.FILES).read_bytes()
+    head_end = data.index(b"\n", len(stored.FILES_HEAD))
+    head = json.loads(data[len(stored.FILES_HEAD) : head_end])
+    key = sorted(head["files"])[0]
+    head["files"][key][0] = "0" * 64
+    line = json.dumps(head).encode()
+    (docs / stored.FILES).write_bytes(stored.FILES_HEAD + line + data[head_end:])
     (docs / ".readinglist-state.json").unlink()
     made, _ = run(sources, docs, monkeypatch)
     assert len(made) == 1
     assert docs_text(docs) == expected
-    (docs / WORK).write_text('{"format": 2, "files": {"k": 7}}', encoding="utf-8")
-    (docs / ".readinglist-state.json").unlink()
-    made, _ = run(sources, docs, monkeypatch)
-    assert sorted(made) == slugs
-    assert docs_text(docs) == expected
+
+    # Any other damage: every paper is made again.
+    good = (docs / stored.FILES).read_bytes()
+    for damage in (good[:-10], good[:40], b"", good.replace(b'"taxonomy"', b'"taxonomz"', 1), b"\xff" + good):
+        (docs / stored.FILES).write_bytes(damage)
+        (docs / ".readinglist-state.json").unlink()
+        made, _ = run(sources, docs, monkeypatch)
+        assert sorted(made) == slugs
+        assert docs_text(docs) == expected
