@@ -115,12 +115,56 @@ def hold_blocks(markdown: str, hold: Callable[[str], str]) -> str:
     return "".join(out)
 
 
+RAW_OPEN = re.compile(r"<(nav|ul|ol|p|div)[\s>]")
+RAW_MARKUP = re.compile(r"\s(?:id|name|markdown)=")  # anchors MkDocs registers from raw HTML; md_in_html
+
+
+def hold_raw_blocks(markdown: str, hold: Callable[[str], str]) -> str:
+    """Raw HTML blocks that Python-Markdown would pass through as they are, held out of it like the card lists:
+    its HTML parsers take time quadratic in a line's tags (50 ms for the 101-link pager of a page of All
+    papers, 60 ms for the home page's tag chips). A block is held only when it is plainly one: one element of
+    a few block-level kinds, starting a line after a blank line, with no blank line inside, ending a line
+    before a blank line, holding no element of its own name, and no id, anchor name or `markdown` attribute
+    (MkDocs collects the first two from raw HTML for its anchor checks)."""
+    if "<" not in markdown:
+        return markdown
+    lines = markdown.split("\n")
+    out: list[str] = []
+    i, fenced = 0, False
+    while i < len(lines):
+        if lines[i].startswith(("```", "~~~")):
+            fenced = not fenced
+        match = None if fenced else RAW_OPEN.match(lines[i])
+        if match is None or (i and lines[i - 1].strip()):
+            out.append(lines[i])
+            i += 1
+            continue
+        name, end = match.group(1), i
+        while end < len(lines) and lines[end].strip() and not lines[end].endswith(f"</{name}>"):
+            end += 1
+        block = "\n".join(lines[i : end + 1])
+        if (
+            end == len(lines)
+            or not lines[end].strip()
+            or (end + 1 < len(lines) and lines[end + 1].strip())
+            or len(re.findall(f"<{name}[\\s>]", block)) != 1
+            or block.count(f"</{name}>") != 1
+            or RAW_MARKUP.search(block)
+        ):
+            out.append(lines[i])
+            i += 1
+            continue
+        out.append(hold(block + "\n"))  # what Python-Markdown would put in the page: the block, a blank line
+        i = end + 1
+    return "\n".join(out)
+
+
 def skipped_by_search(block: str) -> bool:
     """True when Material's search skips all of `block`: one element marked data-search-exclude, holding no
     other element of its name and no data-search- attribute that its clean-up would remove."""
-    first = block.split("\n", 1)[0]
+    first = block[: block.find("\n")] if "\n" in block else block
     match = re.match(r"<([a-z]+)\b[^>]*\sdata-search-exclude[\s>]", first)
-    if match is None or not block.endswith(f"</{match.group(1)}>"):
+    if match is None or not block.rstrip("\n").endswith(f"</{match.group(1)}>"):
         return False
     name = match.group(1)
     return block.count(f"<{name}") == 1 and block.find("data-search-", len(first)) < 0
@@ -151,6 +195,7 @@ class PaperPages(BasePlugin):
         self.written = 0
         self.dirty = False
         self.held: dict[str, list[str]] = {}  # page -> its HTML blocks, between on_page_markdown and on_page_content
+        self.generated: set[str] = set()  # src_uri of every page the generator wrote (its manifest)
         self.later: dict[str, dict[int, str]] = {}  # page -> blocks put back after Material's search read the page
 
     def on_startup(self, *, command, dirty) -> None:
@@ -165,6 +210,7 @@ class PaperPages(BasePlugin):
             generated = read_manifest(Path(config.docs_dir))
         except GeneratorError as exc:
             raise PluginError(f"readinglist-pages: {exc}") from exc
+        self.generated = set(generated)
         for file in toolchain.built_pages(files):
             uri = file.src_uri
             if uri.startswith(PAPERS_PREFIX) and uri.count("/") == 1 and uri in generated:
@@ -184,6 +230,8 @@ class PaperPages(BasePlugin):
             return f"\n\nRLHTMLBLOCK{len(held) - 1}X\n\n"
 
         markdown = hold_blocks(markdown, hold)
+        if page.file.src_uri in self.generated:  # pages the generator wrote, never a hand-written one
+            markdown = hold_raw_blocks(markdown, hold)
         self.held[page.file.src_uri] = held
         return markdown
 
@@ -199,9 +247,12 @@ class PaperPages(BasePlugin):
 
         def put_back(match: re.Match[str]) -> str:
             number = int(match.group(1))
-            if not skipped_by_search(held[number]):
-                return held[number]
-            later[number] = held[number]
+            block = held[number]
+            if match.end() == len(html):
+                block = block.rstrip("\n")  # Python-Markdown strips the end of a page
+            if not skipped_by_search(block):
+                return block
+            later[number] = block
             return f"<!--rlheld{number}-->"
 
         html, count = HELD.subn(put_back, html)
