@@ -155,6 +155,7 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
         return cached
     clock = Clock()
     inputs, shim = read_inputs(options), read_text_asset(SHIM_SOURCE)
+    one_shot = cache is None  # serve keeps its own cache of paper files, run after run
     cache = cache if cache is not None else Cache()
     result = catalogue_of(inputs, options, clock, True, cache)
     if options.strict and result.warnings:
@@ -165,7 +166,7 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
 
     site_url = os.environ.get("SITE_URL") or None
     # Papers whose record the last run kept: their pages and rows are taken as made (generator/stored.py).
-    keyed = keyed_records(record_index(result.catalogue, options.directory_urls).records.values())
+    keyed = keyed_records(record_index(result.catalogue, options.directory_urls).records.values()) if one_shot else {}
     reuse_pages(inputs.work, keyed, result.catalogue.tags, options.docs, cache)
     plan = render_site(result.catalogue, options.directory_urls, site_url, feed_stamp(), cache)
     plan[SEARCH_INPUT] = search_input(result.catalogue, options.directory_urls)  # for search only, never published
@@ -180,7 +181,11 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
     memo = cache.tagged(cat.tags)
     done = {text_key(p.title, p.abstract): memo.get((p.title, p.abstract)) for p in cat.papers}
     save_work(
-        options.docs, cat.tags, {k: v for k, v in done.items() if v is not None}, cat.clean, made_files(keyed, cache)
+        options.docs,
+        cat.tags,
+        {k: v for k, v in done.items() if v is not None},
+        cat.clean,
+        made_files(keyed, cache) if one_shot else None,
     )
     clock.lap("write (exports made here)")
     lasting = lasting_notes(result, shim is not None)

@@ -55,13 +55,20 @@ class Stored:
     text needed no LaTeX clean-up), and the taxonomy they were made with."""
 
     def __init__(
-        self, taxonomy: str = "", tags: dict | None = None, clean: dict | None = None, files: dict | None = None
+        self, taxonomy: str = "", tags: dict | None = None, clean: dict | None = None, docs: Path | None = None
     ) -> None:
         self.taxonomy = taxonomy
         self.tags: dict[str, tuple[TagMatch, ...]] = tags or {}
         self.clean: dict[str, tuple | None] = clean or {}
-        # record digest -> (page SHA-256, JSON line, BibTeX entry, CSV row), read from FILES
-        self.files: dict[str, tuple[str, bytes, bytes, bytes]] = files or {}
+        self.docs = docs  # where FILES is, read when first needed (serve never needs it)
+        self._files: dict[str, tuple[str, bytes, bytes, bytes]] | None = None
+
+    @property
+    def files(self) -> dict[str, tuple[str, bytes, bytes, bytes]]:
+        """Record digest -> (page SHA-256, JSON line, BibTeX entry, CSV row), read from FILES."""
+        if self._files is None:
+            self._files = load_files(self.docs, self.taxonomy) if self.docs is not None and self.taxonomy else {}
+        return self._files
 
     def usable_for(self, tags: tuple[Tag, ...]) -> bool:
         return bool(self.taxonomy) and self.taxonomy == taxonomy_digest(tags)
@@ -106,7 +113,7 @@ def load(docs: Path) -> Stored:
             str(key): None if runs is None else tuple(Run(str(text), str(style)) for text, style in runs)
             for key, runs in data["clean"].items()
         }
-        return Stored(data["taxonomy"], tags, clean, load_files(docs, data["taxonomy"]))
+        return Stored(data["taxonomy"], tags, clean, docs)
     except (OSError, ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError, RecursionError):
         return Stored()
 
@@ -126,7 +133,7 @@ def keyed_records(records: Iterable) -> dict[str, object]:
 def reuse_pages(stored: Stored, keyed: dict[str, object], tags: tuple[Tag, ...], docs: Path, cache) -> int:
     """Put into `cache` the files of every paper whose record the last run kept, when its page in docs/ is still
     the one that run wrote (by digest): the renderer then skips it (render.paper_files). Returns how many."""
-    if not stored.files or not stored.usable_for(tags):
+    if not keyed or not stored.usable_for(tags) or not stored.files:
         return 0
     count = 0
     for key, record in keyed.items():
@@ -233,4 +240,5 @@ def save(
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     write_if_changed(docs / WORK_FILE, text)
-    save_files(docs, data["taxonomy"], files or {})
+    if files is not None:  # (None: serve, which keeps them in its cache)
+        save_files(docs, data["taxonomy"], files)
