@@ -30,7 +30,7 @@ from generator.sources import (
     read_yaml_text,
 )
 from generator.state import files_untouched, input_fingerprint, read_state, write_state
-from generator.stored import Stored, text_key
+from generator.stored import Stored, keyed_records, made_files, reuse_pages, text_key
 from generator.stored import load as load_work
 from generator.stored import save as save_work
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
@@ -155,14 +155,19 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
         return cached
     clock = Clock()
     inputs, shim = read_inputs(options), read_text_asset(SHIM_SOURCE)
+    one_shot = cache is None  # serve keeps its own cache of paper files, run after run
     cache = cache if cache is not None else Cache()
     result = catalogue_of(inputs, options, clock, True, cache)
     if options.strict and result.warnings:
         raise strict_error(result.warnings)
+    from generator.records import index as record_index
     from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
     from generator.search_input import SEARCH_INPUT, search_input
 
     site_url = os.environ.get("SITE_URL") or None
+    # Papers whose record the last run kept: their pages and rows are taken as made (generator/stored.py).
+    keyed = keyed_records(record_index(result.catalogue, options.directory_urls).records.values()) if one_shot else {}
+    reuse_pages(inputs.work, keyed, result.catalogue.tags, options.docs, cache)
     plan = render_site(result.catalogue, options.directory_urls, site_url, feed_stamp(), cache)
     plan[SEARCH_INPUT] = search_input(result.catalogue, options.directory_urls)  # for search only, never published
     if shim is not None:
@@ -175,7 +180,13 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
     cat = result.catalogue
     memo = cache.tagged(cat.tags)
     done = {text_key(p.title, p.abstract): memo.get((p.title, p.abstract)) for p in cat.papers}
-    save_work(options.docs, cat.tags, {k: v for k, v in done.items() if v is not None}, cat.clean)
+    save_work(
+        options.docs,
+        cat.tags,
+        {k: v for k, v in done.items() if v is not None},
+        cat.clean,
+        made_files(keyed, cache) if one_shot else None,
+    )
     clock.lap("write (exports made here)")
     lasting = lasting_notes(result, shim is not None)
     result = replace(

@@ -31,10 +31,12 @@ from importlib import metadata
 from pathlib import Path
 
 import generator
-from generator.search_input import SEARCH_INPUT
+from generator.search_input import SEARCH_INPUT, SEARCH_TERMS
+from generator.stored import FILES as WORK_FILES
 from generator.writer import OWN_FILES, atomic_write, read_manifest
 
 KEY_FILE = ".readinglist-build"
+KEPT = (SEARCH_TERMS, WORK_FILES)  # the work kept in docs/ besides the writer's own files (never published)
 ENVIRONMENT = ("SITE_URL", "REPO_URL", "SOURCE_DATE_EPOCH")  # what mkdocs.yml and the build read
 
 
@@ -60,7 +62,7 @@ def site_key(config: Path, docs: Path, offline: bool) -> str:
     generated = set(read_manifest(docs)) if docs.is_dir() else set()
     for path in sorted(docs.rglob("*")) if docs.is_dir() else ():
         rel = path.relative_to(docs).as_posix()
-        if rel in generated or rel in OWN_FILES or not path.is_file():
+        if rel in generated or rel in OWN_FILES or rel in KEPT or not path.is_file():
             continue
         add(rel, path.read_bytes())  # by content: a fresh checkout gives every file a new time
     return digest.hexdigest()
@@ -111,7 +113,7 @@ def restore(saved: Path, docs: Path, site: Path) -> int:
     old_docs, old_site = saved / "docs", saved / "site"
     if not old_site.is_dir() or not old_docs.is_dir():
         return 0
-    generated = [*read_manifest(old_docs), *OWN_FILES, SEARCH_INPUT]
+    generated = [*read_manifest(old_docs), *OWN_FILES, SEARCH_INPUT, *KEPT]
     count = 0
     for rel in generated:
         source = old_docs / rel

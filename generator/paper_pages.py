@@ -27,7 +27,7 @@ import json
 import os
 import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -51,6 +51,7 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 HTML_BLOCK = re.compile(f"^{HTML_START}\n(.*?)\n{HTML_END}$", re.MULTILINE | re.DOTALL)
 HELD = re.compile(r"<p>RLHTMLBLOCK(\d+)X</p>")
+LATER = re.compile(r"<!--rlheld(\d+)-->")
 # Material's header and footer draw their icons as inline SVG: 3 KB of every paper page. In paper pages
 # each becomes an empty <svg> (Material's CSS still sizes it) painted by a CSS mask from one stylesheet.
 INLINE_SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="([0-9. ]+)">(.*?)</svg>', re.DOTALL)
@@ -93,6 +94,82 @@ def fill(parts: Sequence[str], slug: str, title: str, body: str) -> str:
     return "".join(values.get(part, part) if i % 2 else part for i, part in enumerate(parts))
 
 
+def hold_blocks(markdown: str, hold: Callable[[str], str]) -> str:
+    """HTML_BLOCK.sub(lambda m: hold(m.group(1)), markdown), with str.find: the regular expression took 0.7 ms
+    on each 100 KB list page."""
+    opening, closing = HTML_START + "\n", "\n" + HTML_END
+    out, done, at = [], 0, 0
+    while (start := markdown.find(opening, at)) >= 0:
+        at = start + 1
+        if start and markdown[start - 1] != "\n":
+            continue  # not at the start of a line
+        content = start + len(opening)
+        end = markdown.find(closing, content)
+        while end >= 0 and end + len(closing) < len(markdown) and markdown[end + len(closing)] != "\n":
+            end = markdown.find(closing, end + 1)  # not at the end of a line
+        if end < 0:
+            continue
+        out += (markdown[done:start], hold(markdown[content:end]))
+        done = at = end + len(closing)
+    out.append(markdown[done:])
+    return "".join(out)
+
+
+RAW_OPEN = re.compile(r"<(nav|ul|ol|p|div)[\s>]")
+RAW_MARKUP = re.compile(r"\s(?:id|name|markdown)=")  # anchors MkDocs registers from raw HTML; md_in_html
+
+
+def hold_raw_blocks(markdown: str, hold: Callable[[str], str]) -> str:
+    """Raw HTML blocks that Python-Markdown would pass through as they are, held out of it like the card lists:
+    its HTML parsers take time quadratic in a line's tags (50 ms for the 101-link pager of a page of All
+    papers, 60 ms for the home page's tag chips). A block is held only when it is plainly one: one element of
+    a few block-level kinds, starting a line after a blank line, with no blank line inside, ending a line
+    before a blank line, holding no element of its own name, and no id, anchor name or `markdown` attribute
+    (MkDocs collects the first two from raw HTML for its anchor checks)."""
+    if "<" not in markdown:
+        return markdown
+    lines = markdown.split("\n")
+    out: list[str] = []
+    i, fenced = 0, False
+    while i < len(lines):
+        if lines[i].startswith(("```", "~~~")):
+            fenced = not fenced
+        match = None if fenced else RAW_OPEN.match(lines[i])
+        if match is None or (i and lines[i - 1].strip()):
+            out.append(lines[i])
+            i += 1
+            continue
+        name, end = match.group(1), i
+        while end < len(lines) and lines[end].strip() and not lines[end].endswith(f"</{name}>"):
+            end += 1
+        block = "\n".join(lines[i : end + 1])
+        if (
+            end == len(lines)
+            or not lines[end].strip()
+            or (end + 1 < len(lines) and lines[end + 1].strip())
+            or len(re.findall(f"<{name}[\\s>]", block)) != 1
+            or block.count(f"</{name}>") != 1
+            or RAW_MARKUP.search(block)
+        ):
+            out.append(lines[i])
+            i += 1
+            continue
+        out.append(hold(block + "\n"))  # what Python-Markdown would put in the page: the block, a blank line
+        i = end + 1
+    return "\n".join(out)
+
+
+def skipped_by_search(block: str) -> bool:
+    """True when Material's search skips all of `block`: one element marked data-search-exclude, holding no
+    other element of its name and no data-search- attribute that its clean-up would remove."""
+    first = block[: block.find("\n")] if "\n" in block else block
+    match = re.match(r"<([a-z]+)\b[^>]*\sdata-search-exclude[\s>]", first)
+    if match is None or not block.rstrip("\n").endswith(f"</{match.group(1)}>"):
+        return False
+    name = match.group(1)
+    return block.count(f"<{name}") == 1 and block.find("data-search-", len(first)) < 0
+
+
 def write_if_changed(path: str, data: bytes) -> bool:
     try:
         with open(path, "rb") as f:
@@ -118,6 +195,8 @@ class PaperPages(BasePlugin):
         self.written = 0
         self.dirty = False
         self.held: dict[str, list[str]] = {}  # page -> its HTML blocks, between on_page_markdown and on_page_content
+        self.generated: set[str] = set()  # src_uri of every page the generator wrote (its manifest)
+        self.later: dict[str, dict[int, str]] = {}  # page -> blocks put back after Material's search read the page
 
     def on_startup(self, *, command, dirty) -> None:
         self.dirty = dirty
@@ -131,6 +210,7 @@ class PaperPages(BasePlugin):
             generated = read_manifest(Path(config.docs_dir))
         except GeneratorError as exc:
             raise PluginError(f"readinglist-pages: {exc}") from exc
+        self.generated = set(generated)
         for file in toolchain.built_pages(files):
             uri = file.src_uri
             if uri.startswith(PAPERS_PREFIX) and uri.count("/") == 1 and uri in generated:
@@ -145,11 +225,13 @@ class PaperPages(BasePlugin):
     def on_page_markdown(self, markdown, *, page, config, files):
         held: list[str] = []
 
-        def hold(match: re.Match[str]) -> str:
-            held.append(match.group(1))
+        def hold(html: str) -> str:
+            held.append(html)
             return f"\n\nRLHTMLBLOCK{len(held) - 1}X\n\n"
 
-        markdown = HTML_BLOCK.sub(hold, markdown)
+        markdown = hold_blocks(markdown, hold)
+        if page.file.src_uri in self.generated:  # pages the generator wrote, never a hand-written one
+            markdown = hold_raw_blocks(markdown, hold)
         self.held[page.file.src_uri] = held
         return markdown
 
@@ -158,10 +240,36 @@ class PaperPages(BasePlugin):
         held = self.held.pop(page.file.src_uri, [])
         if not held:
             return html
-        html, count = HELD.subn(lambda m: held[int(m.group(1))], html)
+        # A block Material's search skips whole stays out until that plugin has read the page (on_page_context):
+        # its HTML parser and its attribute clean-up took 1 s of the 520 list pages an update renders at 10,000
+        # papers. An HTML comment, which its parser ignores as it ignores the block, holds the place.
+        later = {}
+
+        def put_back(match: re.Match[str]) -> str:
+            number = int(match.group(1))
+            block = held[number]
+            if match.end() == len(html):
+                block = block.rstrip("\n")  # Python-Markdown strips the end of a page
+            if not skipped_by_search(block):
+                return block
+            later[number] = block
+            return f"<!--rlheld{number}-->"
+
+        html, count = HELD.subn(put_back, html)
         if count != len(held):
             raise PluginError(f"readinglist-pages: {page.file.src_uri}: an HTML block was lost in Markdown")
+        if later:
+            self.later[page.file.src_uri] = later
         return html
+
+    @toolchain.run_at(-60)  # after Material's search plugin (0) and ours (-50), before the page's template
+    def on_page_context(self, context, *, page, config, nav):
+        later = self.later.pop(page.file.src_uri, None)
+        if later:
+            page.content, count = LATER.subn(lambda m: later[int(m.group(1))], page.content)
+            if count != len(later):
+                raise PluginError(f"readinglist-pages: {page.file.src_uri}: an HTML block was lost")
+        return context
 
     def on_nav(self, nav, *, config, files):
         self.nav = nav

@@ -43,9 +43,12 @@ generator/toolchain.py.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import json
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -56,7 +59,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from generator.search_input import FORMAT as INPUT_FORMAT
-from generator.search_input import SEARCH_INPUT
+from generator.search_input import SEARCH_INPUT, SEARCH_TERMS
 from generator.toolchain import (
     add_theme_dir,
     after_material_search,
@@ -185,17 +188,27 @@ class Entry:
 
 
 def build_index(config: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
-    """Entries -> the search_index.json data. Pure."""
-    tag_numbers: dict[str, int] = {}
-    postings: dict[str, dict[int, int]] = {}
+    """Entries -> the search_index.json data. Pure.
+
+    About 1.2 million (term, document) pairs at 10,000 papers: the loops below are
+    written for that (one dict of fields per document, flat posting lists, the
+    encoding of small numbers looked up), and give what the plain loops would."""
+    postings: dict[str, list[int]] = {}  # term -> doc, fields, doc, fields... in doc order
+    known = postings.get
     for number, entry in enumerate(entries):
-        for fields, terms in ((TITLE, entry.title_terms), (TEXT, entry.text_terms)):
-            for term in terms:
-                docs = postings.setdefault(term, {})
-                docs[number] = docs.get(number, 0) | fields
+        fields = dict.fromkeys(entry.title_terms, TITLE)
+        for term in entry.text_terms:
+            fields[term] = fields.get(term, 0) | TEXT
+        for term, flags in fields.items():
+            docs = known(term)
+            if docs is None:
+                postings[term] = [number, flags]
+            else:
+                docs += (number, flags)
     vocabulary = sorted(postings, key=utf16_key)
     if any(" " in term for term in vocabulary):
         raise PluginError("readinglist-search: the search separator must split on spaces")
+    tag_numbers: dict[str, int] = {}
     docs = []
     for entry in entries:
         # One paragraph of escaped text, as Material's entries hold it.
@@ -208,9 +221,23 @@ def build_index(config: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
         "format": FORMAT,
         "tags": list(tag_numbers),
         "terms": " ".join(vocabulary),
-        "postings": " ".join(encode_postings(sorted(postings[t].items())) for t in vocabulary),
+        "postings": " ".join(encode_flat(postings[t]) for t in vocabulary),
     }
     return {"config": {**config, "readinglist": index}, "docs": docs}
+
+
+SMALL = tuple(encode_number(value) for value in range(BASE**3))  # every number of at most three digits
+
+
+def encode_flat(pairs: list[int]) -> str:
+    """encode_postings of [doc, fields, doc, fields, ...] (docs ascending)."""
+    out, previous, small, limit = [], -1, SMALL, len(SMALL)
+    for i in range(0, len(pairs), 2):
+        doc = pairs[i]
+        value = (doc - previous - 1) * 3 + pairs[i + 1] - 1
+        out.append(small[value] if value < limit else encode_number(value))
+        previous = doc
+    return "".join(out)
 
 
 def read_entries(data: dict[str, Any]) -> list[Entry]:
@@ -240,22 +267,46 @@ def paper_entries(
     locations: dict[str, str],
     separator: re.Pattern[str],
     stop_words: frozenset[str],
+    known: dict[str, tuple[list[str], list[str]]] | None = None,
+    found: dict[str, tuple[list[str], list[str]]] | None = None,
 ) -> list[Entry]:
-    """Search input records (generator/search_input.py) -> entries: title, clean abstract, the reader's note, tags."""
+    """Search input records (generator/search_input.py) -> entries: title, clean abstract, the reader's note, tags.
+
+    `known`: words found before (the last build's, read_terms), by words_key of the title and
+    text; each paper's words go into `found`, by the same key."""
+    known = known or {}
+    found = {} if found is None else found
     entries = []
     for paper in papers:
         text = " ".join([paper.get("note", ""), paper["abstract"] or paper.get("raw", "")])
+        key = words_key(paper["title"], text)
+        words = known.get(key)
+        if words is None:
+            words = (
+                unique(terms_of(paper["title"], separator, stop_words)),
+                unique(terms_of(text, separator, stop_words)),
+            )
+        found[key] = words
         entries.append(
             Entry(
                 location=locations.get(paper["page"], paper["url"]),
                 title=html.escape(paper["title"], quote=False),
                 text=html.escape(snippet(paper["abstract"]), quote=False),
                 tags=list(paper["tags"]),
-                title_terms=terms_of(paper["title"], separator, stop_words),
-                text_terms=terms_of(text, separator, stop_words),
+                title_terms=words[0],
+                text_terms=words[1],
             )
         )
     return entries
+
+
+def unique(terms: list[str]) -> list[str]:
+    """Each term once, in order: all the index records of a field's words."""
+    return list(dict.fromkeys(terms))
+
+
+def words_key(title: str, text: str) -> str:
+    return hashlib.blake2b(f"{title}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def page_entry(doc: dict[str, Any], separator: re.Pattern[str], stop_words: frozenset[str]) -> Entry:
@@ -297,6 +348,95 @@ def read_search_input(docs_dir: Path) -> list[dict[str, Any]]:
         raise PluginError(f"readinglist-search: {path}: {exc}; run `readinglist generate` again") from exc
 
 
+TERMS_FORMAT = "readinglist-search-terms/1"
+TERMS_MAX_BYTES = 512 * 2**20
+
+
+def terms_header(separator: str, stop_words: bool) -> dict[str, Any]:
+    """What a build's words were found with: equal headers find equal words in equal text."""
+    from generator.state import code_fingerprint
+
+    return {"format": TERMS_FORMAT, "code": code_fingerprint(), "separator": separator, "stop": stop_words}
+
+
+def read_terms(path: Path) -> dict[str, Any]:
+    """The last build's record of words (see save_terms); {} when there is none or it is damaged: it is a cache."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > TERMS_MAX_BYTES:
+            return {}
+        data = json.loads(path.read_bytes())
+        if isinstance(data, dict) and data.get("format") == TERMS_FORMAT:
+            return data
+    except (OSError, ValueError, RecursionError):
+        pass
+    return {}
+
+
+def stored_words(data: dict[str, Any], header: dict[str, Any]) -> dict[str, tuple[list[str], list[str]]]:
+    """Each paper's words (words_key -> title terms, text terms) from a record made with this header."""
+    if not data or any(data.get(name) != value for name, value in header.items()):
+        return {}
+    try:
+        return {str(key): (split_words(title), split_words(text)) for key, (title, text) in data["papers"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
+
+
+def stored_pages(data: dict[str, Any], index: bytes) -> dict[str, list[Entry]] | None:
+    """The other pages' entries recorded with the index whose bytes are `index`; None when the record is not
+    that index's (then the index itself is read back, read_entries)."""
+    if not data or data.get("index") != hashlib.sha256(index).hexdigest():
+        return None
+    try:
+        return {
+            str(page): [
+                Entry(str(loc), str(title), str(text), [str(t) for t in tags], split_words(a), split_words(b))
+                for loc, title, text, tags, a, b in rows
+            ]
+            for page, rows in data["pages"].items()
+        }
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def split_words(joined: str) -> list[str]:
+    return joined.split(" ") if joined else []  # terms never hold a space (build_index checks)
+
+
+def save_terms(
+    path: Path,
+    header: dict[str, Any],
+    words: dict[str, tuple[list[str], list[str]]],
+    pages: dict[str, list[Entry]],
+    index: bytes,
+) -> None:
+    """Keep this build's words for the next one: every paper's (by words_key of its title and text), the other
+    pages' entries, and the digest of the index they made. Plain JSON in docs/ (a dot-file: never published);
+    rewritten only when its bytes change."""
+    data = {
+        **header,
+        "index": hashlib.sha256(index).hexdigest(),
+        "papers": {key: [" ".join(title), " ".join(text)] for key, (title, text) in sorted(words.items())},
+        "pages": {
+            page: [
+                [e.location, e.title, e.text, e.tags, " ".join(unique(e.title_terms)), " ".join(unique(e.text_terms))]
+                for e in entries
+            ]
+            for page, entries in sorted(pages.items())
+        },
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            return  # not ours to replace
+        if path.is_file() and path.stat().st_size == len(text) and path.read_bytes() == text:
+            return
+        atomic_write(path, text)
+    except OSError:
+        return  # a cache: the next build finds the words again
+
+
 class LeanSearchIndex(BasePlugin):
     """MkDocs plugin: replace site/search/search_index.json with the prebuilt index (see the module doc)."""
 
@@ -310,12 +450,17 @@ class LeanSearchIndex(BasePlugin):
         self.fresh: dict[str, list[dict]] = {}  # page URL -> the entries Material made for it in this build
         self.seen = 0  # how many entries Material had made when the last page was done
         self.previous: dict[str, list[Entry]] = {}  # page URL -> its entries in the last index (not papers)
+        self.keep = False  # record this build's words in docs/ for the next build (not under serve)
+        self.stored: dict[str, Any] = {}  # the last build's record of words, as read (read_terms)
+        self.header: dict[str, Any] = {}  # what self.words were found with
+        self.words: dict[str, tuple[list[str], list[str]]] = {}  # the papers' words, by words_key
 
     def on_startup(self, *, command, dirty) -> None:
         problem = version_problem()  # a bare `mkdocs build` meets the check here
         if problem is not None:
             raise PluginError(problem)
         self.dirty = dirty
+        self.keep = command == "build"  # serve keeps its words in this process
 
     def on_config(self, config):
         # The worker and the one-line template override travel with the plugin, so any
@@ -328,12 +473,19 @@ class LeanSearchIndex(BasePlugin):
         self.fresh = {}
         self.seen = 0
         path = search_index_file(config)
+        if self.keep:
+            self.stored = read_terms(Path(config.docs_dir) / SEARCH_TERMS)
         if self.dirty and not self.previous and path.is_file():
             # `mkdocs build --dirty` in a new process: the pages it skips keep their entries
-            # from the index on disk (serve --dirty keeps them in self.previous instead).
-            with contextlib.suppress(ValueError, KeyError, TypeError):
-                data = json.loads(path.read_text(encoding="utf-8"))
-                for entry in read_entries(data):
+            # from the last build's record of them, or else from the index on disk (serve
+            # --dirty keeps them in self.previous instead).
+            with contextlib.suppress(ValueError, KeyError, TypeError, OSError):
+                index = path.read_bytes()
+                kept = stored_pages(self.stored, index)
+                if kept is not None:
+                    self.previous = kept
+                    return
+                for entry in read_entries(json.loads(index)):
                     self.previous.setdefault(entry.location.partition("#")[0], []).append(entry)
 
     def on_files(self, files, *, config):
@@ -371,8 +523,10 @@ class LeanSearchIndex(BasePlugin):
             return
         material = json.loads(path.read_text(encoding="utf-8"))
         data = self.index(material, config)
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        atomic_write(path, text.encode("utf-8"))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        atomic_write(path, text)
+        if self.keep:
+            save_terms(Path(config.docs_dir) / SEARCH_TERMS, self.header, self.words, self.previous, text)
 
     def index(self, material: dict[str, Any], config) -> dict[str, Any]:
         search = material.get("config", {})
@@ -406,7 +560,12 @@ class LeanSearchIndex(BasePlugin):
                 by_page[page] = entries
         self.previous = by_page
 
-        entries = paper_entries(papers, locations, separator, stop_words)
+        header = terms_header(separator.pattern, bool(stop_words))
+        if header != self.header:  # the last build's words, when found the same way
+            self.header, self.words = header, stored_words(self.stored, header)
+        words: dict[str, tuple[list[str], list[str]]] = {}
+        entries = paper_entries(papers, locations, separator, stop_words, self.words, words)
+        self.words = words  # this build's papers only
         for page in sorted(by_page):
             entries.extend(by_page[page])
         config_out = {k: v for k, v in search.items() if k != "readinglist"}

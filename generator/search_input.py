@@ -24,6 +24,8 @@ from generator.pages import PAPERS_DIR, paper_url
 
 SEARCH_INPUT = ".readinglist-search.json"
 FORMAT = "readinglist-search-input/1"
+# The search plugin's own record of the last build's words (generator/search_index.py): a cache, never published.
+SEARCH_TERMS = ".readinglist-search-terms.json"
 
 
 def note_words(note: Note | None) -> str:

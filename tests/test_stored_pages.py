@@ -1,0 +1,131 @@
+"""Paper pages and export rows kept from one run to the next (generator/stored.py): a new listing renders only
+the papers whose record changed, and docs/ comes out exactly as a run that renders everything writes it.
+
+Issue 16 (a new listing published in seconds): every one-shot run rendered all 10,000 paper pages and
+their rows again (about 6 s of CPU), though a listing changes few of them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from generator import render, stored
+from generator.build import Options, generate
+from generator.records import index
+from generator.writer import WORK
+
+ROOT = Path(__file__).resolve().parents[1]
+LISTINGS = ROOT / "tests" / "fixtures" / "listings"
+EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"
+MAKE = render.make_paper_files  # the real one
+
+
+def docs_text(docs: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(docs).as_posix(): p.read_bytes()
+        for p in sorted(docs.rglob("*"))
+        if p.is_file() and not p.name.startswith(".readinglist-")
+    }
+
+
+def kept_files(docs: Path) -> dict:
+    work = json.loads((docs / WORK).read_text(encoding="utf-8"))
+    return stored.load_files(docs, work["taxonomy"])
+
+
+def project(tmp_path: Path, name: str, listings: list[str]) -> tuple[Path, Path]:
+    sources = tmp_path / name / "sources"
+    sources.mkdir(parents=True)
+    for listing in listings:
+        shutil.copy(LISTINGS / listing, sources / listing)
+    docs = tmp_path / name / "docs"
+    docs.mkdir()
+    return sources, docs
+
+
+def run(sources: Path, docs: Path, monkeypatch) -> tuple[list[str], object]:
+    """generate on one core; the slugs of the papers rendered, and the run's catalogue."""
+    made: list[str] = []
+    monkeypatch.setattr(render, "make_paper_files", lambda record: made.append(record.slug) or MAKE(record))
+    monkeypatch.setenv("READINGLIST_JOBS", "1")
+    options = Options(sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml"))
+    return made, generate(options).catalogue
+
+
+def test_a_new_listing_renders_only_the_papers_whose_record_changed(tmp_path, monkeypatch):
+    first, second = "2025-01-07-hf-daily.txt", "2025-03-12-math-oc.txt"
+    sources, docs = project(tmp_path, "kept", [first])
+    made, cat = run(sources, docs, monkeypatch)
+    assert sorted(made) == sorted(cat.slugs.values())
+    kept = set(kept_files(docs))
+
+    shutil.copy(LISTINGS / second, sources / second)
+    made, cat = run(sources, docs, monkeypatch)
+    records = index(cat).records.values()
+    changed = sorted(r.slug for r in records if stored.record_key(r) not in kept)
+    assert sorted(made) == changed
+    assert len(changed) < len(cat.papers)  # the first listing's papers whose related list stayed are reused
+
+    fresh_sources, fresh = project(tmp_path, "fresh", [first, second])
+    run(fresh_sources, fresh, monkeypatch)
+    assert docs_text(docs) == docs_text(fresh)
+    assert (docs / WORK).read_bytes() == (fresh / WORK).read_bytes()
+    assert (docs / stored.FILES).read_bytes() == (fresh / stored.FILES).read_bytes()
+
+
+def test_a_page_missing_from_docs_or_a_damaged_record_is_rendered_again(tmp_path, monkeypatch):
+    sources, docs = project(tmp_path, "kept", ["2025-01-07-hf-daily.txt"])
+    _, cat = run(sources, docs, monkeypatch)
+    expected = docs_text(docs)
+    slugs = sorted(cat.slugs.values())
+    gone = docs / "papers" / f"{slugs[0]}.md"
+    gone.unlink()
+    (docs / ".readinglist-state.json").unlink()  # else the run stops early: nothing it reads changed
+    made, _ = run(sources, docs, monkeypatch)
+    assert made == [slugs[0]]
+    assert docs_text(docs) == expected
+
+    # A kept row that does not match the page it names: that paper is made again.
+    data = (docs / stored.FILES).read_bytes()
+    head_end = data.index(b"\n", len(stored.FILES_HEAD))
+    head = json.loads(data[len(stored.FILES_HEAD) : head_end])
+    key = sorted(head["files"])[0]
+    head["files"][key][0] = "0" * 64
+    line = json.dumps(head).encode()
+    (docs / stored.FILES).write_bytes(stored.FILES_HEAD + line + data[head_end:])
+    (docs / ".readinglist-state.json").unlink()
+    made, _ = run(sources, docs, monkeypatch)
+    assert len(made) == 1
+    assert docs_text(docs) == expected
+
+    # Any other damage: every paper is made again.
+    good = (docs / stored.FILES).read_bytes()
+    for damage in (good[:-10], good[:40], b"", good.replace(b'"taxonomy"', b'"taxonomz"', 1), b"\xff" + good):
+        (docs / stored.FILES).write_bytes(damage)
+        (docs / ".readinglist-state.json").unlink()
+        made, _ = run(sources, docs, monkeypatch)
+        assert sorted(made) == slugs
+        assert docs_text(docs) == expected
+
+
+def test_serve_keeps_paper_files_in_its_cache_not_in_docs(tmp_path, monkeypatch):
+    """readinglist serve passes its own cache: a run neither reads nor rewrites the kept paper files
+    (72 MB at 10,000 papers, on every edit)."""
+    from generator.cache import Cache
+
+    sources, docs = project(tmp_path, "served", ["2025-01-07-hf-daily.txt"])
+    monkeypatch.setenv("READINGLIST_JOBS", "1")
+    options = Options(sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml"))
+    generate(options, cache=Cache())
+    assert (docs / WORK).is_file() and not (docs / stored.FILES).exists()
+    loaded: list[Path] = []
+    real = stored.load_files
+    monkeypatch.setattr(stored, "load_files", lambda d, t: loaded.append(d) or real(d, t))
+    (docs / ".readinglist-state.json").unlink()
+    generate(options, cache=Cache())
+    assert loaded == [] and not (docs / stored.FILES).exists()
+    (docs / ".readinglist-state.json").unlink()
+    generate(options)  # a one-shot run keeps them
+    assert (docs / stored.FILES).is_file()
