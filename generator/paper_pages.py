@@ -118,6 +118,7 @@ class PaperPages(BasePlugin):
         self.written = 0
         self.dirty = False
         self.held: dict[str, list[str]] = {}  # page -> its HTML blocks, between on_page_markdown and on_page_content
+        self.running: parallel.Started | None = None  # the paper pages' writers, from on_env to on_post_build
 
     def on_startup(self, *, command, dirty) -> None:
         self.dirty = dirty
@@ -167,36 +168,42 @@ class PaperPages(BasePlugin):
         self.nav = nav
         return nav
 
+    @toolchain.run_at(-100)  # after every plugin that changes the theme's environment
     def on_env(self, env, *, config, files):
+        """Every page is read and the navigation is final: paper pages are written from here on, in forked
+        workers, while MkDocs renders its own pages (on_post_build collects them). With one worker they are
+        written in on_post_build, in this process."""
         self.env = env
+        self.running = None
+        if self.pages:
+            workers = parallel.jobs(len(self.pages))
+            # One slice per worker: a worker gets its next task only when this process asks for results.
+            pieces = parallel.chunks(self.pages, workers)
+            job = partial(write_slice, config=config, nav=self.nav, files=self.files, env=env, dirty=self.dirty)
+            self.running = parallel.start([partial(job, piece) for piece in pieces], workers)
         return env
+
+    def on_build_error(self, *, error) -> None:
+        if self.running is not None:  # the build failed: stop writing its paper pages
+            self.running.cancel()
+            self.running = None
 
     @toolchain.run_at(50)  # before the search plugins and the offline plugin read the site
     def on_post_build(self, *, config) -> None:
-        if self.pages:
-            self.write_papers(config)
+        if self.running is not None:
+            self.collect(config)
         if self.dirty:
             remove_stale(Path(config.site_dir), self.kept(config))
 
-    def write_papers(self, config) -> None:
-        frames: dict[str, tuple[str, ...]] = {}
+    def collect(self, config) -> None:
+        """The paper pages' writers' results: pages written, and the icons their frames took out."""
+        made, self.running = self.running.results(), None
         icons: dict[str, str] = {}
-        todo: list[tuple[PaperPage, str, str, str]] = []
-        for page in self.pages:
-            if self.dirty and unchanged(page):
-                continue  # an update: the frame is the last build's (the site key), and so is this page's file
-            text = Path(page.src).read_text(encoding="utf-8")
-            meta, body = split_page(text, page.src)
-            kind = kind_of(meta, body)
-            if kind not in frames:
-                frames[kind] = lighten(frame(config, self.nav, self.files, self.env, meta, body), icons)
-            todo.append((page, kind, meta["title"], body))
+        for _written, found in made:
+            icons.update(found)
         if icons:  # (an update that changed no paper page keeps the last build's, from the same frame)
             write_if_changed(os.path.join(config["site_dir"], ICONS_CSS), icons_css(icons).encode())
-        workers = parallel.jobs(len(todo))
-        pieces = parallel.chunks(todo, 2 * workers)
-        made = parallel.run_all([partial(write_pages, piece, frames) for piece in pieces], workers)
-        self.written = sum(made)
+        self.written = sum(written for written, _found in made)
         toolchain.add_to_sitemap(config, [p.url for p in self.pages])
 
     def kept(self, config) -> set[str]:
@@ -232,12 +239,23 @@ def remove_stale(site: Path, kept: set[str]) -> None:
             os.rmdir(folder)
 
 
-def write_pages(todo: Sequence[tuple[PaperPage, str, str, str]], frames: dict[str, tuple[str, ...]]) -> int:
+def write_slice(pages: Sequence[PaperPage], *, config, nav, files, env, dirty: bool) -> tuple[int, dict[str, str]]:
+    """Write these paper pages (those changed since the last build, when `dirty`), each framed by the theme's
+    page for its kind, rendered once per kind here; (pages written, the icons the frames took out)."""
+    frames: dict[str, tuple[str, ...]] = {}
+    icons: dict[str, str] = {}
     written = 0
-    for page, kind, title, body in todo:
-        html = fill(frames[kind], page.slug, title, body)
+    for page in pages:
+        if dirty and unchanged(page):
+            continue  # an update: the frame is the last build's (the site key), and so is this page's file
+        with open(page.src, encoding="utf-8") as f:
+            meta, body = split_page(f.read(), page.src)
+        kind = kind_of(meta, body)
+        if kind not in frames:
+            frames[kind] = lighten(frame(config, nav, files, env, meta, body), icons)
+        html = fill(frames[kind], page.slug, meta["title"], body)
         written += write_if_changed(page.dest, html.encode("utf-8", errors="xmlcharrefreplace"))
-    return written
+    return written, icons
 
 
 def frame(config, nav, files, env, meta: dict, body: str) -> tuple[str, ...]:

@@ -21,3 +21,51 @@ def test_the_byte_precheck_passes_text_without_them():
     assert not might_hold_noncharacters("plain ASCII")
     assert not might_hold_noncharacters("caf\u00e9, \u4e2d\u6587, \U0001f600, \u00ff \ufffd")
     assert drop_noncharacters("x.txt", "caf\u00e9 \ufffd") == ("caf\u00e9 \ufffd", [])
+
+
+def test_started_tasks_run_while_the_caller_works_and_come_back_in_order():
+    import os
+    import time
+
+    from generator import parallel
+
+    me = os.getpid()
+    began = time.monotonic()
+    running = parallel.start([lambda i=i: (i, os.getpid(), time.monotonic()) for i in range(3)], 3)
+    time.sleep(0.3)  # the caller's own work: the workers are not waiting for it
+    results = running.results()
+    assert [i for i, _pid, _t in results] == [0, 1, 2]
+    assert all(pid != me and t - began < 0.3 for _i, pid, t in results)
+    one = parallel.start([lambda: os.getpid()], 1)
+    assert one.results() == [me]  # one worker: run by results(), in this process
+
+
+def test_cancelled_workers_end():
+    import time
+
+    from generator import parallel
+
+    running = parallel.start([lambda: time.sleep(60), lambda: time.sleep(60)], 2)
+    processes = list(running.pool.processes)
+    began = time.monotonic()
+    running.cancel()
+    assert time.monotonic() - began < 5
+    assert not any(p.is_alive() for p in processes)
+
+
+def test_paper_pages_written_by_workers_equal_those_written_in_one_process(tmp_path, monkeypatch):
+    """The readinglist-pages plugin writes paper pages in forked workers from on_env: same site, byte for byte."""
+    from tests.sitebuild import build_site, mkdocs_build
+
+    monkeypatch.setenv("READINGLIST_JOBS", "1")
+    site, _ = build_site(tmp_path / "work")
+    monkeypatch.setenv("READINGLIST_JOBS", "3")
+    other = tmp_path / "site-3"
+    mkdocs_build(tmp_path / "work" / "mkdocs.yml", other, "--strict")
+
+    def files(root):
+        return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file() and p.suffix != ".gz"}
+
+    one, three = files(site), files(other)
+    assert sorted(one) == sorted(three) and sum(1 for p in one if p.parts[0] == "papers") > 300
+    assert [p for p in one if one[p] != three[p]] == []
