@@ -69,3 +69,22 @@ def test_paper_pages_written_by_workers_equal_those_written_in_one_process(tmp_p
     one, three = files(site), files(other)
     assert sorted(one) == sorted(three) and sum(1 for p in one if p.parts[0] == "papers") > 300
     assert [p for p in one if one[p] != three[p]] == []
+
+
+def test_a_small_made_on_demand_file_is_made_once_a_big_one_twice(tmp_path):
+    from generator import writer
+
+    calls = {"small": 0, "big": 0}
+
+    def made(name: str, size: int):
+        def make() -> bytes:
+            calls[name] += 1
+            return b"x" * size
+
+        return make
+
+    plan = {"small.xml": made("small", 1000), "big.json": made("big", writer.KEEP_MADE_BYTES + 1)}
+    report = writer.write_plan(tmp_path / "docs", plan)
+    assert sorted(report.written) == ["big.json", "small.xml"]
+    assert calls == {"small": 1, "big": 2}  # the big one is hashed, dropped, and made again to be written
+    assert (tmp_path / "docs" / "small.xml").read_bytes() == b"x" * 1000
