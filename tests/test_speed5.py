@@ -88,3 +88,22 @@ def test_a_small_made_on_demand_file_is_made_once_a_big_one_twice(tmp_path):
     assert sorted(report.written) == ["big.json", "small.xml"]
     assert calls == {"small": 1, "big": 2}  # the big one is hashed, dropped, and made again to be written
     assert (tmp_path / "docs" / "small.xml").read_bytes() == b"x" * 1000
+
+
+def test_paper_fingerprints_on_every_core_equal_one_by_one(monkeypatch):
+    from generator.build import Options, parse_all
+    from generator.corpus import deduplicate, fingerprint, paper_fingerprints
+    from tests.sitebuild import ROOT
+
+    entries, *_ = parse_all(Options(sources=ROOT / "tests" / "fixtures" / "corpus"))
+    papers, _merges, _problems = deduplicate(entries)
+    expected = {}
+    owner = {prov: p.key for p in papers for prov in p.provenance}
+    for p in papers:
+        expected[p.key] = {fingerprint(p.abstract): None}
+    for e in entries:
+        expected[owner[e.provenance]][fingerprint(e.abstract)] = None
+    expected = {k: tuple(v) for k, v in expected.items()}
+    for jobs in ("1", "3"):
+        monkeypatch.setenv("READINGLIST_JOBS", jobs)
+        assert paper_fingerprints(papers, entries) == expected
