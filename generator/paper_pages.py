@@ -30,6 +30,7 @@ import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -51,6 +52,11 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 HTML_BLOCK = re.compile(f"^{HTML_START}\n(.*?)\n{HTML_END}$", re.MULTILINE | re.DOTALL)
 HELD = re.compile(r"<p>RLHTMLBLOCK(\d+)X</p>")
+# A held block that is one element marked data-search-exclude, with no heading in it (a heading would start a
+# search section even there), is skipped whole by Material's search parser, which need not see it.
+OPENING = re.compile(r"<(ul|ol|div|nav|section)\b[^>]*>")
+HEADING = re.compile(r"<h[1-6]\b", re.IGNORECASE)
+HELD_EMPTY = re.compile(r'<(ul|ol|div|nav|section) data-search-exclude data-rl-held="(\d+)"></\1>')
 # Material's header and footer draw their icons as inline SVG: 3 KB of every paper page. In paper pages
 # each becomes an empty <svg> (Material's CSS still sizes it) painted by a CSS mask from one stylesheet.
 INLINE_SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="([0-9. ]+)">(.*?)</svg>', re.DOTALL)
@@ -118,6 +124,7 @@ class PaperPages(BasePlugin):
         self.written = 0
         self.dirty = False
         self.held: dict[str, list[str]] = {}  # page -> its HTML blocks, between on_page_markdown and on_page_content
+        self.later: dict[str, dict[str, str]] = {}  # page -> blocks held out of Material's search, by number
         self.running: parallel.Started | None = None  # the paper pages' writers, from on_env to on_post_build
 
     def on_startup(self, *, command, dirty) -> None:
@@ -159,10 +166,35 @@ class PaperPages(BasePlugin):
         held = self.held.pop(page.file.src_uri, [])
         if not held:
             return html
-        html, count = HELD.subn(lambda m: held[int(m.group(1))], html)
+        later: dict[str, str] = {}
+
+        def put_back(match: re.Match[str]) -> str:
+            block = held[int(match.group(1))]
+            tag = skipped_by_search(block)
+            if tag is None:
+                return block
+            # Material's search parser is shown an empty element of the same name, which it skips alike,
+            # and the block is put back once it has indexed the page.
+            later[match.group(1)] = block
+            return f'<{tag} data-search-exclude data-rl-held="{match.group(1)}"></{tag}>'
+
+        html, count = HELD.subn(put_back, html)
         if count != len(held):
             raise PluginError(f"readinglist-pages: {page.file.src_uri}: an HTML block was lost in Markdown")
+        if later:
+            self.later[page.file.src_uri] = later
         return html
+
+    @toolchain.run_at(-100)  # after Material's search plugin has indexed the page, before the theme renders it
+    def on_page_context(self, context, *, page, config, nav):
+        later = self.later.pop(page.file.src_uri, None)
+        if later:
+            page.content, count = HELD_EMPTY.subn(
+                lambda m: toolchain.as_material_search_leaves_it(later[m.group(2)], config), page.content
+            )
+            if count != len(later):
+                raise PluginError(f"readinglist-pages: {page.file.src_uri}: an HTML block was lost after search")
+        return context
 
     def on_nav(self, nav, *, config, files):
         self.nav = nav
@@ -214,6 +246,32 @@ class PaperPages(BasePlugin):
         if self.pages:
             kept.add(os.path.realpath(os.path.join(config["site_dir"], ICONS_CSS)))
         return kept | {os.path.realpath(p.dest) for p in self.pages}
+
+
+def skipped_by_search(block: str) -> str | None:
+    """The element name of a block that is one element marked `data-search-exclude` with no heading inside
+    (Material's search parser skips all of it), else None."""
+    opening = OPENING.match(block)
+    if opening is None or not block.endswith(f"</{opening.group(1)}>"):
+        return None
+    tag = opening.group(1)
+    if block.count(f"<{tag}") != 1 or HEADING.search(block):
+        return None  # nested alike (where it ends is for a parser to say), or a heading that starts a section
+    found = FirstTag()
+    found.feed(opening.group(0))
+    return tag if found.attrs is not None and "data-search-exclude" in found.attrs else None
+
+
+class FirstTag(HTMLParser):
+    """The attributes of the first start tag fed, as Material's search parser sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attrs: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if self.attrs is None:
+            self.attrs = dict(attrs)
 
 
 def unchanged(page: PaperPage) -> bool:

@@ -31,6 +31,10 @@ Python, here:
 - `material_search_entries`: Material's search plugin object as
   `config.plugins["material/search"]`, and its `search_index.entries` list, to which it
   appends a page's entries in `on_page_context` at priority 0.
+- `as_material_search_leaves_it`: what Material's search plugin does to a page's HTML after indexing it in
+  `on_page_context` (MATERIAL_SEARCH_ATTRIBUTES, its regex), and how its parser skips an element marked
+  `data-search-exclude` whole: readinglist-pages shows it an empty element in place of a card list and puts
+  the list back at priority -100, as Material would have left it.
 - `after_material_search`: plugin order. Material's search plugin writes
   `search/search_index.json` in `on_post_build` at priority 0 and its offline plugin
   inlines that file into `search_index.js` at priority -100; ours runs at -50, between.
@@ -81,6 +85,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -260,6 +265,19 @@ def material_search_entries(config) -> list[dict] | None:
     search = config.plugins.get("material/search") if hasattr(config, "plugins") else None
     entries = getattr(getattr(search, "search_index", None), "entries", None)
     return entries if isinstance(entries, list) else None
+
+
+# What Material's search plugin does to every page's HTML after indexing it (`on_page_context`, at priority 0).
+MATERIAL_SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+def as_material_search_leaves_it(html: str, config) -> str:
+    """`html` as Material's search plugin leaves a page's content after indexing it: its data-search-*
+    attributes with a value removed, when that plugin is on."""
+    search = config.plugins.get("material/search") if hasattr(config, "plugins") else None
+    if search is None or not search.config.enabled:
+        return html
+    return MATERIAL_SEARCH_ATTRIBUTES.sub("", html)
 
 
 def search_index_file(config) -> Path:

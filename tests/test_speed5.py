@@ -107,3 +107,31 @@ def test_paper_fingerprints_on_every_core_equal_one_by_one(monkeypatch):
     for jobs in ("1", "3"):
         monkeypatch.setenv("READINGLIST_JOBS", jobs)
         assert paper_fingerprints(papers, entries) == expected
+
+
+def test_only_whole_search_excluded_blocks_are_kept_from_materials_search_parser():
+    from generator.cards import html_block
+    from generator.paper_pages import HTML_BLOCK, skipped_by_search
+
+    def block(html: str) -> str:
+        return HTML_BLOCK.search(html_block(html)).group(1)
+
+    assert skipped_by_search(block('<ul class="rl-cards" data-search-exclude>\n<li>a</li>\n</ul>')) == "ul"
+    assert skipped_by_search(block('<ul class="rl-cards">\n<li>a</li>\n</ul>')) is None  # searched
+    assert skipped_by_search(block('<ul title="a data-search-exclude b">\n<li>a</li>\n</ul>')) is None
+    assert skipped_by_search(block("<ul data-search-exclude><li><ul><li>a</li></ul></li></ul>")) is None  # nested
+    assert skipped_by_search(block('<div data-search-exclude><h2 id="x">X</h2></div>')) is None  # a heading
+    assert skipped_by_search(block("<ul data-search-exclude><li>a</li></ul>\n<p>b</p>")) is None  # more after it
+
+
+def test_card_lists_skip_materials_search_parser_and_come_back_unchanged(tmp_path):
+    """The built tag pages hold their card lists, and Material's search index holds none of their text."""
+    import json
+
+    from tests.sitebuild import build_site
+
+    site, _ = build_site(tmp_path / "work")
+    page = (site / "tags" / "computer-vision" / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="rl-card"') > 3 and "data-rl-held" not in page
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "data-rl-held" not in json.dumps(index)
