@@ -49,12 +49,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from generator import parallel
 from generator.search_input import FORMAT as INPUT_FORMAT
 from generator.search_input import SEARCH_INPUT
 from generator.toolchain import (
@@ -62,6 +64,8 @@ from generator.toolchain import (
     after_material_search,
     exclude_from_search,
     material_search_entries,
+    material_search_settings,
+    run_at,
     search_index_file,
     version_problem,
 )
@@ -283,6 +287,24 @@ def page_url(url: str) -> str:
     return "" if url in (".", "./") else url
 
 
+def search_rules(search: dict[str, Any]) -> tuple[re.Pattern[str], frozenset[str]]:
+    """Material's search settings -> (word separator, stop words) as lunr applies them."""
+    if "stemmer" in search.get("pipeline", ()) or search.get("lang", ["en"]) != ["en"]:
+        raise PluginError("readinglist-search supports Material's English search without the stemmer")
+    separator = re.compile(search.get("separator") or r"[\s\-]+")
+    return separator, STOP_WORDS if "stopWordFilter" in search.get("pipeline", ()) else frozenset()
+
+
+def paper_locations(papers: list[dict[str, Any]], files) -> dict[str, str]:
+    """Search input page -> the page's URL as Material's locations have it."""
+    locations = {}
+    for paper in papers:
+        file = files.get_file_from_path(paper["page"]) if files else None
+        if file is not None:
+            locations[paper["page"]] = page_url(file.url)
+    return locations
+
+
 def read_search_input(docs_dir: Path) -> list[dict[str, Any]]:
     """The papers of search's own input; none when there is none (a site without the generator)."""
     path = docs_dir / SEARCH_INPUT
@@ -310,6 +332,7 @@ class LeanSearchIndex(BasePlugin):
         self.fresh: dict[str, list[dict]] = {}  # page URL -> the entries Material made for it in this build
         self.seen = 0  # how many entries Material had made when the last page was done
         self.previous: dict[str, list[Entry]] = {}  # page URL -> its entries in the last index (not papers)
+        self.early: tuple[dict, parallel.Started] | None = None  # papers' entries begun in on_env (settings, work)
 
     def on_startup(self, *, command, dirty) -> None:
         problem = version_problem()  # a bare `mkdocs build` meets the check here
@@ -341,6 +364,27 @@ class LeanSearchIndex(BasePlugin):
         self.papers = read_search_input(Path(config.docs_dir))
         self.paper_pages = {paper["page"] for paper in self.papers}
         return files
+
+    @run_at(-100)  # after every plugin that changes the files
+    def on_env(self, env, *, config, files):
+        # The papers' entries depend only on search's input and Material's settings, both final now: forked
+        # workers make them while MkDocs renders its pages (index() takes them if the settings still hold).
+        self.early = None
+        settings = material_search_settings(config)
+        if settings is not None and self.papers:
+            rules = search_rules(settings)
+            locations = paper_locations(self.papers, files)
+            workers = parallel.jobs(len(self.papers))
+            tasks = [
+                partial(paper_entries, piece, locations, *rules) for piece in parallel.chunks(self.papers, workers)
+            ]
+            self.early = (settings, parallel.start(tasks, workers))
+        return env
+
+    def on_build_error(self, *, error) -> None:
+        if self.early is not None:
+            self.early[1].cancel()
+            self.early = None
 
     def on_page_markdown(self, markdown, *, page, config, files):
         # Papers are indexed from search's own input (see index()): Material's search plugin
@@ -376,20 +420,13 @@ class LeanSearchIndex(BasePlugin):
 
     def index(self, material: dict[str, Any], config) -> dict[str, Any]:
         search = material.get("config", {})
-        if "stemmer" in search.get("pipeline", ()) or search.get("lang", ["en"]) != ["en"]:
-            raise PluginError("readinglist-search supports Material's English search without the stemmer")
-        separator = re.compile(search.get("separator") or r"[\s\-]+")
-        stop_words = STOP_WORDS if "stopWordFilter" in search.get("pipeline", ()) else frozenset()
+        separator, stop_words = search_rules(search)
         docs_dir = Path(config.docs_dir)
         files = self.files
         # Page URLs as Material's locations have them (the home page is "", not "./").
         src_of = {page_url(f.url): f.src_uri for f in files.documentation_pages()} if files else {}
         papers = self.papers if self.files is not None else read_search_input(docs_dir)
-        locations = {}
-        for paper in papers:
-            file = files.get_file_from_path(paper["page"]) if files else None
-            if file is not None:
-                locations[paper["page"]] = page_url(file.url)
+        locations = paper_locations(papers, files)
         paper_urls = set(locations.values())
 
         # Material's entries of the pages built now; a dirty rebuild keeps the last index's for the others.
@@ -406,7 +443,13 @@ class LeanSearchIndex(BasePlugin):
                 by_page[page] = entries
         self.previous = by_page
 
-        entries = paper_entries(papers, locations, separator, stop_words)
+        early, self.early = self.early, None
+        if early is not None and all(search.get(k) == v for k, v in early[0].items()) and papers is self.papers:
+            entries = [entry for piece in early[1].results() for entry in piece]
+        else:
+            if early is not None:
+                early[1].cancel()
+            entries = paper_entries(papers, locations, separator, stop_words)
         for page in sorted(by_page):
             entries.extend(by_page[page])
         config_out = {k: v for k, v in search.items() if k != "readinglist"}

@@ -35,6 +35,8 @@ Python, here:
   `on_page_context` (MATERIAL_SEARCH_ATTRIBUTES, its regex), and how its parser skips an element marked
   `data-search-exclude` whole: readinglist-pages shows it an empty element in place of a card list and puts
   the list back at priority -100, as Material would have left it.
+- `material_search_settings`: Material's search plugin config (`lang`, `separator`, `pipeline`), which its
+  index's `config` repeats; readinglist-search starts the papers' entries from it before the index exists.
 - `after_material_search`: plugin order. Material's search plugin writes
   `search/search_index.json` in `on_post_build` at priority 0 and its offline plugin
   inlines that file into `search_index.js` at priority -100; ours runs at -50, between.
@@ -278,6 +280,15 @@ def as_material_search_leaves_it(html: str, config) -> str:
     if search is None or not search.config.enabled:
         return html
     return MATERIAL_SEARCH_ATTRIBUTES.sub("", html)
+
+
+def material_search_settings(config) -> dict[str, Any] | None:
+    """Material's search settings as its index will carry them (`lang`, `separator`, `pipeline`, final after
+    its `on_config`), or None when its search plugin is off or absent."""
+    search = config.plugins.get("material/search") if hasattr(config, "plugins") else None
+    if search is None or not search.config.enabled:
+        return None
+    return {key: search.config[key] for key in ("lang", "separator", "pipeline")}
 
 
 def search_index_file(config) -> Path:
