@@ -320,6 +320,7 @@ def _write_plan(docs: Path, plan: dict[str, Content], before_write: Callable[[],
         digests[rel] = sha256(data)
         if len(data) <= KEEP_MADE_BYTES:
             encoded[rel] = data
+        del data  # before the next file is made: two big exports never exist at once
     current = check_ownership(docs, digests, owned, last_written(docs, owned))
     if before_write is not None:
         before_write()
