@@ -30,6 +30,7 @@ import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -52,6 +53,7 @@ FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 HTML_BLOCK = re.compile(f"^{HTML_START}\n(.*?)\n{HTML_END}$", re.MULTILINE | re.DOTALL)
 HELD = re.compile(r"<p>RLHTMLBLOCK(\d+)X</p>")
 LATER = re.compile(r"<!--rlheld(\d+)-->")
+HEADING = re.compile(r"<h[1-6]\b", re.IGNORECASE)
 # Material's header and footer draw their icons as inline SVG: 3 KB of every paper page. In paper pages
 # each becomes an empty <svg> (Material's CSS still sizes it) painted by a CSS mask from one stylesheet.
 INLINE_SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="([0-9. ]+)">(.*?)</svg>', re.DOTALL)
@@ -160,14 +162,31 @@ def hold_raw_blocks(markdown: str, hold: Callable[[str], str]) -> str:
 
 
 def skipped_by_search(block: str) -> bool:
-    """True when Material's search skips all of `block`: one element marked data-search-exclude, holding no
-    other element of its name and no data-search- attribute that its clean-up would remove."""
+    """True when Material's search skips all of `block`: one element whose start tag (as an HTML parser reads
+    it) carries data-search-exclude, holding no other element of its name, no heading (a heading with an id
+    starts a search section even in there) and no data-search- attribute that its clean-up would remove."""
     first = block[: block.find("\n")] if "\n" in block else block
-    match = re.match(r"<([a-z]+)\b[^>]*\sdata-search-exclude[\s>]", first)
+    match = re.match(r"<([a-z]+)\b[^>]*>", first)
     if match is None or not block.rstrip("\n").endswith(f"</{match.group(1)}>"):
         return False
+    found = FirstTag()
+    found.feed(match.group(0))
+    if found.attrs is None or "data-search-exclude" not in found.attrs or HEADING.search(block):
+        return False
     name = match.group(1)
-    return block.count(f"<{name}") == 1 and block.find("data-search-", len(first)) < 0
+    return block.count(f"<{name}") == 1 and block.find("data-search-", match.end()) < 0
+
+
+class FirstTag(HTMLParser):
+    """The attributes of the first start tag fed, as Material's search parser sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attrs: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if self.attrs is None:
+            self.attrs = dict(attrs)
 
 
 def write_if_changed(path: str, data: bytes) -> bool:
@@ -197,6 +216,7 @@ class PaperPages(BasePlugin):
         self.held: dict[str, list[str]] = {}  # page -> its HTML blocks, between on_page_markdown and on_page_content
         self.generated: set[str] = set()  # src_uri of every page the generator wrote (its manifest)
         self.later: dict[str, dict[int, str]] = {}  # page -> blocks put back after Material's search read the page
+        self.running: parallel.Started | None = None  # the paper pages' writers, from on_env to on_post_build
 
     def on_startup(self, *, command, dirty) -> None:
         self.dirty = dirty
@@ -275,41 +295,49 @@ class PaperPages(BasePlugin):
         self.nav = nav
         return nav
 
+    @toolchain.run_at(-100)  # after every plugin that changes the theme's environment
     def on_env(self, env, *, config, files):
+        """Every page is read and the navigation is final: paper pages are written from here on, in forked
+        workers, while MkDocs renders its own pages (on_post_build collects them). With one worker they are
+        written in on_post_build, in this process."""
         self.env = env
+        self.running = None
+        if self.pages:
+            workers = parallel.jobs(len(self.pages))
+            # One slice per worker: a worker gets its next task only when this process asks for results.
+            pieces = parallel.chunks(self.pages, workers)
+            job = partial(write_slice, config=config, nav=self.nav, files=self.files, env=env, dirty=self.dirty)
+            self.running = parallel.start([partial(job, piece) for piece in pieces], workers)
         return env
+
+    def on_build_error(self, *, error) -> None:
+        if self.running is not None:  # the build failed: stop writing its paper pages
+            self.running.cancel()
+            self.running = None
 
     @toolchain.run_at(50)  # before the search plugins and the offline plugin read the site
     def on_post_build(self, *, config) -> None:
-        if self.pages:
-            self.write_papers(config)
+        if self.running is not None:
+            self.collect(config)
         if self.dirty:
             remove_stale(Path(config.site_dir), self.kept(config))
 
-    def write_papers(self, config) -> None:
-        frames: dict[str, tuple[str, ...]] = {}
+    def collect(self, config) -> None:
+        """The paper pages' writers' results: pages written, and the icons and shared chrome script their
+        frames took out."""
+        made, self.running = self.running.results(), None
         icons: dict[str, str] = {}
         scripts: set[str] = set()  # the shared chrome script (generator/chrome.py): one for every frame
-        todo: list[tuple[PaperPage, str, str, str]] = []
-        for page in self.pages:
-            if self.dirty and unchanged(page):
-                continue  # an update: the frame is the last build's (the site key), and so is this page's file
-            text = Path(page.src).read_text(encoding="utf-8")
-            meta, body = split_page(text, page.src)
-            kind = kind_of(meta, body)
-            if kind not in frames:
-                frames[kind] = lighten(frame(config, self.nav, self.files, self.env, meta, body), icons, scripts)
-            todo.append((page, kind, meta["title"], body))
+        for _written, found, script in made:
+            icons.update(found)
+            scripts |= script
         if icons:  # (an update that changed no paper page keeps the last build's, from the same frame)
             write_if_changed(os.path.join(config["site_dir"], ICONS_CSS), icons_css(icons).encode())
         if len(scripts) > 1:
             raise PluginError("readinglist-pages: paper pages of different kinds have different chrome")
         for text in scripts:
             write_if_changed(os.path.join(config["site_dir"], chrome.CHROME_JS), text.encode())
-        workers = parallel.jobs(len(todo))
-        pieces = parallel.chunks(todo, 2 * workers)
-        made = parallel.run_all([partial(write_pages, piece, frames) for piece in pieces], workers)
-        self.written = sum(made)
+        self.written = sum(written for written, _found, _script in made)
         toolchain.add_to_sitemap(config, [p.url for p in self.pages])
 
     def kept(self, config) -> set[str]:
@@ -346,12 +374,27 @@ def remove_stale(site: Path, kept: set[str]) -> None:
             os.rmdir(folder)
 
 
-def write_pages(todo: Sequence[tuple[PaperPage, str, str, str]], frames: dict[str, tuple[str, ...]]) -> int:
+def write_slice(
+    pages: Sequence[PaperPage], *, config, nav, files, env, dirty: bool
+) -> tuple[int, dict[str, str], set[str]]:
+    """Write these paper pages (those changed since the last build, when `dirty`), each framed by the theme's
+    page for its kind, rendered once per kind here; (pages written, the icons the frames took out, the shared
+    chrome script)."""
+    frames: dict[str, tuple[str, ...]] = {}
+    icons: dict[str, str] = {}
+    scripts: set[str] = set()
     written = 0
-    for page, kind, title, body in todo:
-        html = fill(frames[kind], page.slug, title, body)
+    for page in pages:
+        if dirty and unchanged(page):
+            continue  # an update: the frame is the last build's (the site key), and so is this page's file
+        with open(page.src, encoding="utf-8") as f:
+            meta, body = split_page(f.read(), page.src)
+        kind = kind_of(meta, body)
+        if kind not in frames:
+            frames[kind] = lighten(frame(config, nav, files, env, meta, body), icons, scripts)
+        html = fill(frames[kind], page.slug, meta["title"], body)
         written += write_if_changed(page.dest, html.encode("utf-8", errors="xmlcharrefreplace"))
-    return written
+    return written, icons, scripts
 
 
 def frame(config, nav, files, env, meta: dict, body: str) -> tuple[str, ...]:

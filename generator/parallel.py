@@ -14,8 +14,8 @@ PARALLEL_MIN_PAPERS papers: below that, starting workers costs more than it save
 Workers die with the run that forked them: a killed run (kill -9 included)
 must not leave workers holding memory. On Linux the kernel sends them SIGKILL
 (prctl PR_SET_PDEATHSIG); elsewhere a watchdog thread in each worker polls its
-parent's pid. (Linux sends the signal when the forking *thread* ends: run_all
-forks from the calling thread and keeps the pool no longer than the call.)
+parent's pid. (Linux sends the signal when the forking *thread* ends: run_all and start
+fork from the calling thread, which must outlive the pool.)
 """
 
 from __future__ import annotations
@@ -53,9 +53,36 @@ def jobs(papers: int) -> int:
 
 def run_all(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
     """Every task's result, in task order; tasks run in `workers` forked processes when workers > 1."""
+    return start(tasks, workers).results()
+
+
+def start(tasks: Sequence[Callable[[], T]], workers: int) -> Started:
+    """`run_all`, begun now and finished by `.results()`: forked workers run the tasks while this process goes
+    on with other work (the MkDocs plugin writes paper pages while MkDocs renders its own pages). With one
+    worker (or one task) nothing runs until `.results()`, in this process, as `run_all` would.
+    `.cancel()` ends the workers when their results are no longer wanted (a failed build)."""
     if workers <= 1 or len(tasks) <= 1:
-        return [task() for task in tasks]
-    return Pool(tasks, min(workers, len(tasks))).run()
+        return Started(tasks, None)
+    pool = Pool(tasks, min(workers, len(tasks)))
+    pool.start()
+    return Started(tasks, pool)
+
+
+class Started:
+    """Tasks begun by `start`: their results, in task order, once."""
+
+    def __init__(self, tasks: Sequence[Callable[[], object]], pool: Pool | None) -> None:
+        self.tasks = tasks
+        self.pool = pool
+
+    def results(self) -> list:
+        if self.pool is None:
+            return [task() for task in self.tasks]
+        return self.pool.finish()
+
+    def cancel(self) -> None:
+        if self.pool is not None:
+            self.pool.stop(kill=True)
 
 
 class Pool:
@@ -69,40 +96,59 @@ class Pool:
     def __init__(self, tasks: Sequence[Callable[[], object]], workers: int) -> None:
         self.tasks = tasks
         self.workers = workers
+        self.links: list = []
+        self.processes: list = []
+        self.busy: dict = {}  # link -> the index it runs
+        self.queue = iter(range(len(tasks)))
 
     def run(self) -> list:
+        self.start()
+        return self.finish()
+
+    def start(self) -> None:
+        """Fork the workers and hand each its first task."""
         context = multiprocessing.get_context("fork")
         parent = os.getpid()
-        links, processes = [], []
         try:
             for _ in range(self.workers):
                 mine, theirs = context.Pipe()
                 process = context.Process(target=self._work, args=(theirs, parent), daemon=True)
                 process.start()
                 theirs.close()
-                links.append(mine)
-                processes.append(process)
-            return self._collect(links, processes)
+                self.links.append(mine)
+                self.processes.append(process)
+            for link in self.links:
+                self.busy[link] = next(self.queue, None)
+                link.send(self.busy[link])
         except BaseException:
-            for process in processes:  # the run failed: what the others compute is not wanted
-                process.kill()
+            self.stop(kill=True)
+            raise
+
+    def finish(self) -> list:
+        """Every task's result, in task order (the tasks still queued are handed out as workers free up)."""
+        try:
+            return self._collect(self.links, self.processes)
+        except BaseException:
+            self.stop(kill=True)  # the run failed: what the others compute is not wanted
             raise
         finally:
-            for link in links:
-                link.close()
-            for process in processes:
-                process.join(WATCHDOG_SECONDS)
-                if process.is_alive():
-                    process.kill()
-                    process.join()
+            self.stop()
+
+    def stop(self, kill: bool = False) -> None:
+        for process in self.processes if kill else ():
+            process.kill()
+        for link in self.links:
+            link.close()
+        for process in self.processes:
+            process.join(WATCHDOG_SECONDS)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        self.links, self.processes = [], []
 
     def _collect(self, links: list, processes: list) -> list:
         results: list = [None] * len(self.tasks)
-        queue = iter(range(len(self.tasks)))
-        busy: dict = {}  # link -> the index it runs
-        for link in links:
-            busy[link] = next(queue, None)
-            link.send(busy[link])
+        busy, queue = self.busy, self.queue
         done = 0
         while done < len(self.tasks):
             waiting = [link for link in links if busy[link] is not None]

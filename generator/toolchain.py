@@ -31,6 +31,12 @@ Python, here:
 - `material_search_entries`: Material's search plugin object as
   `config.plugins["material/search"]`, and its `search_index.entries` list, to which it
   appends a page's entries in `on_page_context` at priority 0.
+- Material's search parser (readinglist-pages holds card lists out of it): an element marked
+  `data-search-exclude` is skipped whole, unless a heading with an id inside starts a section; HTML
+  comments are ignored; its clean-up removes `data-search-*` attributes that have a value. A card list
+  stands as an HTML comment until Material's search has read the page and goes back at priority -60.
+- Python-Markdown's output for a raw HTML block (the block, then a blank line; the page's end trimmed),
+  which readinglist-pages reproduces for the raw blocks it holds out of Markdown.
 - `after_material_search`: plugin order. Material's search plugin writes
   `search/search_index.json` in `on_post_build` at priority 0 and its offline plugin
   inlines that file into `search_index.js` at priority -100; ours runs at -50, between.
@@ -87,6 +93,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -268,6 +275,7 @@ def material_search_entries(config) -> list[dict] | None:
     return entries if isinstance(entries, list) else None
 
 
+# What Material's search plugin does to every page's HTML after indexing it (`on_page_context`, at priority 0).
 def search_index_file(config) -> Path:
     """Where Material's search plugin writes its index."""
     return Path(config.site_dir) / "search" / "search_index.json"
@@ -333,7 +341,6 @@ def add_to_sitemap(config, urls) -> None:
     """List more pages in sitemap.xml (and .gz) the way MkDocs listed its own (nothing when it listed none:
     without `site_url`)."""
     import gzip
-    import re
 
     from markupsafe import escape
 

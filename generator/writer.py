@@ -36,6 +36,8 @@ MANIFEST = ".readinglist-manifest.json"
 STATE = ".readinglist-state.json"  # the last run's input fingerprint, summary and file stats
 MANIFEST_VERSION = 2
 TMP_SUFFIX = ".rl-tmp"
+# Made-on-demand files up to this size are kept from hashing to writing instead of made twice (tag feeds).
+KEEP_MADE_BYTES = 2 * 1024 * 1024
 WORK = ".readinglist-work.json"  # the last run's tags and clean text (generator/stored.py)
 OWN_FILES = (MANIFEST, STATE, WORK)
 LOCK_SUFFIX = ".readinglist-lock"  # beside docs/: `.docs.readinglist-lock` (git-ignored, never published)
@@ -306,9 +308,19 @@ def write_plan(docs: Path, plan: dict[str, Content], before_write: Callable[[], 
 def _write_plan(docs: Path, plan: dict[str, Content], before_write: Callable[[], None] | None) -> WriteReport:
     docs.mkdir(parents=True, exist_ok=True)
     owned = read_manifest(docs)
-    # Text is encoded once and kept; made-on-demand content is made, hashed and dropped.
+    # Text is encoded once and kept; made-on-demand content is made and hashed, and kept only when it is
+    # small (a tag's feed, capped at TAG_FEED_LIMIT papers): a big file is made again if it must be written.
     encoded = {rel: content_bytes(c) for rel, c in plan.items() if not callable(c)}
-    digests = {rel: sha256(encoded[rel] if rel in encoded else content_bytes(c)) for rel, c in plan.items()}
+    digests = {}
+    for rel, c in plan.items():
+        if rel in encoded:
+            digests[rel] = sha256(encoded[rel])
+            continue
+        data = content_bytes(c)
+        digests[rel] = sha256(data)
+        if len(data) <= KEEP_MADE_BYTES:
+            encoded[rel] = data
+        del data  # before the next file is made: two big exports never exist at once
     current = check_ownership(docs, digests, owned, last_written(docs, owned))
     if before_write is not None:
         before_write()
