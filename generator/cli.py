@@ -91,8 +91,8 @@ def make_parser() -> argparse.ArgumentParser:
     bld.add_argument(
         "--full",
         action="store_true",
-        help="rebuild every page of the site (default: only what changed, when the site folder was made by the "
-        "same mkdocs.yml, generator, theme and hand-written pages)",
+        help="rebuild every page of the site and use nothing kept from earlier runs (default: only what changed, "
+        "when the site folder was made by the same mkdocs.yml, generator, theme and hand-written pages)",
     )
 
     srv = sub.add_parser(
@@ -294,6 +294,8 @@ def waiting(docs: Path, pid: str) -> None:
 
 
 def generate_and_build(args: argparse.Namespace, options: Options, offline: bool) -> int:
+    if getattr(args, "full", False):
+        forget_work(options.docs)
     print_result(generate_held(options), timings=getattr(args, "timings", False))
     if args.command == "build":
         claim_site_folder(args.site)
@@ -311,6 +313,19 @@ def generate_and_build(args: argparse.Namespace, options: Options, offline: bool
             print(f"site: {args.site}/{how}" + (f" (open file://{where})" if offline else ""))
         return 1 if code else 0
     return 0
+
+
+def forget_work(docs: Path) -> None:
+    """`build --full`: nothing from earlier runs is used. The kept work (tags, clean text, paper files, search
+    words) and the state that lets a run stop early go; the manifest stays (it proves which files are ours)."""
+    from generator.search_input import SEARCH_TERMS
+    from generator.stored import FILES
+    from generator.writer import STATE, WORK
+
+    for name in (STATE, WORK, FILES, SEARCH_TERMS):
+        path = docs / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
 
 
 def check_environment() -> None:

@@ -60,6 +60,7 @@ from mkdocs.plugins import BasePlugin
 
 from generator.search_input import FORMAT as INPUT_FORMAT
 from generator.search_input import SEARCH_INPUT, SEARCH_TERMS
+from generator.state import seal, unseal
 from generator.toolchain import (
     add_theme_dir,
     after_material_search,
@@ -365,7 +366,8 @@ def read_terms(path: Path) -> dict[str, Any]:
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > TERMS_MAX_BYTES:
             return {}
-        data = json.loads(path.read_bytes())
+        body = unseal(path.read_bytes())
+        data = None if body is None else json.loads(body)
         if isinstance(data, dict) and data.get("format") == TERMS_FORMAT:
             return data
     except (OSError, ValueError, RecursionError):
@@ -426,7 +428,7 @@ def save_terms(
             for page, entries in sorted(pages.items())
         },
     }
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = seal(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     try:
         if path.is_symlink() or (path.exists() and not path.is_file()):
             return  # not ours to replace

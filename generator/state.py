@@ -160,3 +160,21 @@ def write_state(docs: Path, fingerprint: str, summary: dict, paths: list[str]) -
         stats[rel] = [st.st_size, st.st_mtime_ns]
     text = json.dumps({"fingerprint": fingerprint, "summary": summary, "files": stats}, sort_keys=True)
     atomic_write(docs / STATE, text.encode("utf-8"))
+
+
+SEAL = b"readinglist-seal sha256:"
+
+
+def seal(data: bytes) -> bytes:
+    """A kept file's bytes under one line holding their SHA-256: unseal finds any change made to them (a flipped
+    byte, a hand edit, a write cut short) that did not also rewrite that line."""
+    return SEAL + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data
+
+
+def unseal(raw: bytes) -> bytes | None:
+    """The bytes `seal` sealed, or None when there is no seal or they do not match it."""
+    end = len(SEAL) + 64
+    if not raw.startswith(SEAL) or raw[end : end + 1] != b"\n":
+        return None
+    data = raw[end + 1 :]
+    return data if hashlib.sha256(data).hexdigest().encode("ascii") == raw[len(SEAL) : end] else None

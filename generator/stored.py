@@ -30,13 +30,15 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.errors import GeneratorError
 from generator.models import Paper, Tag, TagMatch
 from generator.pages import PAPERS_DIR
-from generator.state import code_fingerprint
+from generator.state import code_fingerprint, seal, unseal
 from generator.writer import WORK as WORK_FILE
-from generator.writer import atomic_write
+from generator.writer import atomic_write, read_manifest
 
 FORMAT = 1
+RUN_STYLES = frozenset({"", "em", "strong"})  # generator/textclean.py Run.style
 FILES = ".readinglist-work-files"  # paper pages' digests and export rows, beside WORK_FILE
 FILES_HEAD = b"readinglist-work-files/1\n"
 MAX_BYTES = 512 * 2**20
@@ -62,6 +64,7 @@ class Stored:
         self.clean: dict[str, tuple | None] = clean or {}
         self.docs = docs  # where FILES is, read when first needed (serve never needs it)
         self._files: dict[str, tuple[str, bytes, bytes, bytes]] | None = None
+        self._known: bool | None = None
 
     @property
     def files(self) -> dict[str, tuple[str, bytes, bytes, bytes]]:
@@ -71,7 +74,12 @@ class Stored:
         return self._files
 
     def usable_for(self, tags: tuple[Tag, ...]) -> bool:
-        return bool(self.taxonomy) and self.taxonomy == taxonomy_digest(tags)
+        if not self.taxonomy or self.taxonomy != taxonomy_digest(tags):
+            return False
+        if self._known is None:  # every kept tag is one of this taxonomy's, or none of the work is used
+            slugs = {t.slug for t in tags}
+            self._known = all(m.tag in slugs for matches in self.tags.values() for m in matches)
+        return self._known
 
     def tags_of(self, paper: Paper) -> tuple[TagMatch, ...] | None:
         return self.tags.get(text_key(paper.title, paper.abstract))
@@ -98,7 +106,10 @@ def load(docs: Path) -> Stored:
         info = os.lstat(path)
         if not path.is_file() or path.is_symlink() or info.st_size > MAX_BYTES:
             return Stored()
-        data = json.loads(path.read_text(encoding="utf-8"))
+        body = unseal(path.read_bytes())
+        if body is None:
+            return Stored()  # damaged or edited by hand: the work is done again
+        data = json.loads(body.decode("utf-8"))
         if (
             data.get("format") != FORMAT
             or data.get("code") != code_fingerprint()
@@ -113,6 +124,8 @@ def load(docs: Path) -> Stored:
             str(key): None if runs is None else tuple(Run(str(text), str(style)) for text, style in runs)
             for key, runs in data["clean"].items()
         }
+        if any(run.style not in RUN_STYLES for runs in clean.values() if runs for run in runs):
+            return Stored()  # a style is an HTML tag name on the page: only the clean-up's own
         return Stored(data["taxonomy"], tags, clean, docs)
     except (OSError, ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError, RecursionError):
         return Stored()
@@ -135,6 +148,10 @@ def reuse_pages(stored: Stored, keyed: dict[str, object], tags: tuple[Tag, ...],
     the one that run wrote (by digest): the renderer then skips it (render.paper_files). Returns how many."""
     if not keyed or not stored.usable_for(tags) or not stored.files:
         return 0
+    try:  # the writer's own record of what it wrote: a page the kept file vouches for must be one of them
+        written = read_manifest(docs)
+    except GeneratorError:
+        return 0
     count = 0
     for key, record in keyed.items():
         row = stored.files.get(key)
@@ -144,7 +161,8 @@ def reuse_pages(stored: Stored, keyed: dict[str, object], tags: tuple[Tag, ...],
             page = (docs / PAPERS_DIR / f"{record.slug}.md").read_bytes()
         except OSError:
             continue
-        if hashlib.sha256(page).hexdigest() != row[0]:
+        digest = hashlib.sha256(page).hexdigest()
+        if digest != row[0] or digest not in written.get(f"{PAPERS_DIR}/{record.slug}.md", ()):
             continue  # edited, damaged or missing: made again (and the writer says what it may overwrite)
         cache.pages.put(record, (page, *row[1:]))
         count += 1
@@ -169,8 +187,8 @@ def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, 
         info = os.lstat(path)
         if not path.is_file() or path.is_symlink() or info.st_size > MAX_BYTES:
             return {}
-        data = path.read_bytes()
-        if not data.startswith(FILES_HEAD):
+        data = unseal(path.read_bytes())
+        if data is None or not data.startswith(FILES_HEAD):
             return {}
         end = data.index(b"\n", len(FILES_HEAD))
         head = json.loads(data[len(FILES_HEAD) : end])
@@ -202,7 +220,7 @@ def save_files(docs: Path, taxonomy: str, files: dict[str, tuple[bytes, bytes, b
         chunks += rows
         at += sum(len(row) for row in rows)
     line = json.dumps({"code": code_fingerprint(), "taxonomy": taxonomy, "files": head}, sort_keys=True)
-    write_if_changed(docs / FILES, b"".join([FILES_HEAD, line.encode("ascii"), b"\n", *chunks]))
+    write_if_changed(docs / FILES, seal(b"".join([FILES_HEAD, line.encode("ascii"), b"\n", *chunks])))
 
 
 def write_if_changed(target: Path, data: bytes) -> None:
@@ -239,6 +257,6 @@ def save(
         "clean": {text_key(raw): runs_of(raw, runs) for raw, runs in clean.items()},
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    write_if_changed(docs / WORK_FILE, text)
+    write_if_changed(docs / WORK_FILE, seal(text))
     if files is not None:  # (None: serve, which keeps them in its cache)
         save_files(docs, data["taxonomy"], files)
