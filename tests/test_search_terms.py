@@ -32,6 +32,7 @@ from generator.search_index import (
     words_key,
 )
 from generator.search_input import SEARCH_TERMS
+from generator.state import seal, unseal
 from tests.sitebuild import ROOT, build_site, mkdocs_build
 
 FIXTURE = ROOT / "tests" / "fixtures"
@@ -130,6 +131,13 @@ def test_a_record_made_another_way_or_damaged_is_not_used(tmp_path):
     for damage in (b"{", b"[]", b'{"format": "other"}', b"\xff"):
         path.write_bytes(damage)
         assert read_terms(path) == {}
+    # A record whose bytes were changed after it was written (its seal no longer matches) is not used either.
+    good = json.dumps({**data, "format": si.TERMS_FORMAT}).encode()
+    path.write_bytes(seal(good))
+    assert read_terms(path)["papers"] == {"k": ["a b", ""]}
+    for edited in (good, seal(good).replace(b"a b", b"a c")):
+        path.write_bytes(edited)
+        assert read_terms(path) == {}
     path.unlink()
     path.mkdir()
     assert read_terms(path) == {}
@@ -139,7 +147,7 @@ def test_an_update_takes_unchanged_papers_words_from_the_record_and_equals_a_ful
     work = tmp_path / "work"
     site, _ = build_site(work, sources=FIXTURE / "corpus", tags=FIXTURE / "tags.yml")
     docs = work / "docs"
-    kept = json.loads((docs / SEARCH_TERMS).read_text(encoding="utf-8"))
+    kept = json.loads(unseal((docs / SEARCH_TERMS).read_bytes()))
     index = (site / "search" / "search_index.json").read_bytes()
     assert stored_pages(kept, index)  # the record names the index it was written with
     assert stored_words(kept, terms_header(kept["separator"], kept["stop"]))
@@ -154,7 +162,7 @@ def test_an_update_takes_unchanged_papers_words_from_the_record_and_equals_a_ful
     papers = kept["papers"]
     first = sorted(papers)[0]
     papers[first] = [papers[first][0], papers[first][1] + " zzrecordedword"]
-    (docs / SEARCH_TERMS).write_text(json.dumps(kept), encoding="utf-8")
+    (docs / SEARCH_TERMS).write_bytes(seal(json.dumps(kept).encode()))  # sealed anew: the record as written
     mkdocs_build(work / "mkdocs.yml", site, "--dirty")
     terms = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert "zzrecordedword" in terms["config"]["readinglist"]["terms"].split(" ")

@@ -14,6 +14,7 @@ from pathlib import Path
 from generator import render, stored
 from generator.build import Options, generate
 from generator.records import index
+from generator.state import seal, unseal
 from generator.writer import WORK
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +32,7 @@ def docs_text(docs: Path) -> dict[str, bytes]:
 
 
 def kept_files(docs: Path) -> dict:
-    work = json.loads((docs / WORK).read_text(encoding="utf-8"))
+    work = json.loads(unseal((docs / WORK).read_bytes()))
     return stored.load_files(docs, work["taxonomy"])
 
 
@@ -88,13 +89,13 @@ def test_a_page_missing_from_docs_or_a_damaged_record_is_rendered_again(tmp_path
     assert docs_text(docs) == expected
 
     # A kept row that does not match the page it names: that paper is made again.
-    data = (docs / stored.FILES).read_bytes()
+    data = unseal((docs / stored.FILES).read_bytes())
     head_end = data.index(b"\n", len(stored.FILES_HEAD))
     head = json.loads(data[len(stored.FILES_HEAD) : head_end])
     key = sorted(head["files"])[0]
     head["files"][key][0] = "0" * 64
     line = json.dumps(head).encode()
-    (docs / stored.FILES).write_bytes(stored.FILES_HEAD + line + data[head_end:])
+    (docs / stored.FILES).write_bytes(seal(stored.FILES_HEAD + line + data[head_end:]))
     (docs / ".readinglist-state.json").unlink()
     made, _ = run(sources, docs, monkeypatch)
     assert len(made) == 1
@@ -102,7 +103,11 @@ def test_a_page_missing_from_docs_or_a_damaged_record_is_rendered_again(tmp_path
 
     # Any other damage: every paper is made again.
     good = (docs / stored.FILES).read_bytes()
-    for damage in (good[:-10], good[:40], b"", good.replace(b'"taxonomy"', b'"taxonomz"', 1), b"\xff" + good):
+    flipped = good[:-5] + bytes([good[-5] ^ 1]) + good[-4:]  # a byte of a kept row: same size, seal kept
+    offset = good.replace(b", 0, ", b", 1, ", 1)  # a row's start moved by one in the head
+    damages = (good[:-10], good[:40], b"", good.replace(b'"taxonomy"', b'"taxonomz"', 1), b"\xff" + good, flipped)
+    for damage in (*damages, offset):
+        assert damage != good
         (docs / stored.FILES).write_bytes(damage)
         (docs / ".readinglist-state.json").unlink()
         made, _ = run(sources, docs, monkeypatch)
@@ -129,3 +134,29 @@ def test_serve_keeps_paper_files_in_its_cache_not_in_docs(tmp_path, monkeypatch)
     (docs / ".readinglist-state.json").unlink()
     generate(options)  # a one-shot run keeps them
     assert (docs / stored.FILES).is_file()
+
+
+def test_a_page_edited_by_hand_is_not_taken_even_when_the_kept_record_vouches_for_it(tmp_path, monkeypatch):
+    """The kept file's page digest is not proof enough: the page must also be one the writer's manifest records,
+    or the edit would be published as the generator's (red team round 5: a <script> added to a page and its
+    digest written into the kept record, sealed anew)."""
+    import hashlib
+
+    import pytest
+
+    from generator.errors import GeneratorError
+
+    sources, docs = project(tmp_path, "kept", ["2025-01-07-hf-daily.txt"])
+    _, cat = run(sources, docs, monkeypatch)
+    slug = sorted(cat.slugs.values())[0]
+    page = docs / "papers" / f"{slug}.md"
+    edited = page.read_bytes() + b"\n<script>alert(1)</script>\n"
+    page.write_bytes(edited)
+    data = unseal((docs / stored.FILES).read_bytes())
+    old = hashlib.sha256(page.read_bytes().replace(b"\n<script>alert(1)</script>\n", b"")).hexdigest()
+    data = data.replace(old.encode(), hashlib.sha256(edited).hexdigest().encode(), 1)
+    (docs / stored.FILES).write_bytes(seal(data))
+    (docs / ".readinglist-state.json").unlink()
+    with pytest.raises(GeneratorError, match="by hand"):
+        run(sources, docs, monkeypatch)
+    assert page.read_bytes() == edited  # left as the owner left it, and reported

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import build, stored
 from generator.build import Options, generate
+from generator.state import seal, unseal
 from generator.writer import WORK
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +53,7 @@ def test_the_next_run_tags_only_new_papers_and_writes_the_same_pages(tmp_path, m
     docs, calls = run(tmp_path, "one", [first], monkeypatch)
     assert calls and (docs / WORK).is_file()
     kept = (docs / WORK).read_bytes()
-    data = json.loads(kept)
+    data = json.loads(unseal(kept))
     assert data["format"] == stored.FORMAT and len(data["tags"]) == len(calls)
 
     again, new_calls = run(tmp_path, "two", [first, second], monkeypatch, work=kept)
@@ -64,14 +65,25 @@ def test_the_next_run_tags_only_new_papers_and_writes_the_same_pages(tmp_path, m
 def test_a_damaged_foreign_or_other_taxonomy_work_file_is_ignored(tmp_path, monkeypatch):
     first = "2025-01-07-hf-daily.txt"
     docs, calls = run(tmp_path, "one", [first], monkeypatch)
-    kept = json.loads((docs / WORK).read_bytes())
+    raw = (docs / WORK).read_bytes()
+    kept = json.loads(unseal(raw))
     fresh = docs_text(docs)
     wrong_tags = dict(kept, tags={k: [["no-such-tag", "x", "title", 1]] for k in kept["tags"]})
+    hostile_style = dict(kept, clean={k: [["x", "img src=x onerror=alert(1) x"]] for k in kept["clean"]})
+
+    def sealed(data: dict) -> bytes:
+        return seal(json.dumps(data).encode())
+
     cases = {
         "damaged": b'{"format": 1, "code": ',
-        "other-code": json.dumps(dict(kept, code="0" * 64)).encode(),
-        "other-taxonomy": json.dumps(dict(kept, taxonomy="0" * 64)).encode(),
-        "wrong-shape": json.dumps(dict(kept, tags={"a": "b"})).encode(),
+        "one-byte-flipped": raw[:-40] + bytes([raw[-40] ^ 1]) + raw[-39:],
+        "edited-unsealed": json.dumps(kept).encode(),  # valid JSON, right digests, but no seal: an edit
+        "other-code": sealed(dict(kept, code="0" * 64)),
+        "other-taxonomy": sealed(dict(kept, taxonomy="0" * 64)),
+        "wrong-shape": sealed(dict(kept, tags={"a": "b"})),
+        # Sealed anew (a forger who knows the format): still checked for what a page can be made of.
+        "unknown-tag": sealed(wrong_tags),
+        "style-not-em-or-strong": sealed(hostile_style),
         "not-a-file": None,
     }
     for name, work in cases.items():
@@ -90,3 +102,20 @@ def test_a_damaged_foreign_or_other_taxonomy_work_file_is_ignored(tmp_path, monk
     # Tags naming a tag of this taxonomy are trusted only with the digests of this code and taxonomy:
     forged, _ = run(tmp_path, "forged", [first], monkeypatch, work=json.dumps(dict(wrong_tags, code="x")).encode())
     assert docs_text(forged) == fresh
+
+
+def test_build_full_uses_nothing_kept_from_earlier_runs(tmp_path):
+    """`readinglist build --full` is the way out of any kept record: the work, the paper files, the search words
+    and the state that lets a run stop early all go before it generates; the manifest stays."""
+    from generator.cli import forget_work
+    from generator.search_input import SEARCH_TERMS
+    from generator.writer import MANIFEST, STATE
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    names = (STATE, WORK, stored.FILES, SEARCH_TERMS, MANIFEST, "about.md")
+    for name in names:
+        (docs / name).write_text("x", encoding="utf-8")
+    forget_work(docs)
+    assert sorted(p.name for p in docs.iterdir()) == sorted([MANIFEST, "about.md"])
+    forget_work(docs)  # nothing to forget: no error
