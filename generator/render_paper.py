@@ -168,4 +168,4 @@ def sibling(slug: str, directory_urls: bool) -> str:
 def _reason(tag: Tag, match: TagMatch) -> str:
     if match.field == "override":
         return f"{markdown_text(tag.name)}: added by override (corpus/overrides.yml)"
-    return f"{markdown_text(tag.name)}: “{markdown_text(match.phrase)}” in the {match.field}"
+    return f"{markdown_text(tag.name)}: “{markdown_text(match.phrase)}” in the {markdown_text(match.field)}"

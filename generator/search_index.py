@@ -391,15 +391,22 @@ def stored_pages(data: dict[str, Any], index: bytes) -> dict[str, list[Entry]] |
     if not data or data.get("index") != hashlib.sha256(index).hexdigest():
         return None
     try:
-        return {
+        pages = {
             str(page): [
                 Entry(str(loc), str(title), str(text), [str(t) for t in tags], split_words(a), split_words(b))
                 for loc, title, text, tags, a, b in rows
             ]
             for page, rows in data["pages"].items()
         }
-    except (KeyError, TypeError, ValueError, AttributeError):
+        # Each entry's text is HTML the search box shows: only ever what that index itself holds.
+        held = {(d["location"], d["title"], d["text"]) for d in json.loads(index)["docs"]}
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
         return None
+    if any(
+        (e.location, e.title, f"<p>{e.text}</p>" if e.text else "") not in held for es in pages.values() for e in es
+    ):
+        return None
+    return pages
 
 
 def split_words(joined: str) -> list[str]:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from generator.errors import GeneratorError
 from generator.models import Paper, Tag, TagMatch
+from generator.overrides import OVERRIDE_FIELD
 from generator.pages import PAPERS_DIR
 from generator.state import code_fingerprint, seal, unseal
 from generator.writer import WORK as WORK_FILE
@@ -39,6 +40,7 @@ from generator.writer import atomic_write, read_manifest
 
 FORMAT = 1
 RUN_STYLES = frozenset({"", "em", "strong"})  # generator/textclean.py Run.style
+MATCH_FIELDS = frozenset({"title", "abstract", OVERRIDE_FIELD})  # generator/tagging.py, overrides.py
 FILES = ".readinglist-work-files"  # paper pages' digests and export rows, beside WORK_FILE
 FILES_HEAD = b"readinglist-work-files/1\n"
 MAX_BYTES = 512 * 2**20
@@ -124,10 +126,21 @@ def load(docs: Path) -> Stored:
             str(key): None if runs is None else tuple(Run(str(text), str(style)) for text, style in runs)
             for key, runs in data["clean"].items()
         }
+        if any(m.field not in MATCH_FIELDS for matches in tags.values() for m in matches):
+            return Stored()  # a field is words on the page: only the tagger's and the overrides' own
         if any(run.style not in RUN_STYLES for runs in clean.values() if runs for run in runs):
             return Stored()  # a style is an HTML tag name on the page: only the clean-up's own
         return Stored(data["taxonomy"], tags, clean, docs)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError, RecursionError):
+    except (
+        OSError,
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        UnicodeDecodeError,
+        RecursionError,
+        OverflowError,
+    ):
         return Stored()
 
 
@@ -197,7 +210,9 @@ def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, 
         blob = memoryview(data)[end + 1 :]
         files = {}
         for key, (digest, start, *sizes) in head["files"].items():
-            parts, at = [], int(start)
+            if type(start) is not int or start < 0 or any(type(size) is not int for size in sizes):
+                raise ValueError("a row's start or size is not a whole number of bytes")
+            parts, at = [], start
             for size in sizes:
                 if size < 0 or at + size > len(blob):
                     raise ValueError("a row beyond the end of the file")
@@ -206,7 +221,7 @@ def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, 
             if len(parts) == 3:
                 files[str(key)] = (str(digest), *parts)
         return files
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError):
         return {}
 
 

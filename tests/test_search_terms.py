@@ -123,10 +123,14 @@ def test_a_record_made_another_way_or_damaged_is_not_used(tmp_path):
     assert stored_words({**data, "separator": r"[\s]+"}, header) == {}
     assert stored_words({**data, "stop": False}, header) == {}
     assert stored_words({**data, "papers": {"k": "not a pair"}}, header) == {}
-    # Pages' entries only with the very index they were recorded with.
-    assert stored_pages(data, b"{}") is None
-    data["index"] = hashlib.sha256(b"{}").hexdigest()
-    assert stored_pages(data, b"{}") == {"about/": [Entry("about/", "A", "t", [], ["a"], [])]}
+    # Pages' entries only with the very index they were recorded with, and only entries that index holds (their
+    # text is HTML the search box shows: a record sealed anew must not bring in any other).
+    index = json.dumps({"docs": [{"location": "about/", "title": "A", "text": "<p>t</p>"}]}).encode()
+    assert stored_pages(data, index) is None
+    data["index"] = hashlib.sha256(index).hexdigest()
+    assert stored_pages(data, index) == {"about/": [Entry("about/", "A", "t", [], ["a"], [])]}
+    planted = {**data, "pages": {"about/": [["about/", "A", "<img src=x onerror=alert(1)>", [], "a", ""]]}}
+    assert stored_pages(planted, index) is None
     path = tmp_path / SEARCH_TERMS
     for damage in (b"{", b"[]", b'{"format": "other"}', b"\xff"):
         path.write_bytes(damage)

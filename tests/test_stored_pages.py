@@ -106,7 +106,22 @@ def test_a_page_missing_from_docs_or_a_damaged_record_is_rendered_again(tmp_path
     flipped = good[:-5] + bytes([good[-5] ^ 1]) + good[-4:]  # a byte of a kept row: same size, seal kept
     offset = good.replace(b", 0, ", b", 1, ", 1)  # a row's start moved by one in the head
     damages = (good[:-10], good[:40], b"", good.replace(b'"taxonomy"', b'"taxonomz"', 1), b"\xff" + good, flipped)
-    for damage in (*damages, offset):
+    # Sealed anew, with starts and sizes no writer makes: a negative start (rows from the end of the file), a
+    # size written as true, a start too large for a whole number.
+    body = unseal(good)
+    head_end = body.index(b"\n", len(stored.FILES_HEAD))
+    head = json.loads(body[len(stored.FILES_HEAD) : head_end])
+    key = sorted(head["files"])[-1]
+    resealed = []
+    for start, size in ((-30, None), (None, True), ("1e400", None)):
+        entry = list(head["files"][key])
+        if start is not None:
+            entry[1] = start
+        if size is not None:
+            entry[2] = size
+        line = json.dumps(dict(head, files=dict(head["files"], **{key: entry}))).replace('"1e400"', "1e400")
+        resealed.append(seal(stored.FILES_HEAD + line.encode() + body[head_end:]))
+    for damage in (*damages, offset, *resealed):
         assert damage != good
         (docs / stored.FILES).write_bytes(damage)
         (docs / ".readinglist-state.json").unlink()

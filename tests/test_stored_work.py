@@ -84,8 +84,18 @@ def test_a_damaged_foreign_or_other_taxonomy_work_file_is_ignored(tmp_path, monk
         # Sealed anew (a forger who knows the format): still checked for what a page can be made of.
         "unknown-tag": sealed(wrong_tags),
         "style-not-em-or-strong": sealed(hostile_style),
+        "field-not-the-taggers": sealed(
+            dict(
+                kept,
+                tags={
+                    k: [[m[0], m[1], "<img src=x onerror=alert(1)>", m[3]] for m in v] for k, v in kept["tags"].items()
+                },
+            )
+        ),
+        "score-infinite": seal(_infinite(kept)),
         "not-a-file": None,
     }
+    assert b"1e400]" in cases["score-infinite"] and b"onerror" in cases["field-not-the-taggers"]
     for name, work in cases.items():
         if work is None:
             target = tmp_path / name / "docs"
@@ -119,3 +129,11 @@ def test_build_full_uses_nothing_kept_from_earlier_runs(tmp_path):
     forget_work(docs)
     assert sorted(p.name for p in docs.iterdir()) == sorted([MANIFEST, "about.md"])
     forget_work(docs)  # nothing to forget: no error
+
+
+def _infinite(kept: dict) -> bytes:
+    """The work file's JSON with every tag score written as 1e400 (Python reads it as infinity; int() raises)."""
+    import re
+
+    text = json.dumps(kept)
+    return re.sub(r'("(?:title|abstract|override)", )\d+\]', r"\g<1>1e400]", text).encode()
