@@ -75,3 +75,32 @@ def mkdocs_build(config: Path, site: Path, *flags: str, offline: bool = False) -
     if proc.returncode != 0:
         raise AssertionError(f"mkdocs build failed:\n{proc.stderr[-5000:]}")
     return proc.stderr
+
+
+def listing_project(folder: Path, listings: list[str]) -> tuple[Path, Path]:
+    """An empty docs/ and a sources/ holding these fixture listings (tests/fixtures/listings): (sources, docs)."""
+    sources = folder / "sources"
+    sources.mkdir(parents=True)
+    for listing in listings:
+        shutil.copy(ROOT / "tests" / "fixtures" / "listings" / listing, sources / listing)
+    docs = folder / "docs"
+    docs.mkdir()
+    return sources, docs
+
+
+def docs_text(docs: Path) -> dict[str, bytes]:
+    """Every file of a docs/ folder but the generator's own records (.readinglist-*)."""
+    return {
+        p.relative_to(docs).as_posix(): p.read_bytes()
+        for p in sorted(docs.rglob("*"))
+        if p.is_file() and not p.name.startswith(".readinglist-")
+    }
+
+
+def site_tree(site: Path) -> dict[str, bytes]:
+    """Every file of a site but the dot-files at its top (marker and key, which name the build)."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and not (p.parent == site and p.name.startswith("."))
+    }

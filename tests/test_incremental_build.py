@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator import cli
-from tests.sitebuild import EMBEDDED, ROOT, prepare
+from tests.sitebuild import EMBEDDED, ROOT, prepare, site_tree
 
 LISTINGS = ROOT / "tests" / "fixtures" / "listings"
 pytestmark = pytest.mark.slow
@@ -45,15 +45,6 @@ def build(project: Path, sources: Path, capsys, *extra: str) -> str:
     return out
 
 
-def tree(site: Path) -> dict[str, bytes]:
-    """Every file of a site but the dot-files at its top (marker and key, which name the build)."""
-    return {
-        p.relative_to(site).as_posix(): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file() and not (p.parent == site and p.name.startswith("."))
-    }
-
-
 def project_with(folder: Path, listings: list[str]) -> tuple[Path, Path]:
     """A scratch project whose sources/ holds these fixture listings: (project, sources)."""
     prepare(folder)
@@ -68,7 +59,7 @@ def full_build(tmp_path: Path, name: str, listings: list[str], capsys) -> dict[s
     project, sources = project_with(tmp_path / name, listings)
     out = build(project, sources, capsys)
     assert "updated" not in out
-    return tree(project / "site")
+    return site_tree(project / "site")
 
 
 def same(updated: dict[str, bytes], full: dict[str, bytes]) -> None:
@@ -86,12 +77,12 @@ def test_an_updated_site_equals_a_full_build(tmp_path, capsys, monkeypatch):
     # A new listing: only what changed is rebuilt, and the site is the full build's.
     shutil.copy(LISTINGS / second, sources / second)
     assert "(updated: only what changed was rebuilt)" in build(project, sources, capsys)
-    same(tree(project / "site"), full_build(tmp_path, "full-two", [first, second], capsys))
+    same(site_tree(project / "site"), full_build(tmp_path, "full-two", [first, second], capsys))
 
     # A listing taken away: its papers' pages go too.
     (sources / second).unlink()
     assert "updated" in build(project, sources, capsys)
-    same(tree(project / "site"), full_build(tmp_path, "full-one", [first], capsys))
+    same(site_tree(project / "site"), full_build(tmp_path, "full-one", [first], capsys))
 
 
 def test_a_change_to_what_every_page_uses_rebuilds_everything(tmp_path, capsys, monkeypatch):

@@ -21,7 +21,7 @@ from pathlib import Path
 from generator import paper_pages
 from generator.cards import HTML_END, HTML_START
 from generator.paper_pages import HTML_BLOCK, hold_blocks, hold_raw_blocks, skipped_by_search
-from tests.sitebuild import EMBEDDED, ROOT, prepare
+from tests.sitebuild import EMBEDDED, ROOT, prepare, site_tree
 
 FIXTURE = ROOT / "tests" / "fixtures"
 
@@ -65,14 +65,6 @@ def spy(hold, seen: list[str]):
     return held
 
 
-def tree(site: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(site).as_posix(): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file() and not (p.parent == site and p.name.startswith("."))
-    }
-
-
 def test_raw_blocks_held_are_plainly_one_element():
     def held(text: str) -> list[str]:
         found: list[str] = []
@@ -113,7 +105,7 @@ def test_the_site_is_the_same_with_blocks_held_and_put_back_late(tmp_path, monke
     monkeypatch.setattr(paper_pages, "skipped_by_search", lambda block: False)
     monkeypatch.setattr(paper_pages, "hold_raw_blocks", lambda text, hold: text)
     build_in_process(tmp_path, tmp_path / "early")
-    late_tree, early_tree = tree(tmp_path / "late"), tree(tmp_path / "early")
+    late_tree, early_tree = site_tree(tmp_path / "late"), site_tree(tmp_path / "early")
     assert sorted(late_tree) == sorted(early_tree)
     assert [rel for rel in early_tree if late_tree[rel] != early_tree[rel]] == []
     shutil.rmtree(tmp_path / "early")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import re
 import shutil
 
 from generator import search_index as si
@@ -33,11 +32,8 @@ from generator.search_index import (
 )
 from generator.search_input import SEARCH_TERMS
 from generator.state import seal, unseal
-from tests.sitebuild import ROOT, build_site, mkdocs_build
-
-FIXTURE = ROOT / "tests" / "fixtures"
-SEP = re.compile(r"[\s\-]+")
-CONFIG = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": ["stopWordFilter"], "fields": {}}
+from tests.sitebuild import build_site, mkdocs_build
+from tests.test_search_index import CONFIG, FIXTURE, SEP
 
 
 def plain_index(config: dict, entries: list[Entry]) -> dict:

@@ -16,6 +16,7 @@ from generator.build import Options, generate
 from generator.records import index
 from generator.state import seal, unseal
 from generator.writer import WORK
+from tests.sitebuild import docs_text, listing_project
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTINGS = ROOT / "tests" / "fixtures" / "listings"
@@ -23,27 +24,9 @@ EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"
 MAKE = render.make_paper_files  # the real one
 
 
-def docs_text(docs: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(docs).as_posix(): p.read_bytes()
-        for p in sorted(docs.rglob("*"))
-        if p.is_file() and not p.name.startswith(".readinglist-")
-    }
-
-
 def kept_files(docs: Path) -> dict:
     work = json.loads(unseal((docs / WORK).read_bytes()))
     return stored.load_files(docs, work["taxonomy"])
-
-
-def project(tmp_path: Path, name: str, listings: list[str]) -> tuple[Path, Path]:
-    sources = tmp_path / name / "sources"
-    sources.mkdir(parents=True)
-    for listing in listings:
-        shutil.copy(LISTINGS / listing, sources / listing)
-    docs = tmp_path / name / "docs"
-    docs.mkdir()
-    return sources, docs
 
 
 def run(sources: Path, docs: Path, monkeypatch) -> tuple[list[str], object]:
@@ -57,7 +40,7 @@ def run(sources: Path, docs: Path, monkeypatch) -> tuple[list[str], object]:
 
 def test_a_new_listing_renders_only_the_papers_whose_record_changed(tmp_path, monkeypatch):
     first, second = "2025-01-07-hf-daily.txt", "2025-03-12-math-oc.txt"
-    sources, docs = project(tmp_path, "kept", [first])
+    sources, docs = listing_project(tmp_path / "kept", [first])
     made, cat = run(sources, docs, monkeypatch)
     assert sorted(made) == sorted(cat.slugs.values())
     kept = set(kept_files(docs))
@@ -69,7 +52,7 @@ def test_a_new_listing_renders_only_the_papers_whose_record_changed(tmp_path, mo
     assert sorted(made) == changed
     assert len(changed) < len(cat.papers)  # the first listing's papers whose related list stayed are reused
 
-    fresh_sources, fresh = project(tmp_path, "fresh", [first, second])
+    fresh_sources, fresh = listing_project(tmp_path / "fresh", [first, second])
     run(fresh_sources, fresh, monkeypatch)
     assert docs_text(docs) == docs_text(fresh)
     assert (docs / WORK).read_bytes() == (fresh / WORK).read_bytes()
@@ -77,7 +60,7 @@ def test_a_new_listing_renders_only_the_papers_whose_record_changed(tmp_path, mo
 
 
 def test_a_page_missing_from_docs_or_a_damaged_record_is_rendered_again(tmp_path, monkeypatch):
-    sources, docs = project(tmp_path, "kept", ["2025-01-07-hf-daily.txt"])
+    sources, docs = listing_project(tmp_path / "kept", ["2025-01-07-hf-daily.txt"])
     _, cat = run(sources, docs, monkeypatch)
     expected = docs_text(docs)
     slugs = sorted(cat.slugs.values())
@@ -135,7 +118,7 @@ def test_serve_keeps_paper_files_in_its_cache_not_in_docs(tmp_path, monkeypatch)
     (72 MB at 10,000 papers, on every edit)."""
     from generator.cache import Cache
 
-    sources, docs = project(tmp_path, "served", ["2025-01-07-hf-daily.txt"])
+    sources, docs = listing_project(tmp_path / "served", ["2025-01-07-hf-daily.txt"])
     monkeypatch.setenv("READINGLIST_JOBS", "1")
     options = Options(sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml"))
     generate(options, cache=Cache())
@@ -161,7 +144,7 @@ def test_a_page_edited_by_hand_is_not_taken_even_when_the_kept_record_vouches_fo
 
     from generator.errors import GeneratorError
 
-    sources, docs = project(tmp_path, "kept", ["2025-01-07-hf-daily.txt"])
+    sources, docs = listing_project(tmp_path / "kept", ["2025-01-07-hf-daily.txt"])
     _, cat = run(sources, docs, monkeypatch)
     slug = sorted(cat.slugs.values())[0]
     page = docs / "papers" / f"{slug}.md"

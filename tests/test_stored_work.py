@@ -16,6 +16,7 @@ from generator import build, stored
 from generator.build import Options, generate
 from generator.state import seal, unseal
 from generator.writer import WORK
+from tests.sitebuild import docs_text, listing_project
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTINGS = ROOT / "tests" / "fixtures" / "listings"
@@ -23,22 +24,9 @@ EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"
 TAG_PAPER = build.tag_paper  # the real one: each run wraps it anew
 
 
-def docs_text(docs: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(docs).as_posix(): p.read_bytes()
-        for p in sorted(docs.rglob("*"))
-        if p.is_file() and not p.name.startswith(".readinglist-")
-    }
-
-
 def run(tmp_path: Path, name: str, listings: list[str], monkeypatch, work: bytes | None = None) -> tuple[Path, list]:
     """generate into a fresh docs/ (with `work` as the kept work file); the titles tagged."""
-    sources = tmp_path / name / "sources"
-    sources.mkdir(parents=True)
-    for listing in listings:
-        shutil.copy(LISTINGS / listing, sources / listing)
-    docs = tmp_path / name / "docs"
-    docs.mkdir()
+    sources, docs = listing_project(tmp_path / name, listings)
     if work is not None:
         (docs / WORK).write_bytes(work)
     calls: list[str] = []
