@@ -46,9 +46,7 @@ import contextlib
 import hashlib
 import html
 import json
-import os
 import re
-import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,7 +58,7 @@ from mkdocs.plugins import BasePlugin
 
 from generator.search_input import FORMAT as INPUT_FORMAT
 from generator.search_input import SEARCH_INPUT, SEARCH_TERMS
-from generator.state import seal, unseal
+from generator.state import keep, read_kept
 from generator.toolchain import (
     add_theme_dir,
     after_material_search,
@@ -350,7 +348,6 @@ def read_search_input(docs_dir: Path) -> list[dict[str, Any]]:
 
 
 TERMS_FORMAT = "readinglist-search-terms/1"
-TERMS_MAX_BYTES = 512 * 2**20
 
 
 def terms_header(separator: str, stop_words: bool) -> dict[str, Any]:
@@ -362,17 +359,12 @@ def terms_header(separator: str, stop_words: bool) -> dict[str, Any]:
 
 def read_terms(path: Path) -> dict[str, Any]:
     """The last build's record of words (see save_terms); {} when there is none or it is damaged: it is a cache."""
+    body = read_kept(path)
     try:
-        info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > TERMS_MAX_BYTES:
-            return {}
-        body = unseal(path.read_bytes())
         data = None if body is None else json.loads(body)
-        if isinstance(data, dict) and data.get("format") == TERMS_FORMAT:
-            return data
-    except (OSError, ValueError, RecursionError):
-        pass
-    return {}
+    except (ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == TERMS_FORMAT else {}
 
 
 def stored_words(data: dict[str, Any], header: dict[str, Any]) -> dict[str, tuple[list[str], list[str]]]:
@@ -435,15 +427,7 @@ def save_terms(
             for page, entries in sorted(pages.items())
         },
     }
-    text = seal(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    try:
-        if path.is_symlink() or (path.exists() and not path.is_file()):
-            return  # not ours to replace
-        if path.is_file() and path.stat().st_size == len(text) and path.read_bytes() == text:
-            return
-        atomic_write(path, text)
-    except OSError:
-        return  # a cache: the next build finds the words again
+    keep(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 class LeanSearchIndex(BasePlugin):

@@ -178,3 +178,33 @@ def unseal(raw: bytes) -> bytes | None:
         return None
     data = raw[end + 1 :]
     return data if hashlib.sha256(data).hexdigest().encode("ascii") == raw[len(SEAL) : end] else None
+
+
+KEPT_MAX_BYTES = 512 * 2**20  # a kept record larger than this is not read (it is a cache: the work is redone)
+
+
+def read_kept(path: Path) -> bytes | None:
+    """A kept record's bytes (generator/stored.py, the search words), or None when there is no such regular file
+    (a symlink, a folder or a pipe is never read), it is over KEPT_MAX_BYTES or unreadable, or its seal does
+    not match."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > KEPT_MAX_BYTES:
+            return None
+        return unseal(path.read_bytes())
+    except OSError:
+        return None
+
+
+def keep(path: Path, data: bytes) -> None:
+    """Write a kept record, sealed, only when its bytes change (a run that changed nothing rewrites nothing);
+    never over a symlink or anything but a file, and a write that fails is dropped: it is a cache."""
+    sealed = seal(data)
+    try:
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            return
+        if path.is_file() and path.stat().st_size == len(sealed) and path.read_bytes() == sealed:
+            return
+        atomic_write(path, sealed)
+    except OSError:
+        return

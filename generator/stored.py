@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -34,16 +33,15 @@ from generator.errors import GeneratorError
 from generator.models import Paper, Tag, TagMatch
 from generator.overrides import OVERRIDE_FIELD
 from generator.pages import PAPERS_DIR
-from generator.state import code_fingerprint, seal, unseal
+from generator.state import code_fingerprint, keep, read_kept
 from generator.writer import WORK as WORK_FILE
-from generator.writer import atomic_write, read_manifest
+from generator.writer import read_manifest
 
 FORMAT = 1
 RUN_STYLES = frozenset({"", "em", "strong"})  # generator/textclean.py Run.style
 MATCH_FIELDS = frozenset({"title", "abstract", OVERRIDE_FIELD})  # generator/tagging.py, overrides.py
 FILES = ".readinglist-work-files"  # paper pages' digests and export rows, beside WORK_FILE
 FILES_HEAD = b"readinglist-work-files/1\n"
-MAX_BYTES = 512 * 2**20
 
 
 def text_key(*parts: str) -> str:
@@ -103,12 +101,8 @@ def load(docs: Path) -> Stored:
     """The last run's work for this code; empty when there is none or it cannot be trusted. Reads JSON only."""
     from generator.textclean import Run
 
-    path = docs / WORK_FILE
     try:
-        info = os.lstat(path)
-        if not path.is_file() or path.is_symlink() or info.st_size > MAX_BYTES:
-            return Stored()
-        body = unseal(path.read_bytes())
+        body = read_kept(docs / WORK_FILE)
         if body is None:
             return Stored()  # damaged or edited by hand: the work is done again
         data = json.loads(body.decode("utf-8"))
@@ -195,12 +189,8 @@ def made_files(keyed: dict[str, object], cache) -> dict[str, tuple[bytes, bytes,
 def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, bytes]]:
     """The kept paper files made by this code with this taxonomy; {} when there are none or they cannot be
     trusted (see save_files for the layout)."""
-    path = docs / FILES
     try:
-        info = os.lstat(path)
-        if not path.is_file() or path.is_symlink() or info.st_size > MAX_BYTES:
-            return {}
-        data = unseal(path.read_bytes())
+        data = read_kept(docs / FILES)
         if data is None or not data.startswith(FILES_HEAD):
             return {}
         end = data.index(b"\n", len(FILES_HEAD))
@@ -235,18 +225,7 @@ def save_files(docs: Path, taxonomy: str, files: dict[str, tuple[bytes, bytes, b
         chunks += rows
         at += sum(len(row) for row in rows)
     line = json.dumps({"code": code_fingerprint(), "taxonomy": taxonomy, "files": head}, sort_keys=True)
-    write_if_changed(docs / FILES, seal(b"".join([FILES_HEAD, line.encode("ascii"), b"\n", *chunks])))
-
-
-def write_if_changed(target: Path, data: bytes) -> None:
-    if target.is_symlink() or (target.exists() and not target.is_file()):
-        return  # not ours to replace; the next run simply does the work again
-    try:
-        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
-            return  # the same work: the file is not touched (a run that changed nothing rewrites nothing)
-        atomic_write(target, data)
-    except OSError:
-        return  # a cache: a run that cannot keep it has still written every page
+    keep(docs / FILES, b"".join([FILES_HEAD, line.encode("ascii"), b"\n", *chunks]))
 
 
 def save(
@@ -272,6 +251,6 @@ def save(
         "clean": {text_key(raw): runs_of(raw, runs) for raw, runs in clean.items()},
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    write_if_changed(docs / WORK_FILE, seal(text))
+    keep(docs / WORK_FILE, text)
     if files is not None:  # (None: serve, which keeps them in its cache)
         save_files(docs, data["taxonomy"], files)
