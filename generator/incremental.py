@@ -74,17 +74,30 @@ def installed() -> set[tuple[str, str]]:
 
 
 def site_digest(site: Path) -> str:
-    """Every file of site/ but its top dot-files, by path, size and modification time."""
+    """Every file of site/ but its top dot-files, by path, size and modification time (in os.walk's order)."""
     digest = hashlib.sha256()
-    for folder, dirs, names in os.walk(site):
-        dirs.sort()
-        for name in sorted(names):
-            if folder == str(site) and name.startswith("."):
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda entry: entry.name)
+        except OSError:
+            return  # as os.walk: a folder that cannot be listed is left out
+        folders = []
+        for entry in entries:
+            if entry.is_dir():
+                folders.append(entry)
                 continue
-            path = os.path.join(folder, name)
-            info = os.lstat(path)
+            if not prefix and entry.name.startswith("."):
+                continue
+            info = entry.stat(follow_symlinks=False)
             # Whole seconds: a cache that keeps the site between CI runs may not keep finer times.
-            digest.update(f"{os.path.relpath(path, site)}\0{info.st_size}\0{int(info.st_mtime)}\n".encode())
+            digest.update(f"{prefix}{entry.name}\0{info.st_size}\0{int(info.st_mtime)}\n".encode())
+        for entry in folders:
+            if not entry.is_symlink():  # as os.walk: a link to a folder is not followed
+                walk(entry.path, f"{prefix}{entry.name}/")
+
+    walk(str(site), "")
     return digest.hexdigest()
 
 

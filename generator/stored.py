@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -33,9 +35,9 @@ from generator.errors import GeneratorError
 from generator.models import Paper, Tag, TagMatch
 from generator.overrides import OVERRIDE_FIELD
 from generator.pages import PAPERS_DIR
-from generator.state import code_fingerprint, keep, read_kept
+from generator.state import code_fingerprint, keep, read_kept, read_state
 from generator.writer import WORK as WORK_FILE
-from generator.writer import read_manifest
+from generator.writer import Kept, read_manifest
 
 FORMAT = 1
 RUN_STYLES = frozenset({"", "em", "strong"})  # generator/textclean.py Run.style
@@ -152,24 +154,44 @@ def keyed_records(records: Iterable) -> dict[str, object]:
 
 def reuse_pages(stored: Stored, keyed: dict[str, object], tags: tuple[Tag, ...], docs: Path, cache) -> int:
     """Put into `cache` the files of every paper whose record the last run kept, when its page in docs/ is still
-    the one that run wrote (by digest): the renderer then skips it (render.paper_files). Returns how many."""
+    the one that run wrote (by digest): the renderer then skips it (render.paper_files). Returns how many.
+
+    A page that still has the size and time the last run recorded for it (its state file), with the one digest
+    the manifest records, is the page that run wrote: it is not read (writer.Kept), as the writer does not read
+    such a file either. Any other page is read and its digest compared."""
     if not keyed or not stored.usable_for(tags) or not stored.files:
         return 0
     try:  # the writer's own record of what it wrote: a page the kept file vouches for must be one of them
         written = read_manifest(docs)
+        state = read_state(docs) or {}
     except GeneratorError:
         return 0
+    stats = state.get("files") if isinstance(state.get("files"), dict) else {}
+    root = str(docs)
     count = 0
     for key, record in keyed.items():
         row = stored.files.get(key)
         if row is None or record in cache.pages:  # (serve's cache holds what its earlier runs made)
             continue
+        rel = f"{PAPERS_DIR}/{record.slug}.md"
+        accepted = written.get(rel, ())
+        if row[0] not in accepted:
+            continue  # not what the writer wrote there: made again (and the writer says what it may overwrite)
+        path = os.path.join(root, rel)
+        if len(accepted) == 1 and stats.get(rel) is not None:
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode) and [info.st_size, info.st_mtime_ns] == stats[rel]:
+                cache.pages.put(record, (Kept(path, row[0]), *row[1:]))
+                count += 1
+                continue
         try:
-            page = (docs / PAPERS_DIR / f"{record.slug}.md").read_bytes()
+            page = Path(path).read_bytes()
         except OSError:
             continue
-        digest = hashlib.sha256(page).hexdigest()
-        if digest != row[0] or digest not in written.get(f"{PAPERS_DIR}/{record.slug}.md", ()):
+        if hashlib.sha256(page).hexdigest() != row[0]:
             continue  # edited, damaged or missing: made again (and the writer says what it may overwrite)
         cache.pages.put(record, (page, *row[1:]))
         count += 1
@@ -221,7 +243,8 @@ def save_files(docs: Path, taxonomy: str, files: dict[str, tuple[bytes, bytes, b
     head, chunks, at = {}, [], 0
     for key in sorted(files):
         page, *rows = files[key]
-        head[key] = [hashlib.sha256(page).hexdigest(), at, *(len(row) for row in rows)]
+        digest = page.digest if isinstance(page, Kept) else hashlib.sha256(page).hexdigest()
+        head[key] = [digest, at, *(len(row) for row in rows)]
         chunks += rows
         at += sum(len(row) for row in rows)
     line = json.dumps({"code": code_fingerprint(), "taxonomy": taxonomy, "files": head}, sort_keys=True)

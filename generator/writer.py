@@ -57,6 +57,29 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class Kept:
+    """A planned file that is already in docs/ with this digest, as the last run wrote it (generator/stored.py
+    checked it by the size and time that run recorded, as `current_digest` does): the writer takes the digest
+    without making the bytes, so an update does not read 10,000 unchanged paper pages. Called, it reads the
+    file, which must still have that digest."""
+
+    __slots__ = ("path", "digest")
+
+    def __init__(self, path: str, digest: str) -> None:
+        self.path = path
+        self.digest = digest
+
+    def __call__(self) -> bytes:
+        try:
+            with open(self.path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise GeneratorError(f"cannot read: {exc.strerror}; run again", self.path) from exc
+        if sha256(data) != self.digest:
+            raise GeneratorError("changed while the generator was running; run again", self.path)
+        return data
+
+
 # {relative path: accepted SHA-256 digests}; an empty set (version-1 manifest) proves no content ours.
 Manifest = dict[str, frozenset[str]]
 MANIFEST_MAX_BYTES = 256 * 2**20  # about 100 bytes a file: far beyond any real site
@@ -315,6 +338,9 @@ def _write_plan(docs: Path, plan: dict[str, Content], before_write: Callable[[],
     for rel, c in plan.items():
         if rel in encoded:
             digests[rel] = sha256(encoded[rel])
+            continue
+        if isinstance(c, Kept):  # made again only if it must be written, which a kept page never is
+            digests[rel] = c.digest
             continue
         data = content_bytes(c)
         digests[rel] = sha256(data)
