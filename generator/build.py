@@ -15,7 +15,7 @@ from generator import report
 from generator.cache import Cache
 from generator.corpus import Merge, deduplicate, paper_fingerprints, title_key
 from generator.errors import GeneratorError
-from generator.models import Catalogue, Entry, Paper, Problem, SourceFile, Tag, TagMatch
+from generator.models import Catalogue, Entry, Paper, Problem, SourceFile, Tag, TagMatch, content_bytes
 from generator.notes import load_notes
 from generator.overrides import apply_overrides, parse_overrides
 from generator.pages import by_date
@@ -30,7 +30,7 @@ from generator.sources import (
     read_yaml_text,
 )
 from generator.state import files_untouched, input_fingerprint, read_state, write_state
-from generator.stored import Stored, keyed_records, made_files, reuse_pages, text_key
+from generator.stored import EXPORT_NAMES, Stored, keyed_records, made_files, reuse_pages, text_key
 from generator.stored import load as load_work
 from generator.stored import save as save_work
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
@@ -186,6 +186,7 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
         {k: v for k, v in done.items() if v is not None},
         cat.clean,
         made_files(keyed, cache) if one_shot else None,
+        {name: content_bytes(plan[name]) for name in EXPORT_NAMES if name in plan} if one_shot else None,
     )
     clock.lap("write (exports made here)")
     lasting = lasting_notes(result, shim is not None)

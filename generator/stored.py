@@ -35,7 +35,7 @@ from generator.errors import GeneratorError
 from generator.models import Paper, Tag, TagMatch
 from generator.overrides import OVERRIDE_FIELD
 from generator.pages import PAPERS_DIR
-from generator.state import code_fingerprint, keep, read_kept, read_state
+from generator.state import KEPT_MAX_BYTES, code_fingerprint, keep, read_kept, read_state
 from generator.writer import WORK as WORK_FILE
 from generator.writer import Kept, read_manifest
 
@@ -43,7 +43,9 @@ FORMAT = 1
 RUN_STYLES = frozenset({"", "em", "strong"})  # generator/textclean.py Run.style
 MATCH_FIELDS = frozenset({"title", "abstract", OVERRIDE_FIELD})  # generator/tagging.py, overrides.py
 FILES = ".readinglist-work-files"  # paper pages' digests and export rows, beside WORK_FILE
-FILES_HEAD = b"readinglist-work-files/1\n"
+FILES_HEAD = b"readinglist-work-files/1\n"  # the rows' bytes follow
+FILES_HEAD_2 = b"readinglist-work-files/2\n"  # the rows are places in the exports in docs/
+EXPORT_NAMES = ("papers.json", "papers.bib", "papers.csv")  # exports.EXPORT_NAMES (not imported: feedgen is slow)
 
 
 def text_key(*parts: str) -> str:
@@ -210,41 +212,112 @@ def made_files(keyed: dict[str, object], cache) -> dict[str, tuple[bytes, bytes,
 
 def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, bytes]]:
     """The kept paper files made by this code with this taxonomy; {} when there are none or they cannot be
-    trusted (see save_files for the layout)."""
+    trusted (see save_files for the two layouts)."""
     try:
         data = read_kept(docs / FILES)
-        if data is None or not data.startswith(FILES_HEAD):
+        if data is None or not data.startswith((FILES_HEAD, FILES_HEAD_2)):
             return {}
-        end = data.index(b"\n", len(FILES_HEAD))
-        head = json.loads(data[len(FILES_HEAD) : end])
+        inline = data.startswith(FILES_HEAD)
+        begin = len(FILES_HEAD if inline else FILES_HEAD_2)
+        end = data.index(b"\n", begin)
+        head = json.loads(data[begin:end])
         if head.get("code") != code_fingerprint() or head.get("taxonomy") != taxonomy:
             return {}
-        blob = memoryview(data)[end + 1 :]
+        if inline:  # the rows' bytes follow the head, one after the other
+            blobs = [memoryview(data)[end + 1 :]] * 3
+        else:  # the rows are where the last run put them in its exports, which must still be those bytes
+            blobs = [read_export(docs, name, head["exports"][name]) for name in EXPORT_NAMES]
+            if any(blob is None for blob in blobs):
+                return {}
         files = {}
-        for key, (digest, start, *sizes) in head["files"].items():
-            if type(start) is not int or start < 0 or any(type(size) is not int for size in sizes):
-                raise ValueError("a row's start or size is not a whole number of bytes")
-            parts, at = [], start
-            for size in sizes:
-                if size < 0 or at + size > len(blob):
+        for key, (digest, *places) in head["files"].items():
+            if any(type(number) is not int or number < 0 for number in places):
+                raise ValueError("a row's start or size is not a whole non-negative number of bytes")
+            if inline:  # [start, size of the JSON line, of the BibTeX entry, of the CSV row]
+                starts = [places[0] + sum(places[1 : 1 + i]) for i in range(3)] if len(places) == 4 else []
+                sizes = places[1:]
+            else:  # [start, size] in papers.json, then in papers.bib, then in papers.csv
+                starts, sizes = places[0::2], places[1::2]
+            if len(starts) != 3 or len(sizes) != 3:
+                continue
+            parts = []
+            for blob, at, size in zip(blobs, starts, sizes, strict=True):
+                if at + size > len(blob):
                     raise ValueError("a row beyond the end of the file")
                 parts.append(bytes(blob[at : at + size]))
-                at += size
-            if len(parts) == 3:
-                files[str(key)] = (str(digest), *parts)
+            files[str(key)] = (str(digest), *parts)
         return files
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError):
         return {}
 
 
-def save_files(docs: Path, taxonomy: str, files: dict[str, tuple[bytes, bytes, bytes, bytes]]) -> None:
-    """FILES: FILES_HEAD, one line of JSON ({"code", "taxonomy", "files": {record digest: [page SHA-256, start,
-    size of the JSON line, of the BibTeX entry, of the CSV row]}}), then the rows' bytes, in that order."""
+def read_export(docs: Path, name: str, digest: object) -> bytes | None:
+    """An export in docs/ (papers.json ...), when it is a regular file that still has the digest the last run
+    recorded for it; else None."""
+    path = docs / name
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > KEPT_MAX_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if isinstance(digest, str) and hashlib.sha256(data).hexdigest() == digest else None
+
+
+EXPORT_GAP = 4096  # at most this many bytes between two rows of an export (its header, separators)
+
+
+def row_places(files: dict[str, tuple], exports: dict[str, bytes]) -> dict[str, list[int]] | None:
+    """Record digest -> [start, size] of its JSON line in papers.json, BibTeX entry in papers.bib and CSV row in
+    papers.csv, found in `exports` (the files as this run wrote them) in the order of `files` (the papers');
+    None when a row is not where that order puts it."""
+    places: dict[str, list[int]] = {key: [] for key in files}
+    for column, name in enumerate(EXPORT_NAMES, start=1):
+        data = exports.get(name)
+        if data is None:
+            return None
+        at = 0
+        for key, made in files.items():
+            row = made[column]
+            found = data.find(row, at, at + len(row) + EXPORT_GAP) if row else -1
+            if found < 0:
+                return None
+            places[key] += [found, len(row)]
+            at = found + len(row)
+    return places
+
+
+def save_files(
+    docs: Path,
+    taxonomy: str,
+    files: dict[str, tuple[bytes, bytes, bytes, bytes]],
+    exports: dict[str, bytes] | None = None,
+) -> None:
+    """FILES, in one of two layouts. When every paper's rows are found in `exports` (papers.json, papers.bib and
+    papers.csv as this run wrote them into docs/, `files` in the papers' order): FILES_HEAD_2 and one line of
+    JSON ({"code", "taxonomy", "exports": {name: SHA-256}, "files": {record digest: [page SHA-256, start and size
+    of the JSON line in papers.json, of the BibTeX entry in papers.bib, of the CSV row in papers.csv]}}): the
+    rows are not written twice (57 MB at 10,000 papers). Else FILES_HEAD, one line of JSON ({"code", "taxonomy",
+    "files": {record digest: [page SHA-256, start, size of the JSON line, of the BibTeX entry, of the CSV
+    row]}}), then the rows' bytes, in that order."""
+
+    def page_digest(page) -> str:
+        return page.digest if isinstance(page, Kept) else hashlib.sha256(page).hexdigest()
+
+    places = row_places(files, exports) if exports is not None else None
+    if places is not None:
+        head = {key: [page_digest(files[key][0]), *places[key]] for key in sorted(files)}
+        digests = {name: hashlib.sha256(exports[name]).hexdigest() for name in EXPORT_NAMES}
+        line = json.dumps(
+            {"code": code_fingerprint(), "taxonomy": taxonomy, "exports": digests, "files": head}, sort_keys=True
+        )
+        keep(docs / FILES, b"".join([FILES_HEAD_2, line.encode("ascii"), b"\n"]))
+        return
     head, chunks, at = {}, [], 0
     for key in sorted(files):
         page, *rows = files[key]
-        digest = page.digest if isinstance(page, Kept) else hashlib.sha256(page).hexdigest()
-        head[key] = [digest, at, *(len(row) for row in rows)]
+        head[key] = [page_digest(page), at, *(len(row) for row in rows)]
         chunks += rows
         at += sum(len(row) for row in rows)
     line = json.dumps({"code": code_fingerprint(), "taxonomy": taxonomy, "files": head}, sort_keys=True)
@@ -257,6 +330,7 @@ def save(
     tagged: dict[str, tuple[TagMatch, ...]],
     clean: dict[str, tuple],
     files: dict[str, tuple[bytes, bytes, bytes, bytes]] | None = None,
+    exports: dict[str, bytes] | None = None,
 ) -> None:
     """Keep this run's tags ((title, abstract) digest -> matches), clean runs (raw digest -> runs; None when
     the clean-up left the text as plain text) and paper files (record digest -> page digest and rows)."""
@@ -276,4 +350,4 @@ def save(
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     keep(docs / WORK_FILE, text)
     if files is not None:  # (None: serve, which keeps them in its cache)
-        save_files(docs, data["taxonomy"], files)
+        save_files(docs, data["taxonomy"], files, exports)

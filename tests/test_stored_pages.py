@@ -78,7 +78,7 @@ def test_a_page_missing_from_docs_or_a_damaged_record_is_rendered_again(tmp_path
     key = sorted(head["files"])[0]
     head["files"][key][0] = "0" * 64
     line = json.dumps(head).encode()
-    (docs / stored.FILES).write_bytes(seal(stored.FILES_HEAD + line + data[head_end:]))
+    (docs / stored.FILES).write_bytes(seal(data[: len(stored.FILES_HEAD)] + line + data[head_end:]))
     (docs / ".readinglist-state.json").unlink()
     made, _ = run(sources, docs, monkeypatch)
     assert len(made) == 1
@@ -87,7 +87,11 @@ def test_a_page_missing_from_docs_or_a_damaged_record_is_rendered_again(tmp_path
     # Any other damage: every paper is made again.
     good = (docs / stored.FILES).read_bytes()
     flipped = good[:-5] + bytes([good[-5] ^ 1]) + good[-4:]  # a byte of a kept row: same size, seal kept
-    offset = good.replace(b", 0, ", b", 1, ", 1)  # a row's start moved by one in the head
+    seal_end = good.index(b"\n") + 1
+    moved = json.loads(unseal(good)[len(stored.FILES_HEAD) :].split(b"\n", 1)[0])
+    first = sorted(moved["files"])[0]
+    moved["files"][first][1] += 1  # a row's start moved by one in the head, not sealed anew
+    offset = good[:seal_end] + good[seal_end : seal_end + len(stored.FILES_HEAD)] + json.dumps(moved).encode() + b"\n"
     damages = (good[:-10], good[:40], b"", good.replace(b'"taxonomy"', b'"taxonomz"', 1), b"\xff" + good, flipped)
     # Sealed anew, with starts and sizes no writer makes: a negative start (rows from the end of the file), a
     # size written as true, a start too large for a whole number.
@@ -103,7 +107,7 @@ def test_a_page_missing_from_docs_or_a_damaged_record_is_rendered_again(tmp_path
         if size is not None:
             entry[2] = size
         line = json.dumps(dict(head, files=dict(head["files"], **{key: entry}))).replace('"1e400"', "1e400")
-        resealed.append(seal(stored.FILES_HEAD + line.encode() + body[head_end:]))
+        resealed.append(seal(body[: len(stored.FILES_HEAD)] + line.encode() + body[head_end:]))
     for damage in (*damages, offset, *resealed):
         assert damage != good
         (docs / stored.FILES).write_bytes(damage)
