@@ -156,3 +156,19 @@ def test_site_digest_is_os_walks(tmp_path):
         return digest.hexdigest()
 
     assert incremental.site_digest(site) == walked(site)
+
+
+def test_remove_stale_keeps_what_the_build_made_however_its_path_is_written(tmp_path):
+    from generator.paper_pages import remove_stale
+
+    real = tmp_path / "real"
+    (real / "papers" / "a").mkdir(parents=True)
+    (real / "old").mkdir()
+    for rel in (".readinglist-build", "index.html", "papers/a/index.html", "old/gone.html", "stale.html"):
+        (real / rel).write_text(rel)
+    site = tmp_path / "site"
+    site.symlink_to(real)
+    kept = {str(site / "index.html"), str(real / "papers" / "a" / "index.html")}  # as written, and resolved
+    remove_stale(site, kept)
+    left = sorted(str(p.relative_to(real)) for p in real.rglob("*"))
+    assert left == [".readinglist-build", "index.html", "papers", "papers/a", "papers/a/index.html"]
