@@ -172,3 +172,21 @@ def test_remove_stale_keeps_what_the_build_made_however_its_path_is_written(tmp_
     remove_stale(site, kept)
     left = sorted(str(p.relative_to(real)) for p in real.rglob("*"))
     assert left == [".readinglist-build", "index.html", "papers", "papers/a", "papers/a/index.html"]
+
+
+def test_the_site_key_reads_the_hand_written_files_in_pathlibs_order(tmp_path):
+    docs = tmp_path / "docs"
+    for rel in ("a-b.md", "a/b.md", "a/c/d.md", "about.md", "papers/x.md", "z.css", ".readinglist-manifest.json"):
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(rel)
+    (docs / "link.md").symlink_to(docs / "about.md")
+    (docs / "dangling.md").symlink_to(docs / "nowhere.md")
+    generated = {"papers/x.md"}
+    expected = [
+        p.relative_to(docs).as_posix()
+        for p in sorted(docs.rglob("*"))
+        if p.is_file()
+        and p.relative_to(docs).as_posix() not in generated | {".readinglist-manifest.json"} | set(incremental.KEPT)
+    ]
+    assert incremental.hand_written(docs, generated) == expected
+    assert "a-b.md" in expected and "link.md" in expected and "dangling.md" not in expected
