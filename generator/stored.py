@@ -332,12 +332,19 @@ def save(
     clean: dict[str, tuple],
     files: dict[str, tuple[bytes, bytes, bytes, bytes]] | None = None,
     exports: dict[str, bytes] | None = None,
+    previous: Stored | None = None,
 ) -> None:
     """Keep this run's tags ((title, abstract) digest -> matches), clean runs (raw digest -> runs; None when
-    the clean-up left the text as plain text) and paper files (record digest -> page digest and rows)."""
+    the clean-up left the text as plain text) and paper files (record digest -> page digest and rows).
+    `previous`: the work this run read (load), usable for `tags`: a text it knew as plain is plain (this code
+    made it), not compared again with its clean runs (20,000 texts split and joined took 0.2 s)."""
     from generator.textclean import Run
 
-    def runs_of(raw: str, runs: tuple) -> list | None:
+    plain_before = previous.clean if previous is not None and previous.usable_for(tags) else {}
+
+    def runs_of(key: str, raw: str, runs: tuple) -> list | None:
+        if key in plain_before and plain_before[key] is None:
+            return None
         plain = (Run(" ".join(raw.split())),) if raw.strip() else ()
         return None if tuple(runs) == plain else [[r.text, r.style] for r in runs]
 
@@ -346,7 +353,7 @@ def save(
         "code": code_fingerprint(),
         "taxonomy": taxonomy_digest(tags),
         "tags": {key: [[m.tag, m.phrase, m.field, m.score] for m in matches] for key, matches in tagged.items()},
-        "clean": {text_key(raw): runs_of(raw, runs) for raw, runs in clean.items()},
+        "clean": {key: runs_of(key, raw, runs) for raw, runs in clean.items() for key in (text_key(raw),)},
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     keep(docs / WORK_FILE, text)
