@@ -188,6 +188,7 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
         made_files(keyed, cache) if one_shot else None,
         {name: content_bytes(plan[name]) for name in EXPORT_NAMES if name in plan} if one_shot else None,
         inputs.work,
+        written.digests,
     )
     clock.lap("write (exports made here)")
     lasting = lasting_notes(result, shim is not None)

@@ -68,13 +68,15 @@ class Stored:
         self.clean: dict[str, tuple | None] = clean or {}
         self.docs = docs  # where FILES is, read when first needed (serve never needs it)
         self._files: dict[str, tuple[str, bytes, bytes, bytes]] | None = None
+        self.exports_known: dict[str, tuple[list, str]] = {}  # export -> ([size, mtime], digest) the last run left
         self._known: bool | None = None
 
     @property
     def files(self) -> dict[str, tuple[str, bytes, bytes, bytes]]:
         """Record digest -> (page SHA-256, JSON line, BibTeX entry, CSV row), read from FILES."""
         if self._files is None:
-            self._files = load_files(self.docs, self.taxonomy) if self.docs is not None and self.taxonomy else {}
+            known = self.exports_known
+            self._files = load_files(self.docs, self.taxonomy, known) if self.docs is not None and self.taxonomy else {}
         return self._files
 
     def usable_for(self, tags: tuple[Tag, ...]) -> bool:
@@ -161,7 +163,7 @@ def reuse_pages(stored: Stored, keyed: dict[str, object], tags: tuple[Tag, ...],
     A page that still has the size and time the last run recorded for it (its state file), with the one digest
     the manifest records, is the page that run wrote: it is not read (writer.Kept), as the writer does not read
     such a file either. Any other page is read and its digest compared."""
-    if not keyed or not stored.usable_for(tags) or not stored.files:
+    if not keyed or not stored.usable_for(tags):
         return 0
     try:  # the writer's own record of what it wrote: a page the kept file vouches for must be one of them
         written = read_manifest(docs)
@@ -169,6 +171,13 @@ def reuse_pages(stored: Stored, keyed: dict[str, object], tags: tuple[Tag, ...],
     except GeneratorError:
         return 0
     stats = state.get("files") if isinstance(state.get("files"), dict) else {}
+    stored.exports_known = {
+        name: (stats[name], next(iter(written[name])))
+        for name in EXPORT_NAMES
+        if name in stats and len(written.get(name, ())) == 1
+    }
+    if not stored.files:
+        return 0
     root = str(docs)
     count = 0
     known = len(cache.pages) > 0  # (hashing 10,000 records to find none in an empty cache took 0.2 s)
@@ -211,9 +220,12 @@ def made_files(keyed: dict[str, object], cache) -> dict[str, tuple[bytes, bytes,
     return found
 
 
-def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, bytes]]:
+def load_files(
+    docs: Path, taxonomy: str, known: dict[str, tuple[list, str]] | None = None
+) -> dict[str, tuple[str, bytes, bytes, bytes]]:
     """The kept paper files made by this code with this taxonomy; {} when there are none or they cannot be
-    trusted (see save_files for the two layouts)."""
+    trusted (see save_files for the two layouts). `known`: export -> ([size, mtime], digest) as the last run left
+    it (its state and manifest), for read_export."""
     try:
         data = read_kept(docs / FILES)
         if data is None or not data.startswith((FILES_HEAD, FILES_HEAD_2)):
@@ -227,7 +239,8 @@ def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, 
         if inline:  # the rows' bytes follow the head, one after the other
             blobs = [memoryview(data)[end + 1 :]] * 3
         else:  # the rows are where the last run put them in its exports, which must still be those bytes
-            blobs = [read_export(docs, name, head["exports"][name]) for name in EXPORT_NAMES]
+            known = known or {}
+            blobs = [read_export(docs, name, head["exports"][name], known.get(name)) for name in EXPORT_NAMES]
             if any(blob is None for blob in blobs):
                 return {}
         files = {}
@@ -252,9 +265,10 @@ def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, 
         return {}
 
 
-def read_export(docs: Path, name: str, digest: object) -> bytes | None:
+def read_export(docs: Path, name: str, digest: object, known: tuple[list, str] | None = None) -> bytes | None:
     """An export in docs/ (papers.json ...), when it is a regular file that still has the digest the last run
-    recorded for it; else None."""
+    recorded for it; else None. `known`: ([size, mtime], digest) the last run left it with: a file that still has
+    that size and time, with that digest, is not hashed again (as the writer's current_digest)."""
     path = docs / name
     try:
         info = os.lstat(path)
@@ -263,7 +277,11 @@ def read_export(docs: Path, name: str, digest: object) -> bytes | None:
         data = path.read_bytes()
     except OSError:
         return None
-    return data if isinstance(digest, str) and hashlib.sha256(data).hexdigest() == digest else None
+    if not isinstance(digest, str):
+        return None
+    if known is not None and known[1] == digest and known[0] == [info.st_size, info.st_mtime_ns]:
+        return data if len(data) == info.st_size else None
+    return data if hashlib.sha256(data).hexdigest() == digest else None
 
 
 EXPORT_GAP = 4096  # at most this many bytes between two rows of an export (its header, separators)
@@ -294,6 +312,7 @@ def save_files(
     taxonomy: str,
     files: dict[str, tuple[bytes, bytes, bytes, bytes]],
     exports: dict[str, bytes] | None = None,
+    digests: dict[str, str] | None = None,
 ) -> None:
     """FILES, in one of two layouts. When every paper's rows are found in `exports` (papers.json, papers.bib and
     papers.csv as this run wrote them into docs/, `files` in the papers' order): FILES_HEAD_2 and one line of
@@ -309,9 +328,10 @@ def save_files(
     places = row_places(files, exports) if exports is not None else None
     if places is not None:
         head = {key: [page_digest(files[key][0]), *places[key]] for key in sorted(files)}
-        digests = {name: hashlib.sha256(exports[name]).hexdigest() for name in EXPORT_NAMES}
+        digests = digests or {}  # the writer's, or made here
+        found = {name: digests.get(name) or hashlib.sha256(exports[name]).hexdigest() for name in EXPORT_NAMES}
         line = json.dumps(
-            {"code": code_fingerprint(), "taxonomy": taxonomy, "exports": digests, "files": head}, sort_keys=True
+            {"code": code_fingerprint(), "taxonomy": taxonomy, "exports": found, "files": head}, sort_keys=True
         )
         keep(docs / FILES, b"".join([FILES_HEAD_2, line.encode("ascii"), b"\n"]))
         return
@@ -333,6 +353,7 @@ def save(
     files: dict[str, tuple[bytes, bytes, bytes, bytes]] | None = None,
     exports: dict[str, bytes] | None = None,
     previous: Stored | None = None,
+    digests: dict[str, str] | None = None,
 ) -> None:
     """Keep this run's tags ((title, abstract) digest -> matches), clean runs (raw digest -> runs; None when
     the clean-up left the text as plain text) and paper files (record digest -> page digest and rows).
@@ -358,4 +379,4 @@ def save(
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     keep(docs / WORK_FILE, text)
     if files is not None:  # (None: serve, which keeps them in its cache)
-        save_files(docs, data["taxonomy"], files, exports)
+        save_files(docs, data["taxonomy"], files, exports, digests)

@@ -51,6 +51,7 @@ class WriteReport:
     removed: tuple[str, ...]
     kept: tuple[str, ...] = ()  # generated files that left the plan but were edited by hand: left alone
     unproven: tuple[str, ...] = ()  # left the plan, listed with no digest (version-1 manifest): left alone
+    digests: dict[str, str] | None = None  # planned path -> SHA-256 of its bytes (what the manifest now records)
 
 
 def sha256(data: bytes) -> str:
@@ -389,7 +390,7 @@ def _write_plan(docs: Path, plan: dict[str, Content], before_write: Callable[[],
     final = {rel: frozenset({digest}) for rel, digest in digests.items()}
     if final != owned or not (docs / MANIFEST).exists():
         write_manifest(docs, final)
-    return WriteReport(tuple(written), unchanged, tuple(removed), tuple(kept), tuple(unproven))
+    return WriteReport(tuple(written), unchanged, tuple(removed), tuple(kept), tuple(unproven), digests)
 
 
 def _prune_empty_dirs(docs: Path, folder: Path) -> None:

@@ -129,7 +129,7 @@ def test_serve_keeps_paper_files_in_its_cache_not_in_docs(tmp_path, monkeypatch)
     assert (docs / WORK).is_file() and not (docs / stored.FILES).exists()
     loaded: list[Path] = []
     real = stored.load_files
-    monkeypatch.setattr(stored, "load_files", lambda d, t: loaded.append(d) or real(d, t))
+    monkeypatch.setattr(stored, "load_files", lambda d, t, *known: loaded.append(d) or real(d, t, *known))
     (docs / ".readinglist-state.json").unlink()
     generate(options, cache=Cache())
     assert loaded == [] and not (docs / stored.FILES).exists()
