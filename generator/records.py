@@ -38,6 +38,30 @@ class PaperRecord:
     clean: tuple | None  # the abstract's clean text runs, when the pipeline made them
     directory_urls: bool
 
+    def __hash__(self) -> int:
+        """The fields' hash, made once: the cache looks a record up three times a run, and each hash went down
+        through the paper, its provenance and its related papers (0.4 s at 10,000 papers)."""
+        found = self.__dict__.get("_hash")
+        if found is None:
+            found = hash(
+                (
+                    self.paper,
+                    self.slug,
+                    self.matches,
+                    self.tags,
+                    self.note,
+                    self.related,
+                    self.clean,
+                    self.directory_urls,
+                )
+            )
+            object.__setattr__(self, "_hash", found)
+        return found
+
+    def __getstate__(self) -> dict:
+        """Pickled without the remembered hash: another process may hash strings differently."""
+        return {name: value for name, value in self.__dict__.items() if name != "_hash"}
+
     def catalogue(self) -> Catalogue:
         """A catalogue holding only this record: what the page and export renderers are given."""
         key = self.paper.key

@@ -204,3 +204,23 @@ def test_an_export_with_the_size_and_time_the_last_run_left_is_not_hashed_again(
     export.write_bytes(b'{"papers": [1]}\n')  # another size: hashed, refused
     assert stored.read_export(tmp_path, "papers.json", digest, left) is None
     assert stored.read_export(tmp_path, "papers.json", 5, left) is None
+
+
+def test_a_record_remembers_its_hash_and_stays_equal_to_an_equal_record(tmp_path, monkeypatch):
+    import pickle
+    from dataclasses import replace
+
+    from generator.records import index
+
+    sources, docs = listing_project(tmp_path / "kept", [FIRST])
+    _, cat = run(sources, docs, monkeypatch)
+    first = next(iter(index(cat).records.values()))
+    again = replace(first)  # equal, another object
+    assert first == again and hash(first) == hash(again) and first is not again
+    assert "_hash" in first.__dict__
+    copied = pickle.loads(pickle.dumps(first))
+    assert "_hash" not in copied.__dict__ and copied == first and hash(copied) == hash(first)
+    other = replace(first, slug=first.slug + "-x")
+    assert other != first
+    assert repr(first) == repr(again)  # record_key reads fields only
+    assert stored.record_key(first) == stored.record_key(copied)
