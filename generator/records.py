@@ -93,21 +93,8 @@ class Index:
     tag_of: dict[str, Tag]  # tag slug -> tag
 
 
-_LAST: list = []  # [catalogue, directory_urls, Index] of the last call
-
-
 def index(cat: Catalogue, directory_urls: bool = True) -> Index:
-    """Every paper's record and the shared look-up maps. The same catalogue object (a catalogue is frozen) gets the
-    same Index, records included: a one-shot build indexes it before render_site does, and a cache look-up of an
-    equal but other record compares the two field by field."""
-    if _LAST and _LAST[0] is cat and _LAST[1] == directory_urls:
-        return _LAST[2]
-    made = _index(cat, directory_urls)
-    _LAST[:] = [cat, directory_urls, made]
-    return made
-
-
-def _index(cat: Catalogue, directory_urls: bool) -> Index:
+    """Every paper's record and the shared look-up maps."""
     titles = {p.key: p.title for p in cat.papers}
     tag_of = {t.slug: t for t in cat.tags}
     records = {
