@@ -51,7 +51,7 @@ POSTINGS_CAP = 16
 POSTINGS_BUDGET = 64_000
 INDEX_TERMS = 40  # each paper's strongest terms that go into the index
 PAIR_CHUNK = 200_000  # candidate pairs scored at a time (bounded memory)
-DENSE_SCRATCH = 4_000_000  # entries of the scratch block pair_products spreads rows into (32 MB)
+DENSE_SCRATCH = 1_000_000  # entries of the scratch block pair_products spreads rows into (8 MB)
 MAX_DF = 0.3  # a term in this share of the papers says nothing about topic
 MIN_DF_CAP = 10
 TERMS_PER_PAPER = 100
@@ -348,14 +348,22 @@ def pair_products(matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray) 
     """Dot products of rows first[k] and second[k] of a sparse matrix, exactly; `first` ascending.
 
     A few rows at a time are spread into a dense scratch block; each pair then reads its
-    second row's entries against it, so a pair costs one pass over one sparse row."""
+    second row's entries against it, so a pair costs one pass over one sparse row. Each sum runs
+    over the second row's entries in their stored order (a term's order), one by one (bincount):
+    the same two rows give the same bits whichever is first and however the rows are blocked. The
+    scratch block is small (DENSE_SCRATCH entries) so that it stays in the cache."""
     n, width = matrix.shape
     out = np.zeros(len(first))
     if not len(first):
         return out
     indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
-    rows = max(1, min(256, DENSE_SCRATCH // max(1, width)))
-    scratch = np.zeros((rows, width))
+    rows = min(256, DENSE_SCRATCH // max(1, width))
+    # A wide matrix (a large corpus) would leave a row or two per block: then each block's columns are
+    # numbered anew (0: none of them), so that a block of 32 rows fits the scratch block.
+    compact = rows < 16
+    rows = 32 if compact else max(1, rows)
+    local = np.zeros(width if compact else 0, dtype=np.int64)
+    scratch = np.zeros(0 if compact else rows * width)
     bounds = np.searchsorted(first, np.arange(0, n + rows, rows))
     for block, start in enumerate(range(0, n, rows)):
         lo, hi = bounds[block], bounds[block + 1]
@@ -363,16 +371,25 @@ def pair_products(matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray) 
             continue
         stop = min(start + rows, n)
         a, b = indptr[start], indptr[stop]
-        local = np.repeat(np.arange(stop - start), np.diff(indptr[start : stop + 1]))
-        scratch[local, indices[a:b]] = data[a:b]
-        others = second[lo:hi]
-        lengths = indptr[others + 1] - indptr[others]
-        ends = np.cumsum(lengths)
-        where = np.arange(ends[-1]) + np.repeat(indptr[others] - ends + lengths, lengths)
-        pair = np.repeat(np.arange(hi - lo), lengths)
-        values = scratch[first[lo:hi][pair] - start, indices[where]] * data[where]
-        out[lo:hi] = np.bincount(pair, weights=values, minlength=hi - lo)
-        scratch[local, indices[a:b]] = 0.0
+        columns, step = indices[a:b], width
+        if compact:
+            used = np.unique(columns)
+            local[used] = np.arange(1, len(used) + 1)
+            columns, step = local[columns], len(used) + 1
+            scratch = np.zeros((stop - start) * step)
+        spread = np.repeat(np.arange(stop - start) * step, np.diff(indptr[start : stop + 1])) + columns
+        scratch[spread] = data[a:b]
+        others = matrix[second[lo:hi]]  # the second rows' entries, gathered in one pass
+        lengths = np.diff(others.indptr)
+        at = np.repeat((first[lo:hi] - start) * step, lengths)
+        at += local[others.indices] if compact else others.indices
+        values = scratch[at]
+        values *= others.data
+        out[lo:hi] = np.bincount(np.repeat(np.arange(hi - lo), lengths), weights=values, minlength=hi - lo)
+        if compact:
+            local[used] = 0
+        else:
+            scratch[spread] = 0.0
     return out
 
 
