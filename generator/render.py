@@ -198,32 +198,53 @@ def paper_files(cat: Catalogue, directory_urls: bool, cache: Cache | None = None
     come back encoded: a str holding one non-ASCII character takes 2 or 4 bytes
     per character.
     """
-    cache = cache if cache is not None else Cache()
-    idx = idx if idx is not None else index(cat, directory_urls)
-    records = idx.records
-    made = {}
-    for key, record in records.items():
-        files = cache.pages.get(record)
-        if files is not None:
-            made[key] = files
-    todo = [record for key, record in records.items() if key not in made]
+    return start_paper_files(cat, directory_urls, cache, idx).finish()
 
-    def make(piece: Sequence[PaperRecord]) -> list[PaperFiles]:
-        return [make_paper_files(record) for record in piece]
 
-    workers = parallel.jobs(len(todo))
-    pieces = parallel.chunks(todo, 2 * workers) if todo else []
-    for piece, files in zip(pieces, parallel.run_all([partial(make, p) for p in pieces], workers), strict=True):
-        for record, one in zip(piece, files, strict=True):
-            made[record.paper.key] = one
-            cache.pages.put(record, one)
-    pages: dict[str, bytes] = {}
-    rows = exports.Rows({}, {}, {})
-    for p in cat.papers:
-        page, json_line, bib, csv_line = made[p.key]
-        pages[f"{PAPERS_DIR}/{cat.slugs[p.key]}.md"] = page
-        rows.json[p.key], rows.bib[p.key], rows.csv[p.key] = json_line, bib, csv_line
-    return pages, rows
+class PaperFilesMaking:
+    """`paper_files`, begun: workers make the files while this process renders the list pages."""
+
+    def __init__(self, cat: Catalogue, directory_urls: bool, cache: Cache | None, idx: Index | None) -> None:
+        self.cat = cat
+        self.cache = cache if cache is not None else Cache()
+        idx = idx if idx is not None else index(cat, directory_urls)
+        self.made: dict[str, PaperFiles] = {}
+        for key, record in idx.records.items():
+            files = self.cache.pages.get(record)
+            if files is not None:
+                self.made[key] = files
+        todo = [record for key, record in idx.records.items() if key not in self.made]
+        workers = parallel.jobs(len(todo))
+        self.pieces = parallel.chunks(todo, 2 * workers) if todo else []
+        self.running = parallel.start([partial(_make_files, p) for p in self.pieces], workers).in_background()
+
+    def finish(self) -> tuple[dict[str, bytes], exports.Rows]:
+        made, cat = self.made, self.cat
+        for piece, files in zip(self.pieces, self.running.results(), strict=True):
+            for record, one in zip(piece, files, strict=True):
+                made[record.paper.key] = one
+                self.cache.pages.put(record, one)
+        pages: dict[str, bytes] = {}
+        rows = exports.Rows({}, {}, {})
+        for p in cat.papers:
+            page, json_line, bib, csv_line = made[p.key]
+            pages[f"{PAPERS_DIR}/{cat.slugs[p.key]}.md"] = page
+            rows.json[p.key], rows.bib[p.key], rows.csv[p.key] = json_line, bib, csv_line
+        return pages, rows
+
+    def cancel(self) -> None:
+        self.running.cancel()
+
+
+def start_paper_files(
+    cat: Catalogue, directory_urls: bool, cache: Cache | None = None, idx: Index | None = None
+) -> PaperFilesMaking:
+    """`paper_files` begun on the workers; `.finish()` gives what it gives."""
+    return PaperFilesMaking(cat, directory_urls, cache, idx)
+
+
+def _make_files(piece: Sequence[PaperRecord]) -> list[PaperFiles]:
+    return [make_paper_files(record) for record in piece]
 
 
 def render_site(
@@ -232,14 +253,26 @@ def render_site(
     site_url: str | None = None,
     updated: dt.datetime | None = None,
     cache: Cache | None = None,
+    idx: Index | None = None,
 ) -> dict[str, Content]:
     """The complete generated part of docs/: {posix relative path: text, or a function making its bytes}.
 
     `site_url` makes the feed's links absolute; `updated` stamps the feed
     (default: the Unix epoch, so that the same input gives the same bytes);
-    `cache` (default: a fresh one) holds the paper files of earlier runs.
+    `cache` (default: a fresh one) holds the paper files of earlier runs; `idx`: the catalogue's records
+    (records.index), when the caller has them already.
     """
-    idx = index(cat, directory_urls)
+    idx = idx if idx is not None else index(cat, directory_urls)
+    # The paper pages are made by the workers while this process makes the list pages.
+    making = start_paper_files(cat, directory_urls, cache, idx)
+    try:
+        return _render_site(cat, directory_urls, site_url, updated, idx, making)
+    except BaseException:
+        making.cancel()
+        raise
+
+
+def _render_site(cat, directory_urls, site_url, updated, idx, making) -> dict[str, Content]:
     views = card_views(cat)
     grouped = papers_by_tag(cat)
     plan: dict[str, Content] = {"index.md": render_home(cat, views, grouped, directory_urls, idx.key_of)}
@@ -247,7 +280,6 @@ def render_site(
     plan[f"{TAGS_DIR}/index.md"] = render_tag_index(cat, grouped)
     plan[f"{TAGS_DIR}/{CARDS_SCRIPT}"] = filter_cards(cat, views, directory_urls)
     together = co_occurrence(cat)
-    pages, rows = paper_files(cat, directory_urls, cache, idx)
     stamp = updated or dt.datetime.fromtimestamp(0, dt.UTC)
     newest: dict[str, list[Paper]] = {t.slug: [] for t in cat.tags}  # each tag's papers in the feed's order
     for paper in exports.feed_order(cat):
@@ -258,8 +290,10 @@ def render_site(
         plan.update(render_tag(cat, tag, grouped[tag.slug], together, views, directory_urls, whole))
         feed = exports.tag_feed(cat, tag, newest[tag.slug], directory_urls, site_url, stamp)
         plan[f"{TAGS_DIR}/{tag.slug}/{exports.FEED_NAME}"] = feed
+    reading = render_reading(cat, views, directory_urls, idx.key_of)
+    pages, rows = making.finish()
     plan.update(pages)
-    plan.update(render_reading(cat, views, directory_urls, idx.key_of))
+    plan.update(reading)  # (after the paper pages: the plan's order stays as it was)
     files = exports.export_files(cat.papers, rows)
     plan.update(files)
     if not directory_urls:  # the offline build: per-tag downloads load these from file://
