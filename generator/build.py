@@ -166,9 +166,10 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
 
     site_url = os.environ.get("SITE_URL") or None
     # Papers whose record the last run kept: their pages and rows are taken as made (generator/stored.py).
-    keyed = keyed_records(record_index(result.catalogue, options.directory_urls).records.values()) if one_shot else {}
+    records = record_index(result.catalogue, options.directory_urls)  # made once, for the renderers too
+    keyed = keyed_records(records.records.values()) if one_shot else {}
     reuse_pages(inputs.work, keyed, result.catalogue.tags, options.docs, cache)
-    plan = render_site(result.catalogue, options.directory_urls, site_url, feed_stamp(), cache)
+    plan = render_site(result.catalogue, options.directory_urls, site_url, feed_stamp(), cache, records)
     plan[SEARCH_INPUT] = search_input(result.catalogue, options.directory_urls)  # for search only, never published
     if shim is not None:
         plan[SHIM_TARGET] = shim

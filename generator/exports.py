@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -206,8 +207,6 @@ def csv_cell(value: str | int) -> str | int:
 
 def csv_row(cat: Catalogue, paper: Paper, directory_urls: bool) -> str:
     """One paper's CSV line (quoted as the csv module quotes it; formula-like cells neutralised)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator=LINE_END)
     note = cat.notes.get(paper.key)
     links = abstract_links(paper.abstract, cat.links)
     row = {
@@ -229,7 +228,13 @@ def csv_row(cat: Catalogue, paper: Paper, directory_urls: bool) -> str:
         "authors": "; ".join(paper.authors),
         "date": paper.day or "",
     }
-    writer.writerow({name: csv_cell(value) for name, value in row.items()})
+    return csv_line([csv_cell(value) for value in row.values()])  # (row's keys are CSV_FIELDS, in order)
+
+
+def csv_line(cells: list) -> str:
+    """One CSV line, as csv.DictWriter(lineterminator=LINE_END).writerow writes it (that writer's defaults)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator=LINE_END).writerow(cells)
     return out.getvalue()
 
 
@@ -377,8 +382,13 @@ EXPORT_LABELS = {"papers.json": "JSON", "papers.bib": "BibTeX", "papers.csv": "C
 def slug_digest(slugs: list[str] | tuple[str, ...]) -> str:
     """FNV-1a (32 bits) of the slugs joined by newlines, as 8 hex digits: the tag page's proof that the
     whole-list file the browser loaded is the one its positions point into (a cached page, a new list)."""
+    return _fnv1a("\n".join(slugs))
+
+
+@functools.lru_cache(maxsize=4)  # the tagged papers' digest is asked for twice (tag pages, tags/cards.js)
+def _fnv1a(text: str) -> str:
     value = 0x811C9DC5
-    for char in "\n".join(slugs):
+    for char in text:
         value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
     return f"{value:08x}"
 

@@ -186,7 +186,8 @@ def make_paper_files(record: PaperRecord) -> PaperFiles:
     """A paper's page and export rows, from its record alone (see generator/records.py)."""
     view, paper = record.catalogue(), record.paper
     rows = exports.export_rows(view, (paper,), record.directory_urls)
-    page = render_paper(view, paper, record.titles(), record.directory_urls).encode("utf-8")
+    bib = rows.bib[paper.key].decode("utf-8")  # the page's "Cite" shows the same entry
+    page = render_paper(view, paper, record.titles(), record.directory_urls, bib).encode("utf-8")
     return page, rows.json[paper.key], rows.bib[paper.key], rows.csv[paper.key]
 
 

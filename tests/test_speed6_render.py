@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cards import html_text, pager, short_link
 from generator.render import ALL_DIR
@@ -127,3 +129,37 @@ def test_render_site_on_workers_equals_one_process(monkeypatch):
     shared = render.render_site(cat)
     assert list(alone) == list(shared)
     assert plan_text(alone) == plan_text(shared)
+
+
+CELLS = st.lists(st.one_of(st.text(alphabet="ab ,\"\r\n\t='é;"), st.integers()), min_size=17, max_size=17)
+
+
+@settings(max_examples=300, deadline=None)
+@given(CELLS)
+def test_csv_line_is_what_dictwriter_writes(cells):
+    import csv
+    import io
+
+    from generator.exports import CSV_FIELDS, LINE_END, csv_line
+
+    out = io.StringIO()
+    csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator=LINE_END).writerow(
+        dict(zip(CSV_FIELDS, cells, strict=True))
+    )
+    assert csv_line(cells) == out.getvalue()
+
+
+def test_a_paper_page_given_its_bib_entry_is_the_page_made_without_it():
+    from generator.build import Options, make_catalogue
+    from generator.exports import bib_entry
+    from generator.records import index
+    from generator.render import make_paper_files
+    from generator.render_paper import render_paper
+    from tests.sitebuild import EMBEDDED
+
+    cat = make_catalogue(Options(sources=EMBEDDED / "sources", tags=EMBEDDED / "tags.yml"), clean=True).catalogue
+    for record in list(index(cat).records.values())[::7]:
+        view, paper = record.catalogue(), record.paper
+        page = render_paper(view, paper, record.titles(), True)
+        assert render_paper(view, paper, record.titles(), True, bib_entry(view, paper)) == page
+        assert make_paper_files(record)[0] == page.encode()
