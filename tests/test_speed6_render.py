@@ -163,3 +163,42 @@ def test_a_paper_page_given_its_bib_entry_is_the_page_made_without_it():
         page = render_paper(view, paper, record.titles(), True)
         assert render_paper(view, paper, record.titles(), True, bib_entry(view, paper)) == page
         assert make_paper_files(record)[0] == page.encode()
+
+
+def dumped(meta):
+    import yaml
+
+    from generator.pages import SAFE_DUMPER
+
+    return "---\n" + yaml.dump(meta, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+
+
+SCALARS = st.text(alphabet="aZ09 :?#'\",.-&;=_[]{}!|>%@`*~\t\n\r\u0085\u2028é中\ufeff\U0001f600", max_size=12)
+META = st.dictionaries(
+    st.sampled_from(["title", "tags", "template", "description", "yes", "a b", ""]),
+    st.one_of(SCALARS, st.lists(SCALARS, max_size=3), st.sampled_from(["Yes", "null", "No", "y", "3D", "x" * 600])),
+    max_size=3,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(META)
+def test_front_matter_is_what_the_yaml_dumper_writes(meta):
+    from generator.pages import front_matter
+
+    assert front_matter(meta) == dumped(meta)
+
+
+def test_front_matter_of_every_page_of_the_embedded_corpus_is_the_dumpers(tmp_path):
+    from generator.build import Options, make_catalogue
+    from generator.models import plan_text
+    from generator.render import render_site
+    from tests.sitebuild import EMBEDDED
+
+    cat = make_catalogue(Options(sources=EMBEDDED / "sources", tags=EMBEDDED / "tags.yml"), clean=True).catalogue
+    import yaml
+
+    for path, text in plan_text(render_site(cat)).items():
+        if path.endswith(".md") and text.startswith("---\n"):
+            head = text[4 : text.index("\n---\n", 3) + 1]
+            assert dumped(yaml.safe_load(head)) == "---\n" + head + "---\n", path
