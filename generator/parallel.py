@@ -196,15 +196,17 @@ class Pool:
             for ready in connection.wait(waiting + list(sentinels)):
                 link = sentinels.get(ready, ready)
                 try:
-                    ok, value = pickle.loads(link.recv_bytes())
+                    reply = link.recv_bytes()
                 except (EOFError, OSError):
                     raise RuntimeError("a worker process ended abruptly (killed, or out of memory)") from None
+                index = busy[link]
+                busy[link] = next(queue, None)
+                link.send(busy[link])  # the worker's next task first: it need not wait while this one is unpickled
+                ok, value = pickle.loads(reply)
                 if not ok:
                     raise value
-                results[busy[link]] = value
+                results[index] = value
                 done += 1
-                busy[link] = next(queue, None)
-                link.send(busy[link])
         return results
 
     def _work(self, link: connection.Connection, parent: int) -> None:

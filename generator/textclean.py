@@ -487,9 +487,14 @@ def clean_runs(raw: str, cache: Cache | None = None) -> tuple[Run, ...]:
     return cache.clean.memo(raw, lambda: _clean_runs(raw, cache.tokens))
 
 
+def plain_runs(raw: str) -> tuple[Run, ...]:
+    """The runs of text with nothing LaTeX-like in it: its words, single-spaced."""
+    return (Run(" ".join(raw.split())),) if raw.strip() else ()
+
+
 def _clean_runs(raw: str, tokens: Lru | None) -> tuple[Run, ...]:
     if not _needs_latex(raw):
-        return (Run(" ".join(raw.split())),) if raw.strip() else ()
+        return plain_runs(raw)
     held: list[str] = []
     pieces: list[str] = []
     last = 0
