@@ -84,3 +84,27 @@ GAPS = st.sampled_from([" ", "", "\n", "-", "(", ".", "  "])
 def test_needs_latex_agrees_with_the_four_regexes(parts):
     text = "".join(t + g for t, g in parts)
     assert _needs_latex(text) == slow_needs_latex(text)
+
+
+def slow_words(text: str) -> list[str]:
+    import unicodedata
+
+    from generator.corpus import WORD
+
+    return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+def test_words_of_ascii_text_are_what_the_regex_finds(text):
+    from generator.corpus import words
+
+    assert words(text) == slow_words(text)
+
+
+def test_words_of_every_ascii_character():
+    from generator.corpus import words
+
+    for code in range(128):
+        text = f"Ab{chr(code)}9_z"
+        assert words(text) == slow_words(text), code
