@@ -341,6 +341,8 @@ def _resolve(compiled: CompiledTag, found: list[tuple[Span, int]], text: str) ->
     """Drop matches inside excluded text; overlapping matches count once (the longest, then the
     earliest rule); a phrase followed by its acronym in parentheses counts once."""
     rules = compiled.rules
+    if len(found) < 2:  # (most tags of a text: one match, nothing to blank out or overlap)
+        return [(span, rules[r]) for span, r in found if rules[r].kind != KIND_EXCLUDE]
     blanked = [(s.start, s.end) for s, r in found if rules[r].kind == KIND_EXCLUDE]
     spans = sorted(
         (
