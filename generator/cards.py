@@ -48,6 +48,17 @@ class CardView:
         """The card's text escaped, made once per view: a card shows on home, its tag pages and all papers."""
         return card_text(self)
 
+    @cached_property
+    def _parts(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        return {}
+
+    def parts(self, tail: str) -> tuple[str, tuple[str, ...]]:
+        """`card_parts`, made once per view and URL style."""
+        found = self._parts.get(tail)
+        if found is None:
+            found = self._parts[tail] = card_parts(self, tail)
+        return found
+
 
 @dataclass(frozen=True)
 class CardText:
@@ -184,21 +195,27 @@ def card_html(view: CardView, root: str, directory_urls: bool, tags: str | None 
 
     `tags` leads from the page to the tags folder (default: through the root); a tag page gives the
     short way ("../"), since each card repeats it for every chip."""
-    text = view.escaped
     tail = "/" if directory_urls else ".html"
     tags = f"{root}{TAGS_DIR}/" if tags is None else tags
     # root, PAPERS_DIR, TAGS_DIR and tail hold nothing HTML escapes: only the slugs are escaped (in CardText)
-    href = f"{root}{PAPERS_DIR}/{html_text(view.slug)}{tail}"
-    lines = [f'<li class="rl-card"><p class="rl-card__title"><a href="{href}">{text.title}</a></p>']
+    after_root, chips = view.parts(tail)
+    html = f'<li class="rl-card"><p class="rl-card__title"><a href="{root}{after_root}'
+    if chips:
+        link = f'<a class="md-tag" href="{tags}'
+        html += f'\n<p class="rl-card__tags">{link}{f" {link}".join(chips)}</p>'
+    return html + "</li>"
+
+
+def card_parts(view: CardView, tail: str) -> tuple[str, tuple[str, ...]]:
+    """A card's HTML after its root, up to its chips (title, meta, snippet lines), and each chip after its
+    way to the tags folder: the same for every page that shows the card."""
+    text = view.escaped
+    lines = [f'{PAPERS_DIR}/{html_text(view.slug)}{tail}">{text.title}</a></p>']
     if text.meta:
         lines.append(f'<p class="rl-card__meta">{text.meta}</p>')
     if text.snippet:
         lines.append(f'<p class="rl-card__snippet">{text.snippet}</p>')
-    if text.tags:
-        chips = " ".join(f'<a class="md-tag" href="{tags}{slug}{tail}">{name}</a>' for slug, name in text.tags)
-        lines.append(f'<p class="rl-card__tags">{chips}</p>')
-    lines[-1] += "</li>"
-    return "\n".join(lines)
+    return "\n".join(lines), tuple(f'{slug}{tail}">{name}</a>' for slug, name in text.tags)
 
 
 def card_list(
