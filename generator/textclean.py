@@ -413,9 +413,11 @@ def convert_plain(text: str, tokens: Lru | None = None) -> str:
     # (the run's cache) once per run; a text none of whose tokens changes is returned as it is.
     changed: dict[str, str] = {}
     for token in set(parts):
+        if not token or token.isspace():
+            continue  # the spaces between tokens stay as they are
         converted = None if tokens is None else tokens.get(token)
         if converted is None:
-            converted = convert_token(token) if token.strip() else token
+            converted = convert_token(token)
             if tokens is not None:
                 tokens.put(token, converted)
         if converted != token:
