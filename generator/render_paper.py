@@ -92,7 +92,7 @@ def note_admonition(note: Note) -> str:
 
 def link_lines(paper: Paper, known: dict | None = None) -> str:
     lines = []
-    for found in abstract_links(paper.abstract):
+    for found in abstract_links(paper.abstract, known):  # (found once per paper: records.catalogue)
         shown = found.url.split("://", 1)[-1].rstrip("/")
         lines.append(f"<p><strong>{found.label}:</strong> {_a(found.url, markdown_text(shown))}</p>")
     if paper.arxiv_id:
