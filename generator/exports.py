@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import json
 import re
@@ -382,13 +381,8 @@ EXPORT_LABELS = {"papers.json": "JSON", "papers.bib": "BibTeX", "papers.csv": "C
 def slug_digest(slugs: list[str] | tuple[str, ...]) -> str:
     """FNV-1a (32 bits) of the slugs joined by newlines, as 8 hex digits: the tag page's proof that the
     whole-list file the browser loaded is the one its positions point into (a cached page, a new list)."""
-    return _fnv1a("\n".join(slugs))
-
-
-@functools.lru_cache(maxsize=4)  # the tagged papers' digest is asked for twice (tag pages, tags/cards.js)
-def _fnv1a(text: str) -> str:
     value = 0x811C9DC5
-    for char in text:
+    for char in "\n".join(slugs):
         value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
     return f"{value:08x}"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 
 import yaml
@@ -93,7 +92,6 @@ def by_date(papers: list[Paper]) -> list[Paper]:
     return dated + [p for p in papers if not p.day]
 
 
-@functools.lru_cache(maxsize=4096)  # a few thousand days, asked for by every card and page
 def shown_day(day: str) -> str:
     """YYYY-MM-DD -> "6 Jan 2025"."""
     date = dt.date.fromisoformat(day)

@@ -13,7 +13,7 @@ from functools import partial
 
 from generator import exports, parallel
 from generator.cache import Cache
-from generator.cards import CardView, card_list, card_views, link, pager, pages_of, root_of
+from generator.cards import CardView, Pager, card_list, card_views, link, pages_of, root_of
 from generator.escape import html_text, markdown_text
 from generator.models import Catalogue, Content, Paper
 from generator.notes import by_priority
@@ -159,6 +159,7 @@ def render_all(cat: Catalogue, views: dict[str, CardView], directory_urls: bool)
     chunks = pages_of(list(cat.papers))
     paths = [f"{ALL_DIR}/index.md"] + [f"{ALL_DIR}/{i}.md" for i in range(2, len(chunks) + 1)]
     plan = {}
+    pages = Pager(paths, directory_urls)
     for i, (path, chunk) in enumerate(zip(paths, chunks, strict=True)):
         # Papers have their own search entries: these pages would only repeat them.
         meta = {"title": "All papers" if i == 0 else f"All papers, page {i + 1}", "search": {"exclude": True}}
@@ -169,12 +170,12 @@ def render_all(cat: Catalogue, views: dict[str, CardView], directory_urls: bool)
             + (f" Page {i + 1} of {len(paths)}." if len(paths) > 1 else "")
             + "\n"
         )
-        parts.append(pager(paths, i, directory_urls, "Pages of all papers"))
+        parts.append(pages.html(i, "Pages of all papers"))
         if chunk:
             parts.append(card_list([views[p.key] for p in chunk], root_of(path, directory_urls), directory_urls))
         else:
             parts.append("*No papers yet.*\n")
-        parts.append(pager(paths, i, directory_urls, "Pages of all papers, again"))
+        parts.append(pages.html(i, "Pages of all papers, again"))
         plan[path] = "\n".join(parts)
     return plan
 
@@ -279,14 +280,14 @@ def _render_site(cat, directory_urls, site_url, updated, idx, making) -> dict[st
     plan: dict[str, Content] = {"index.md": render_home(cat, views, grouped, directory_urls, idx.key_of)}
     plan.update(render_all(cat, views, directory_urls))
     plan[f"{TAGS_DIR}/index.md"] = render_tag_index(cat, grouped)
-    plan[f"{TAGS_DIR}/{CARDS_SCRIPT}"] = filter_cards(cat, views, directory_urls)
+    whole = whole_list(cat)
+    plan[f"{TAGS_DIR}/{CARDS_SCRIPT}"] = filter_cards(cat, views, directory_urls, whole.cards_digest)
     together = co_occurrence(cat)
     stamp = updated or dt.datetime.fromtimestamp(0, dt.UTC)
     newest: dict[str, list[Paper]] = {t.slug: [] for t in cat.tags}  # each tag's papers in the feed's order
     for paper in exports.feed_order(cat):
         for match in cat.matches[paper.key]:
             newest[match.tag].append(paper)
-    whole = whole_list(cat)
     for tag in cat.tags:  # a tag's JSON, BibTeX and CSV are made in the browser from the whole list's
         plan.update(render_tag(cat, tag, grouped[tag.slug], together, views, directory_urls, whole))
         feed = exports.tag_feed(cat, tag, newest[tag.slug], directory_urls, site_url, stamp)

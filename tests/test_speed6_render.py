@@ -202,3 +202,13 @@ def test_front_matter_of_every_page_of_the_embedded_corpus_is_the_dumpers(tmp_pa
         if path.endswith(".md") and text.startswith("---\n"):
             head = text[4 : text.index("\n---\n", 3) + 1]
             assert dumped(yaml.safe_load(head)) == "---\n" + head + "---\n", path
+
+
+@pytest.mark.parametrize("paths", PATH_SETS)
+def test_one_pager_for_every_page_of_a_list(paths):
+    from generator.cards import Pager
+
+    pages = Pager(paths, True)
+    for current in [*range(len(paths)), 0, len(paths) - 1]:
+        for label in ("top", "bottom"):
+            assert pages.html(current, label) == reference_pager(paths, current, True, label)
