@@ -166,9 +166,10 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
 
     site_url = os.environ.get("SITE_URL") or None
     # Papers whose record the last run kept: their pages and rows are taken as made (generator/stored.py).
-    keyed = keyed_records(record_index(result.catalogue, options.directory_urls).records.values()) if one_shot else {}
+    records = record_index(result.catalogue, options.directory_urls)  # made once, for the renderers too
+    keyed = keyed_records(records.records.values()) if one_shot else {}
     reuse_pages(inputs.work, keyed, result.catalogue.tags, options.docs, cache)
-    plan = render_site(result.catalogue, options.directory_urls, site_url, feed_stamp(), cache)
+    plan = render_site(result.catalogue, options.directory_urls, site_url, feed_stamp(), cache, records)
     plan[SEARCH_INPUT] = search_input(result.catalogue, options.directory_urls)  # for search only, never published
     if shim is not None:
         plan[SHIM_TARGET] = shim
@@ -371,7 +372,7 @@ def analyse(
     from generator import parallel
     from generator.cards import snippet_source
     from generator.related import paper_text
-    from generator.textclean import clean_runs
+    from generator.textclean import clean_runs, plain_runs
 
     memo = cache.tagged(tags)
     if stored is not None and stored.usable_for(tags):  # the last run's work, kept in docs/ (generator/stored.py)
@@ -393,18 +394,25 @@ def analyse(
 
         return related_papers(texts)
 
-    def tag_and_clean(piece: Sequence[Paper]) -> tuple[list[tuple[TagMatch, ...]], dict]:
-        cleaned = {}
-        if clean:  # each abstract, and the start of it that its card shows
-            for raw in (text for p in piece for text in (p.abstract, snippet_source(p.abstract))):
-                cleaned[raw] = clean_runs(raw, cache)
-        return [tag_paper(index, p) for p in piece], cleaned
+    def to_clean(piece: Sequence[Paper]) -> list[str]:
+        """Each abstract, and the start of it that its card shows."""
+        return [text for p in piece for text in (p.abstract, snippet_source(p.abstract))] if clean else []
+
+    def tag_and_clean(piece: Sequence[Paper]) -> tuple[list[tuple[TagMatch, ...]], list]:
+        # Runs in the order of to_clean(piece), None for plain text's (most): the texts themselves are not
+        # sent back to this process, which has them (at 50,000 papers, 130 MB to pickle and unpickle).
+        runs = []
+        for raw in to_clean(piece):
+            found = clean_runs(raw, cache)
+            runs.append(None if found == plain_runs(raw) else found)
+        return [tag_paper(index, p) for p in piece], runs
 
     results = parallel.run_all([related, *(partial(tag_and_clean, piece) for piece in pieces)], workers)
     tagged, cleaned = {}, {}
     for piece, (found, runs) in zip(pieces, results[1:], strict=True):
         tagged.update(zip(((p.title, p.abstract) for p in piece), found, strict=True))
-        cleaned.update(runs)
+        for raw, made in zip(to_clean(piece), runs, strict=True):
+            cleaned[raw] = made if made is not None else plain_runs(raw)
     for key, matches in tagged.items():  # workers' results, into this process's cache
         memo.put(key, matches)
     for raw, runs in cleaned.items():

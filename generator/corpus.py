@@ -37,8 +37,17 @@ SAME_PAPER = 0.5
 WORD = re.compile(r"\w+")
 
 
+# For ASCII text (NFKC leaves it as it is, case-folding is lowercasing): each letter lowercased, each byte
+# that is no letter, digit or "_" a space. Splitting the result gives what WORD finds, twice as fast.
+ASCII_WORDS = bytes(
+    (c + 32 if 65 <= c <= 90 else c) if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256)
+)
+
+
 def words(text: str) -> list[str]:
     """Word tokens of a text: NFKC, case-folded, runs of Unicode letters, digits and "_"."""
+    if text.isascii():
+        return text.encode("ascii").translate(ASCII_WORDS).decode("ascii").split()
     return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 

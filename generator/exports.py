@@ -206,8 +206,6 @@ def csv_cell(value: str | int) -> str | int:
 
 def csv_row(cat: Catalogue, paper: Paper, directory_urls: bool) -> str:
     """One paper's CSV line (quoted as the csv module quotes it; formula-like cells neutralised)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator=LINE_END)
     note = cat.notes.get(paper.key)
     links = abstract_links(paper.abstract, cat.links)
     row = {
@@ -229,7 +227,13 @@ def csv_row(cat: Catalogue, paper: Paper, directory_urls: bool) -> str:
         "authors": "; ".join(paper.authors),
         "date": paper.day or "",
     }
-    writer.writerow({name: csv_cell(value) for name, value in row.items()})
+    return csv_line([csv_cell(value) for value in row.values()])  # (row's keys are CSV_FIELDS, in order)
+
+
+def csv_line(cells: list) -> str:
+    """One CSV line, as csv.DictWriter(lineterminator=LINE_END).writerow writes it (that writer's defaults)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator=LINE_END).writerow(cells)
     return out.getvalue()
 
 

@@ -84,6 +84,46 @@ class Started:
         if self.pool is not None:
             self.pool.stop(kill=True)
 
+    def in_background(self) -> Collecting:
+        """Take the results in a thread of this process as they come, while this process goes on with other
+        work: workers that finish a task need not wait for `.results()` to be called to send it and start
+        the next. With no pool, the tasks run at `.results()` as before (in this process, this thread)."""
+        return Collecting(self)
+
+
+class Collecting:
+    """`Started.in_background`: `.results()` waits for the collecting thread; `.cancel()` ends the workers."""
+
+    def __init__(self, started: Started) -> None:
+        self.started = started
+        self.thread: threading.Thread | None = None
+        self.box: dict = {}
+        if started.pool is not None:
+            self.thread = threading.Thread(target=self._collect, name="readinglist-collect", daemon=True)
+            self.thread.start()
+
+    def _collect(self) -> None:
+        try:
+            self.box["results"] = self.started.results()
+        except BaseException as exc:  # noqa: BLE001 - handed to the thread that asks for the results
+            self.box["error"] = exc
+
+    def results(self) -> list:
+        if self.thread is None:
+            return self.started.results()
+        self.thread.join()
+        if "error" in self.box:
+            raise self.box["error"]
+        return self.box["results"]
+
+    def cancel(self) -> None:
+        """End the workers (their results are not wanted); the collecting thread then stops and cleans up."""
+        if self.thread is None:
+            return
+        for process in list(self.started.pool.processes):
+            process.kill()
+        self.thread.join()
+
 
 class Pool:
     """Forked workers that run `tasks` (closures, never pickled: each worker inherits them through fork).
@@ -156,15 +196,17 @@ class Pool:
             for ready in connection.wait(waiting + list(sentinels)):
                 link = sentinels.get(ready, ready)
                 try:
-                    ok, value = pickle.loads(link.recv_bytes())
+                    reply = link.recv_bytes()
                 except (EOFError, OSError):
                     raise RuntimeError("a worker process ended abruptly (killed, or out of memory)") from None
+                index = busy[link]
+                busy[link] = next(queue, None)
+                link.send(busy[link])  # the worker's next task first: it need not wait while this one is unpickled
+                ok, value = pickle.loads(reply)
                 if not ok:
                     raise value
-                results[busy[link]] = value
+                results[index] = value
                 done += 1
-                busy[link] = next(queue, None)
-                link.send(busy[link])
         return results
 
     def _work(self, link: connection.Connection, parent: int) -> None:

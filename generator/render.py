@@ -13,7 +13,7 @@ from functools import partial
 
 from generator import exports, parallel
 from generator.cache import Cache
-from generator.cards import CardView, card_list, card_views, link, pager, pages_of, root_of
+from generator.cards import CardView, Pager, card_list, card_views, link, pages_of, root_of
 from generator.escape import html_text, markdown_text
 from generator.models import Catalogue, Content, Paper
 from generator.notes import by_priority
@@ -159,6 +159,7 @@ def render_all(cat: Catalogue, views: dict[str, CardView], directory_urls: bool)
     chunks = pages_of(list(cat.papers))
     paths = [f"{ALL_DIR}/index.md"] + [f"{ALL_DIR}/{i}.md" for i in range(2, len(chunks) + 1)]
     plan = {}
+    pages = Pager(paths, directory_urls)
     for i, (path, chunk) in enumerate(zip(paths, chunks, strict=True)):
         # Papers have their own search entries: these pages would only repeat them.
         meta = {"title": "All papers" if i == 0 else f"All papers, page {i + 1}", "search": {"exclude": True}}
@@ -169,12 +170,12 @@ def render_all(cat: Catalogue, views: dict[str, CardView], directory_urls: bool)
             + (f" Page {i + 1} of {len(paths)}." if len(paths) > 1 else "")
             + "\n"
         )
-        parts.append(pager(paths, i, directory_urls, "Pages of all papers"))
+        parts.append(pages.html(i, "Pages of all papers"))
         if chunk:
             parts.append(card_list([views[p.key] for p in chunk], root_of(path, directory_urls), directory_urls))
         else:
             parts.append("*No papers yet.*\n")
-        parts.append(pager(paths, i, directory_urls, "Pages of all papers, again"))
+        parts.append(pages.html(i, "Pages of all papers, again"))
         plan[path] = "\n".join(parts)
     return plan
 
@@ -186,7 +187,8 @@ def make_paper_files(record: PaperRecord) -> PaperFiles:
     """A paper's page and export rows, from its record alone (see generator/records.py)."""
     view, paper = record.catalogue(), record.paper
     rows = exports.export_rows(view, (paper,), record.directory_urls)
-    page = render_paper(view, paper, record.titles(), record.directory_urls).encode("utf-8")
+    bib = rows.bib[paper.key].decode("utf-8")  # the page's "Cite" shows the same entry
+    page = render_paper(view, paper, record.titles(), record.directory_urls, bib).encode("utf-8")
     return page, rows.json[paper.key], rows.bib[paper.key], rows.csv[paper.key]
 
 
@@ -198,32 +200,53 @@ def paper_files(cat: Catalogue, directory_urls: bool, cache: Cache | None = None
     come back encoded: a str holding one non-ASCII character takes 2 or 4 bytes
     per character.
     """
-    cache = cache if cache is not None else Cache()
-    idx = idx if idx is not None else index(cat, directory_urls)
-    records = idx.records
-    made = {}
-    for key, record in records.items():
-        files = cache.pages.get(record)
-        if files is not None:
-            made[key] = files
-    todo = [record for key, record in records.items() if key not in made]
+    return start_paper_files(cat, directory_urls, cache, idx).finish()
 
-    def make(piece: Sequence[PaperRecord]) -> list[PaperFiles]:
-        return [make_paper_files(record) for record in piece]
 
-    workers = parallel.jobs(len(todo))
-    pieces = parallel.chunks(todo, 2 * workers) if todo else []
-    for piece, files in zip(pieces, parallel.run_all([partial(make, p) for p in pieces], workers), strict=True):
-        for record, one in zip(piece, files, strict=True):
-            made[record.paper.key] = one
-            cache.pages.put(record, one)
-    pages: dict[str, bytes] = {}
-    rows = exports.Rows({}, {}, {})
-    for p in cat.papers:
-        page, json_line, bib, csv_line = made[p.key]
-        pages[f"{PAPERS_DIR}/{cat.slugs[p.key]}.md"] = page
-        rows.json[p.key], rows.bib[p.key], rows.csv[p.key] = json_line, bib, csv_line
-    return pages, rows
+class PaperFilesMaking:
+    """`paper_files`, begun: workers make the files while this process renders the list pages."""
+
+    def __init__(self, cat: Catalogue, directory_urls: bool, cache: Cache | None, idx: Index | None) -> None:
+        self.cat = cat
+        self.cache = cache if cache is not None else Cache()
+        idx = idx if idx is not None else index(cat, directory_urls)
+        self.made: dict[str, PaperFiles] = {}
+        for key, record in idx.records.items():
+            files = self.cache.pages.get(record)
+            if files is not None:
+                self.made[key] = files
+        todo = [record for key, record in idx.records.items() if key not in self.made]
+        workers = parallel.jobs(len(todo))
+        self.pieces = parallel.chunks(todo, 2 * workers) if todo else []
+        self.running = parallel.start([partial(_make_files, p) for p in self.pieces], workers).in_background()
+
+    def finish(self) -> tuple[dict[str, bytes], exports.Rows]:
+        made, cat = self.made, self.cat
+        for piece, files in zip(self.pieces, self.running.results(), strict=True):
+            for record, one in zip(piece, files, strict=True):
+                made[record.paper.key] = one
+                self.cache.pages.put(record, one)
+        pages: dict[str, bytes] = {}
+        rows = exports.Rows({}, {}, {})
+        for p in cat.papers:
+            page, json_line, bib, csv_line = made[p.key]
+            pages[f"{PAPERS_DIR}/{cat.slugs[p.key]}.md"] = page
+            rows.json[p.key], rows.bib[p.key], rows.csv[p.key] = json_line, bib, csv_line
+        return pages, rows
+
+    def cancel(self) -> None:
+        self.running.cancel()
+
+
+def start_paper_files(
+    cat: Catalogue, directory_urls: bool, cache: Cache | None = None, idx: Index | None = None
+) -> PaperFilesMaking:
+    """`paper_files` begun on the workers; `.finish()` gives what it gives."""
+    return PaperFilesMaking(cat, directory_urls, cache, idx)
+
+
+def _make_files(piece: Sequence[PaperRecord]) -> list[PaperFiles]:
+    return [make_paper_files(record) for record in piece]
 
 
 def render_site(
@@ -232,34 +255,47 @@ def render_site(
     site_url: str | None = None,
     updated: dt.datetime | None = None,
     cache: Cache | None = None,
+    idx: Index | None = None,
 ) -> dict[str, Content]:
     """The complete generated part of docs/: {posix relative path: text, or a function making its bytes}.
 
     `site_url` makes the feed's links absolute; `updated` stamps the feed
     (default: the Unix epoch, so that the same input gives the same bytes);
-    `cache` (default: a fresh one) holds the paper files of earlier runs.
+    `cache` (default: a fresh one) holds the paper files of earlier runs; `idx`: the catalogue's records
+    (records.index), when the caller has them already.
     """
-    idx = index(cat, directory_urls)
+    idx = idx if idx is not None else index(cat, directory_urls)
+    # The paper pages are made by the workers while this process makes the list pages.
+    making = start_paper_files(cat, directory_urls, cache, idx)
+    try:
+        return _render_site(cat, directory_urls, site_url, updated, idx, making)
+    except BaseException:
+        making.cancel()
+        raise
+
+
+def _render_site(cat, directory_urls, site_url, updated, idx, making) -> dict[str, Content]:
     views = card_views(cat)
     grouped = papers_by_tag(cat)
     plan: dict[str, Content] = {"index.md": render_home(cat, views, grouped, directory_urls, idx.key_of)}
     plan.update(render_all(cat, views, directory_urls))
     plan[f"{TAGS_DIR}/index.md"] = render_tag_index(cat, grouped)
-    plan[f"{TAGS_DIR}/{CARDS_SCRIPT}"] = filter_cards(cat, views, directory_urls)
+    whole = whole_list(cat)
+    plan[f"{TAGS_DIR}/{CARDS_SCRIPT}"] = filter_cards(cat, views, directory_urls, whole.cards_digest)
     together = co_occurrence(cat)
-    pages, rows = paper_files(cat, directory_urls, cache, idx)
     stamp = updated or dt.datetime.fromtimestamp(0, dt.UTC)
     newest: dict[str, list[Paper]] = {t.slug: [] for t in cat.tags}  # each tag's papers in the feed's order
     for paper in exports.feed_order(cat):
         for match in cat.matches[paper.key]:
             newest[match.tag].append(paper)
-    whole = whole_list(cat)
     for tag in cat.tags:  # a tag's JSON, BibTeX and CSV are made in the browser from the whole list's
         plan.update(render_tag(cat, tag, grouped[tag.slug], together, views, directory_urls, whole))
         feed = exports.tag_feed(cat, tag, newest[tag.slug], directory_urls, site_url, stamp)
         plan[f"{TAGS_DIR}/{tag.slug}/{exports.FEED_NAME}"] = feed
+    reading = render_reading(cat, views, directory_urls, idx.key_of)
+    pages, rows = making.finish()
     plan.update(pages)
-    plan.update(render_reading(cat, views, directory_urls, idx.key_of))
+    plan.update(reading)  # (after the paper pages: the plan's order stays as it was)
     files = exports.export_files(cat.papers, rows)
     plan.update(files)
     if not directory_urls:  # the offline build: per-tag downloads load these from file://

@@ -92,7 +92,7 @@ def note_admonition(note: Note) -> str:
 
 def link_lines(paper: Paper, known: dict | None = None) -> str:
     lines = []
-    for found in abstract_links(paper.abstract):
+    for found in abstract_links(paper.abstract, known):  # (found once per paper: records.catalogue)
         shown = found.url.split("://", 1)[-1].rstrip("/")
         lines.append(f"<p><strong>{found.label}:</strong> {_a(found.url, markdown_text(shown))}</p>")
     if paper.arxiv_id:
@@ -115,9 +115,14 @@ def heading(key: str) -> str:
 
 
 def render_paper(
-    cat: Catalogue, paper: Paper, titles: dict[str, str] | None = None, directory_urls: bool = True
+    cat: Catalogue,
+    paper: Paper,
+    titles: dict[str, str] | None = None,
+    directory_urls: bool = True,
+    bib: str | None = None,
 ) -> str:
-    """The page: front matter and an HTML body. `titles` (paper key -> title) saves rebuilding it for every page."""
+    """The page: front matter and an HTML body. `titles` (paper key -> title) saves rebuilding it for every page;
+    `bib`: the paper's papers.bib entry (`exports.bib_entry`), when the caller has made it already."""
     tags = paper_tags(cat, paper)
     here = f"{PAPERS_DIR}/{cat.slugs[paper.key]}.md"
     meta = {"title": html_text(paper.title), "tags": [html_text(t.name) for t in tags], "template": "paper.html"}
@@ -153,7 +158,7 @@ def render_paper(
             for k in related
         )
         parts.append(heading("related-papers") + f"<ul>\n{items}\n</ul>\n")
-    bib = bib_entry(cat, paper)  # papers.bib's entry
+    bib = bib if bib is not None else bib_entry(cat, paper)  # papers.bib's entry
     parts.append(heading("cite") + f'<pre><code class="language-bibtex">{html.escape(bib, quote=False)}</code></pre>\n')
     listed = "\n".join(f"<li>{provenance_line(p)}</li>" for p in paper.provenance)
     parts.append(heading("listed-in") + f"<ul>\n{listed}\n</ul>\n")

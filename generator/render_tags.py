@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.cards import CardView, card_list, card_views, folder_of, link, pager, pages_of, root_of
+from generator.cards import CardView, Pager, card_list, card_views, folder_of, link, pages_of, root_of
 from generator.escape import html_text, markdown_text
 from generator.exports import FEED_NAME, download_box_html, slug_digest
 from generator.models import Catalogue, Paper, Tag
@@ -142,13 +142,14 @@ def render_tag(
     whole = whole if whole is not None else whole_list(cat)
     chunks = pages_of(papers)  # `papers` come newest first
     paths = tag_page_paths(tag.slug, len(chunks))
+    pages = Pager(paths, directory_urls)
     return {
-        path: _tag_page(cat, tag, papers, together, i, paths, chunk, views, directory_urls, whole)
+        path: _tag_page(cat, tag, papers, together, i, paths, chunk, views, directory_urls, whole, pages)
         for i, (path, chunk) in enumerate(zip(paths, chunks, strict=True))
     }
 
 
-def _tag_page(cat, tag, papers, together, i, paths, chunk, views, directory_urls, whole) -> str:
+def _tag_page(cat, tag, papers, together, i, paths, chunk, views, directory_urls, whole, pages) -> str:
     here = paths[i]
     first = i == 0
     root = root_of(here, directory_urls)
@@ -189,7 +190,7 @@ def _tag_page(cat, tag, papers, together, i, paths, chunk, views, directory_urls
         lines.append(sort_control(tag, here, directory_urls, papers if first else None, whole))
         tags = folder_of(here, f"{TAGS_DIR}/", directory_urls)  # chips: the short way to the tags folder
         lines.append(card_list([views[p.key] for p in chunk], root, directory_urls, tags=tags))
-        lines.append(pager(paths, i, directory_urls, f"Pages of {tag.name}"))
+        lines.append(pages.html(i, f"Pages of {tag.name}"))
     else:
         lines.append("*No paper has this tag yet.*\n")
     if first:
@@ -286,7 +287,7 @@ CARDS_RENDERER = """function (c) {
 }"""
 
 
-def filter_cards(cat: Catalogue, views: dict[str, CardView], directory_urls: bool) -> str:
+def filter_cards(cat: Catalogue, views: dict[str, CardView], directory_urls: bool, digest: str | None = None) -> str:
     """tags/cards.js: every tagged paper's card, as the tags index (root "../") shows it, in filter_data's order.
 
     A script, not JSON: a script element loads from file://, where fetch() is refused. It holds each card's
@@ -303,7 +304,8 @@ def filter_cards(cat: Catalogue, views: dict[str, CardView], directory_urls: boo
         view = views[p.key]
         text = view.escaped
         cards.append([html_text(view.slug), text.title, text.meta, text.snippet, [numbers[s] for s, _ in view.tags]])
-    digest = slug_digest([cat.slugs[p.key] for p in papers])  # tag pages check it before sorting by title
+    if digest is None:  # (`whole_list`'s cards_digest, when the caller has it)
+        digest = slug_digest([cat.slugs[p.key] for p in papers])  # tag pages check it before sorting by title
 
     def js(value: object) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from generator.models import Paper, Tag, TagMatch
 from generator.taxonomy import REGEX_PREFIX
@@ -67,12 +67,47 @@ def phrase_pattern(phrase: str) -> re.Pattern[str]:
 
 
 def required_literal(phrase: str) -> str:
-    """Lowercase text every match of `phrase` contains: a cheap test that skips most regex searches."""
+    """Lowercase text every match of `phrase` contains: a cheap test that skips most regex searches.
+    (For a "re:" phrase see `regex_literal`, which holds only for ASCII text.)"""
     if phrase.startswith(REGEX_PREFIX):
         return ""
     word = re.split(r"[\s-]+", phrase.strip())[0].lower()
     word = word.split("iz")[0]  # -ize / -ise
     return word[:-1] if word.endswith("y") else word
+
+
+def regex_literal(pattern: re.Pattern[str]) -> str:
+    """The longest run of ASCII characters every match of `pattern` holds, lowercased ("" if none, or if the
+    pattern cannot be read). For ASCII text, `regex_literal(p) not in text.lower()` proves `p` finds
+    nothing there: a "re:" phrase is matched case-insensitively, and outside ASCII case folding has
+    exceptions (the Kelvin sign is a "k"), so other text is always searched."""
+    try:
+        from re import _constants as sre
+        from re import _parser
+
+        items = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - a private module that may change: no shortcut, never a wrong one
+        return ""
+    best, run = "", ""
+    for op, arg in _required_items(items, sre):
+        if op is sre.LITERAL and arg < 128:
+            run += chr(arg).lower()
+            best = max(best, run, key=len)
+        else:
+            run = ""
+    return best
+
+
+def _required_items(items, sre) -> list:
+    """The top-level items of a parsed pattern, with groups opened: a group's items are all required in turn.
+    Anything else (a class, a branch, a repeat, an assertion) is a break between literals."""
+    out = []
+    for op, arg in items:
+        if op is sre.SUBPATTERN:
+            out += _required_items(arg[-1], sre)
+        else:
+            out.append((op, arg))
+    return out
 
 
 @dataclass(frozen=True)
@@ -81,6 +116,7 @@ class Rule:
     pattern: re.Pattern[str] | None  # only for phrases the token index cannot match
     kind: str
     literal: str = ""
+    ascii_literal: str = ""  # a "re:" phrase's regex_literal: a test for ASCII text only
 
 
 @dataclass(frozen=True)
@@ -93,7 +129,8 @@ def _rule(phrase: str, kind: str) -> Rule:
     # Compiling ~900 regexes costs more than tagging a few hundred papers: only
     # phrases the token index cannot handle get one.
     pattern = phrase_pattern(phrase) if literal_variants(phrase) is None else None
-    return Rule(phrase, pattern, kind, required_literal(phrase))
+    ascii_literal = regex_literal(pattern) if pattern is not None and phrase.startswith(REGEX_PREFIX) else ""
+    return Rule(phrase, pattern, kind, required_literal(phrase), ascii_literal)
 
 
 def compile_tag(tag: Tag) -> CompiledTag:
@@ -218,6 +255,9 @@ class PhraseIndex:
                     continue
                 for head, last, acronym in found:
                     self._add(Variant(head, last, acronym, t, r))
+        # Quick tests of where a match can start (see `spans`).
+        self.starts = frozenset(key for key, (single, _, other) in self.index.items() if single or other)
+        self.pairs = frozenset((key, second) for key, (_, multi, _) in self.index.items() for second in multi)
 
     def _add(self, v: Variant) -> None:
         firsts = {v.head[0]} if v.head else set(v.last)
@@ -243,9 +283,14 @@ class PhraseIndex:
         found: dict[int, list[tuple[Span, int]]] = {}
         index = self.index
         words = len(folded)
-        for i in range(1, words, 2):
-            entry = index.get(folded[i])
-            if entry is None or raw[i - 1].endswith("-"):
+        # Only where a phrase can start, found at C speed: a word that starts a one-word phrase or an acronym,
+        # or two words that start a longer phrase (most words start none; "learning" alone starts no phrase).
+        odd = folded[1::2]
+        at = set(compress(range(1, words, 2), map(self.starts.__contains__, odd)))
+        at.update(compress(range(1, words, 2), map(self.pairs.__contains__, zip(odd, odd[1:], strict=False))))
+        for i in sorted(at):
+            entry = index[folded[i]]
+            if raw[i - 1].endswith("-"):
                 continue  # no phrase starts here, or glued to a hyphenated prefix ("non-RL")
             single, multi, other = entry
             hits = [(v, i) for v in single]
@@ -262,8 +307,11 @@ class PhraseIndex:
             for v, last in hits:
                 end = offsets[last + 1]
                 found.setdefault(v.tag, []).append((Span(start, end, text[start:end]), v.rule))
+        ascii_text = text.isascii()
         for t, r, rule in self.regex_rules:
             if rule.literal and rule.literal not in lowered:
+                continue
+            if ascii_text and rule.ascii_literal and rule.ascii_literal not in lowered:
                 continue
             found.setdefault(t, []).extend(
                 (Span(m.start(), m.end(), m.group(0)), r) for m in rule.pattern.finditer(text)
@@ -293,6 +341,8 @@ def _resolve(compiled: CompiledTag, found: list[tuple[Span, int]], text: str) ->
     """Drop matches inside excluded text; overlapping matches count once (the longest, then the
     earliest rule); a phrase followed by its acronym in parentheses counts once."""
     rules = compiled.rules
+    if len(found) < 2:  # (most tags of a text: one match, nothing to blank out or overlap)
+        return [(span, rules[r]) for span, r in found if rules[r].kind != KIND_EXCLUDE]
     blanked = [(s.start, s.end) for s, r in found if rules[r].kind == KIND_EXCLUDE]
     spans = sorted(
         (

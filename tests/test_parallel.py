@@ -82,7 +82,9 @@ def test_a_long_lived_process_tags_and_renders_only_what_changed(tmp_path, monke
     monkeypatch.setattr(
         render,
         "render_paper",
-        lambda cat, paper, titles, urls: rendered.append(paper.title) or real_render(cat, paper, titles, urls),
+        lambda cat, paper, titles, urls, *bib: (
+            rendered.append(paper.title) or real_render(cat, paper, titles, urls, *bib)
+        ),
     )
     first = make_catalogue(options, cache=cache).catalogue
     first_plan = plan_text(render_site(first, cache=cache))
