@@ -104,3 +104,15 @@ def site_tree(site: Path) -> dict[str, bytes]:
         for p in sorted(site.rglob("*"))
         if p.is_file() and not (p.parent == site and p.name.startswith("."))
     }
+
+
+def generate_counting(sources: Path, docs: Path, monkeypatch) -> tuple[list[str], object]:
+    """generate on one core with the embedded taxonomy; the slugs of the papers it rendered, and its catalogue."""
+    from generator import render
+
+    make = render.make_paper_files  # the real one
+    made: list[str] = []
+    monkeypatch.setattr(render, "make_paper_files", lambda record: made.append(record.slug) or make(record))
+    monkeypatch.setenv("READINGLIST_JOBS", "1")
+    options = Options(sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml"))
+    return made, generate(options).catalogue

@@ -11,31 +11,22 @@ import json
 import shutil
 from pathlib import Path
 
-from generator import render, stored
+from generator import stored
 from generator.build import Options, generate
 from generator.records import index
 from generator.state import seal, unseal
 from generator.writer import WORK
 from tests.sitebuild import docs_text, listing_project
+from tests.sitebuild import generate_counting as run
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTINGS = ROOT / "tests" / "fixtures" / "listings"
 EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"
-MAKE = render.make_paper_files  # the real one
 
 
 def kept_files(docs: Path) -> dict:
     work = json.loads(unseal((docs / WORK).read_bytes()))
     return stored.load_files(docs, work["taxonomy"])
-
-
-def run(sources: Path, docs: Path, monkeypatch) -> tuple[list[str], object]:
-    """generate on one core; the slugs of the papers rendered, and the run's catalogue."""
-    made: list[str] = []
-    monkeypatch.setattr(render, "make_paper_files", lambda record: made.append(record.slug) or MAKE(record))
-    monkeypatch.setenv("READINGLIST_JOBS", "1")
-    options = Options(sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml"))
-    return made, generate(options).catalogue
 
 
 def test_a_new_listing_renders_only_the_papers_whose_record_changed(tmp_path, monkeypatch):

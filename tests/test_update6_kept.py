@@ -16,27 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from generator import incremental, render, stored
-from generator.build import Options, generate
+from generator import incremental, stored
 from generator.errors import GeneratorError
 from generator.state import seal, unseal
 from generator.writer import Kept
 from tests.sitebuild import docs_text, listing_project
+from tests.sitebuild import generate_counting as run
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTINGS = ROOT / "tests" / "fixtures" / "listings"
 EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"
-MAKE = render.make_paper_files
 FIRST, SECOND = "2025-01-07-hf-daily.txt", "2025-03-12-math-oc.txt"
 STATE = ".readinglist-state.json"
-
-
-def run(sources: Path, docs: Path, monkeypatch) -> tuple[list[str], object]:
-    made: list[str] = []
-    monkeypatch.setattr(render, "make_paper_files", lambda record: made.append(record.slug) or MAKE(record))
-    monkeypatch.setenv("READINGLIST_JOBS", "1")
-    options = Options(sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml"))
-    return made, generate(options).catalogue
 
 
 def fresh_docs(tmp_path: Path, listings: list[str], monkeypatch) -> dict:
