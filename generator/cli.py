@@ -300,14 +300,14 @@ def generate_and_build(args: argparse.Namespace, options: Options, offline: bool
     if args.command == "build":
         claim_site_folder(args.site)
         key = incremental.site_key(args.config, options.docs, offline)
-        update = not args.full and incremental.can_update(args.site, key)
+        update = not args.full and incremental.can_update(args.site, key, options.docs)
         incremental.forget(args.site)
         dirty = ["--dirty"] if update else []
         code = run_mkdocs(
             "build", "--strict", *dirty, "--site-dir", str(args.site), offline=offline, config=args.config
         )
         if code == 0:
-            incremental.remember(args.site, key)
+            incremental.remember(args.site, key, options.docs)
             where = (args.site / "index.html").resolve()
             how = " (updated: only what changed was rebuilt)" if update else ""
             print(f"site: {args.site}/{how}" + (f" (open file://{where})" if offline else ""))

@@ -24,18 +24,23 @@ site/.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import stat
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 
 import generator
+from generator.errors import GeneratorError
 from generator.search_input import SEARCH_INPUT, SEARCH_TERMS
 from generator.stored import FILES as WORK_FILES
-from generator.writer import OWN_FILES, atomic_write, read_manifest
+from generator.writer import OWN_FILES, atomic_write, folder_escapes, path_problem, read_manifest
 
 KEY_FILE = ".readinglist-build"
+BUILT_FILE = ".readinglist-built"  # the generated docs/ files the last build read, by digest
 KEPT = (SEARCH_TERMS, WORK_FILES)  # the work kept in docs/ besides the writer's own files (never published)
 ENVIRONMENT = ("SITE_URL", "REPO_URL", "SOURCE_DATE_EPOCH")  # what mkdocs.yml and the build read
 
@@ -86,7 +91,8 @@ def installed() -> set[tuple[str, str]]:
 
 
 def site_digest(site: Path) -> str:
-    """Every file of site/ but its top dot-files, by path, size and modification time (in os.walk's order)."""
+    """Every file of site/ but its top dot-files, by path, size and modification time (in os.walk's order), and
+    every symbolic link by its target: one planted in site/ means a full build, which removes it."""
     digest = hashlib.sha256()
 
     def walk(folder: str, prefix: str) -> None:
@@ -97,29 +103,60 @@ def site_digest(site: Path) -> str:
             return  # as os.walk: a folder that cannot be listed is left out
         folders = []
         for entry in entries:
+            if not prefix and entry.name.startswith(".") and not entry.is_dir(follow_symlinks=False):
+                continue  # the top dot-files: this record, and what other tools keep there
+            if entry.is_symlink():  # a link, to a folder too (a build would write through it), is a change
+                digest.update(
+                    f"{prefix}{entry.name}\0link\0{os.readlink(entry.path)}\n".encode("utf-8", "surrogateescape")
+                )
+                continue
             if entry.is_dir():
                 folders.append(entry)
-                continue
-            if not prefix and entry.name.startswith("."):
                 continue
             info = entry.stat(follow_symlinks=False)
             # Whole seconds: a cache that keeps the site between CI runs may not keep finer times.
             digest.update(f"{prefix}{entry.name}\0{info.st_size}\0{int(info.st_mtime)}\n".encode())
         for entry in folders:
-            if not entry.is_symlink():  # as os.walk: a link to a folder is not followed
-                walk(entry.path, f"{prefix}{entry.name}/")
+            walk(entry.path, f"{prefix}{entry.name}/")
 
     walk(str(site), "")
     return digest.hexdigest()
 
 
-def can_update(site: Path, key: str) -> bool:
-    """True when site/ was made by a finished build with this key, and nothing in it changed since."""
+def can_update(site: Path, key: str, docs: Path | None = None) -> bool:
+    """True when site/ was made by a finished build with this key, and nothing in it changed since. With `docs`,
+    the generated files of docs/ that differ from the ones that build read, and are not newer than it, are
+    marked newer (see `mark_changed`)."""
     try:
         recorded = (site / KEY_FILE).read_text(encoding="ascii").split()
     except (OSError, UnicodeDecodeError):
         return False
-    return recorded == [key, site_digest(site)] and (site / "index.html").is_file()
+    if recorded[:2] != [key, site_digest(site)] or not (site / "index.html").is_file():
+        return False
+    return docs is None or mark_changed(site, docs)
+
+
+def mark_changed(site: Path, docs: Path) -> bool:
+    """MkDocs' dirty build renders a page only when its Markdown is newer than its HTML, and copies a file only
+    when it is newer than its copy: times, not bytes. A generated docs/ file whose bytes differ from those the
+    last build read (recorded in BUILT_FILE) but whose time is not newer than that build (an older docs/ put
+    back with its times, say) is given the present time, so that it is built again. False (a full build) when
+    the record is missing or damaged."""
+    try:
+        built = json.loads((site / BUILT_FILE).read_bytes())
+        files, ended = built["files"], built["ended"]
+        if not isinstance(files, dict) or type(ended) is not int:
+            return False
+        for rel, digests in read_manifest(docs).items():
+            if files.get(rel) == sorted(digests):
+                continue
+            path = docs / rel
+            info = os.lstat(path)
+            if stat.S_ISREG(info.st_mode) and info.st_mtime_ns <= ended:
+                os.utime(path)
+    except (OSError, ValueError, KeyError, TypeError, GeneratorError):
+        return False
+    return True
 
 
 def forget(site: Path) -> None:
@@ -127,7 +164,12 @@ def forget(site: Path) -> None:
     (site / KEY_FILE).unlink(missing_ok=True)
 
 
-def remember(site: Path, key: str) -> None:
+def remember(site: Path, key: str, docs: Path | None = None) -> None:
+    """After MkDocs succeeded: the key, the digest of site/ and, with `docs`, the generated docs/ files it read."""
+    if docs is not None:
+        files = {rel: sorted(digests) for rel, digests in read_manifest(docs).items()}
+        record = {"ended": time.time_ns(), "files": files}
+        atomic_write(site / BUILT_FILE, json.dumps(record, sort_keys=True, separators=(",", ":")).encode())
     atomic_write(site / KEY_FILE, f"{key}\n{site_digest(site)}\n".encode("ascii"))
 
 
@@ -140,9 +182,13 @@ def restore(saved: Path, docs: Path, site: Path) -> int:
         return 0
     generated = [*read_manifest(old_docs), *OWN_FILES, SEARCH_INPUT, *KEPT]
     count = 0
+    resolved: dict[str, bool] = {}
     for rel in generated:
         source = old_docs / rel
-        if source.is_file() and not source.is_symlink() and not (docs / rel).exists():
+        if (rel not in OWN_FILES and path_problem(rel) is not None) or folder_escapes(docs, rel, resolved):
+            continue  # a path no generator run writes, or one that leads out of docs/
+        # lexists: a link of the commit's (dangling too) is the commit's file; copying would follow it.
+        if source.is_file() and not source.is_symlink() and not os.path.lexists(docs / rel):
             (docs / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, docs / rel)
             count += 1

@@ -84,6 +84,20 @@ def split_page(text: str, where: str) -> tuple[dict, str]:
     return meta, text[match.end() :]
 
 
+def read_page(path: str) -> tuple[dict, str]:
+    """A generated paper page's file -> (front matter, HTML body); PluginError when it is not UTF-8 text."""
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PluginError(
+            f"{path}: not UTF-8 text (byte {exc.start}), so not as the generator wrote it: it was edited by hand; "
+            "run `readinglist build --full`, which reports a generated page edited by hand"
+        ) from None
+    return split_page(text, path)
+
+
 def kind_of(meta: dict, body: str) -> str:
     """What decides a paper page's frame besides its title, slug and content: its sections and other front matter."""
     rest = {k: v for k, v in meta.items() if k not in ("title", "tags")}
@@ -394,8 +408,7 @@ def write_slice(
     for page in pages:
         if dirty and unchanged(page):
             continue  # an update: the frame is the last build's (the site key), and so is this page's file
-        with open(page.src, encoding="utf-8") as f:
-            meta, body = split_page(f.read(), page.src)
+        meta, body = read_page(page.src)
         kind = kind_of(meta, body)
         if kind not in frames:
             frames[kind] = lighten(frame(config, nav, files, env, meta, body), icons, scripts)

@@ -275,7 +275,8 @@ def read_export(docs: Path, name: str, digest: object, known: tuple[list, str] |
         if not stat.S_ISREG(info.st_mode) or info.st_size > KEPT_MAX_BYTES:
             return None
         data = path.read_bytes()
-    except OSError:
+        data.decode("utf-8")  # (the size and time may be kept by an edit: rows must at least be text)
+    except (OSError, UnicodeDecodeError):
         return None
     if not isinstance(digest, str):
         return None
