@@ -50,11 +50,14 @@ def category(rel: str) -> str:
 
 
 def sizes(site: Path) -> tuple[Counter[str], Counter[str]]:
-    """({category: bytes}, {category: files}) for every file under `site`."""
+    """({category: bytes}, {category: files}) for every file under `site` that is published (not the build's
+    own records at its top, site/.readinglist-build*, which the deploy workflow leaves out)."""
     total: Counter[str] = Counter()
     files: Counter[str] = Counter()
     for dirpath, _dirs, names in os.walk(site):
         for name in names:
+            if Path(dirpath) == site and name.startswith("."):
+                continue
             path = Path(dirpath) / name
             cat = category(path.relative_to(site).as_posix())
             total[cat] += path.stat().st_size
