@@ -134,16 +134,24 @@ def test_site_digest_is_os_walks(tmp_path):
         (site / rel).write_text(rel)
     (site / "link").symlink_to(site / "a")
 
+    (site / "a" / "page.html").symlink_to(site / "index.html")
+
     def walked(folder: Path) -> str:
+        """os.walk's files by path, size and time; links (to folders too: red team round 6) by target."""
         digest = hashlib.sha256()
         for at, dirs, names in os.walk(folder):
             dirs.sort()
-            for name in sorted(names):
+            links = [d for d in dirs if os.path.islink(os.path.join(at, d))]
+            for name in sorted(names + links):
                 if at == str(folder) and name.startswith("."):
                     continue
                 path = os.path.join(at, name)
+                rel = os.path.relpath(path, folder)
+                if os.path.islink(path):
+                    digest.update(f"{rel}\0link\0{os.readlink(path)}\n".encode())
+                    continue
                 info = os.lstat(path)
-                digest.update(f"{os.path.relpath(path, folder)}\0{info.st_size}\0{int(info.st_mtime)}\n".encode())
+                digest.update(f"{rel}\0{info.st_size}\0{int(info.st_mtime)}\n".encode())
         return digest.hexdigest()
 
     assert incremental.site_digest(site) == walked(site)
