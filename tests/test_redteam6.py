@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from generator import incremental, stored
+from generator import incremental
 from generator.paper_pages import read_page
-from generator.writer import MANIFEST, sha256
+from generator.writer import MANIFEST
 from tests.sitebuild import site_tree
 from tests.test_incremental_build import LISTINGS, build, full_build, project_with, same
 
@@ -87,18 +87,33 @@ def test_an_update_without_the_record_of_what_the_site_was_built_from_is_a_full_
     assert not incremental.can_update(site, "key", docs)
 
 
-def test_an_export_that_is_not_utf8_gives_no_kept_rows(tmp_path):
-    """A byte of papers.json set to 0xff, its size and time kept: the offline build decoded the kept rows and
-    stopped with a traceback. Rows that are not text are not taken."""
-    path = tmp_path / "papers.json"
-    path.write_bytes(b'[{"title": "A"}]\n')
-    good = sha256(path.read_bytes())
-    info = os.stat(path)
-    known = ([info.st_size, info.st_mtime_ns], good)
-    assert stored.read_export(tmp_path, "papers.json", good, known) is not None
-    path.write_bytes(b'[{"title": "\xff"}]\n')
+def test_an_export_that_is_not_utf8_gives_no_kept_rows(tmp_path, monkeypatch):
+    """A byte of papers.json set to 0xff, its size and time kept, then a run that is no no-op (another feed
+    time): the offline run decoded the kept rows and stopped with a traceback. An export is hashed whatever
+    its size and time: its rows are not taken, and every paper is made again."""
+    from generator import render
+    from generator.build import Options, generate
+    from tests.sitebuild import EMBEDDED, listing_project
+
+    sources, docs = listing_project(tmp_path / "p", [FIRST])
+    options = Options(
+        sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml"), directory_urls=False
+    )
+    monkeypatch.setenv("READINGLIST_JOBS", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    cat = generate(options).catalogue
+    path = docs / "papers.json"
+    data = bytearray(path.read_bytes())
+    data[data.index(b'"title":"') + len(b'"title":"')] = 0xFF
+    info = path.stat()
+    path.write_bytes(bytes(data))
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
-    assert stored.read_export(tmp_path, "papers.json", good, known) is None
+    made: list[str] = []
+    make = render.make_paper_files
+    monkeypatch.setattr(render, "make_paper_files", lambda record: made.append(record.slug) or make(record))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")
+    generate(options)
+    assert sorted(made) == sorted(cat.slugs.values())
 
 
 def test_a_paper_page_that_is_not_utf8_is_a_clear_error(tmp_path):

@@ -191,18 +191,15 @@ def test_the_site_key_reads_the_hand_written_files_in_pathlibs_order(tmp_path):
     assert "a-b.md" in expected and "link.md" in expected and "dangling.md" not in expected
 
 
-def test_an_export_with_the_size_and_time_the_last_run_left_is_not_hashed_again(tmp_path):
+def test_an_export_is_taken_only_with_the_digest_the_last_run_recorded(tmp_path):
     export = tmp_path / "papers.json"
     export.write_bytes(b'{"papers": []}\n')
     digest = hashlib.sha256(export.read_bytes()).hexdigest()
-    info = export.stat()
-    left = ([info.st_size, info.st_mtime_ns], digest)
-    assert stored.read_export(tmp_path, "papers.json", digest, left) == export.read_bytes()
     assert stored.read_export(tmp_path, "papers.json", digest) == export.read_bytes()
-    assert stored.read_export(tmp_path, "papers.json", "0" * 64, left) is None  # another digest: hashed, refused
-    export.write_bytes(b'{"papers": [1]}\n')  # another size: hashed, refused
-    assert stored.read_export(tmp_path, "papers.json", digest, left) is None
-    assert stored.read_export(tmp_path, "papers.json", 5, left) is None
+    assert stored.read_export(tmp_path, "papers.json", "0" * 64) is None  # another digest: refused
+    export.write_bytes(b'{"papers": [1]}\n')  # another size: refused
+    assert stored.read_export(tmp_path, "papers.json", digest) is None
+    assert stored.read_export(tmp_path, "papers.json", 5) is None
 
 
 def test_a_record_remembers_its_hash_and_stays_equal_to_an_equal_record(tmp_path, monkeypatch):
