@@ -116,18 +116,22 @@ def short_link(from_path: str, to_path: str, directory_urls: bool) -> str:
     the folder's name in every link."""
     here = page_url(from_path, directory_urls)
     there = page_url(to_path, directory_urls)
-    folder = here if not here or here.endswith("/") else posixpath.dirname(here) + "/"
+    folder = page_folder(here)
     if there == folder:
         return "./"
     rel = posixpath.relpath("/" + there, "/" + folder)
     return rel + "/" if there.endswith("/") and not rel.endswith("/") else rel
 
 
+def page_folder(url: str) -> str:
+    """The folder a page's relative links start from: the page's URL when it ends with "/", else its folder."""
+    return url if not url or url.endswith("/") else posixpath.dirname(url) + "/"
+
+
 def folder_of(from_path: str, folder: str, directory_urls: bool) -> str:
     """The relative URL from a docs/ page to a site folder ("tags/" -> "../", "", "../../tags/")."""
     here = page_url(from_path, directory_urls)
-    base = here if not here or here.endswith("/") else posixpath.dirname(here) + "/"
-    rel = posixpath.relpath("/" + folder, "/" + base)
+    rel = posixpath.relpath("/" + folder, "/" + page_folder(here))
     return "" if rel == "." else rel + "/"
 
 
@@ -270,8 +274,7 @@ class Pager:
         """The escaped link from page `current` to every page, and the pager's numbered list."""
         if current not in self.made:
             self.made.clear()  # (only the page being made is asked for again)
-            here = self.urls[current][0]
-            folder = here if not here or here.endswith("/") else posixpath.dirname(here) + "/"
+            folder = page_folder(self.urls[current][0])
             start = _parts(folder)
             hrefs = [html_text(_short(there, parts, folder, start)) for there, parts in self.urls]
             numbers = "".join(

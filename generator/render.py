@@ -200,7 +200,7 @@ def paper_files(cat: Catalogue, directory_urls: bool, cache: Cache | None = None
     come back encoded: a str holding one non-ASCII character takes 2 or 4 bytes
     per character.
     """
-    return start_paper_files(cat, directory_urls, cache, idx).finish()
+    return PaperFilesMaking(cat, directory_urls, cache, idx).finish()
 
 
 class PaperFilesMaking:
@@ -238,13 +238,6 @@ class PaperFilesMaking:
         self.running.cancel()
 
 
-def start_paper_files(
-    cat: Catalogue, directory_urls: bool, cache: Cache | None = None, idx: Index | None = None
-) -> PaperFilesMaking:
-    """`paper_files` begun on the workers; `.finish()` gives what it gives."""
-    return PaperFilesMaking(cat, directory_urls, cache, idx)
-
-
 def _make_files(piece: Sequence[PaperRecord]) -> list[PaperFiles]:
     return [make_paper_files(record) for record in piece]
 
@@ -266,7 +259,7 @@ def render_site(
     """
     idx = idx if idx is not None else index(cat, directory_urls)
     # The paper pages are made by the workers while this process makes the list pages.
-    making = start_paper_files(cat, directory_urls, cache, idx)
+    making = PaperFilesMaking(cat, directory_urls, cache, idx)
     try:
         return _render_site(cat, directory_urls, site_url, updated, idx, making)
     except BaseException:
