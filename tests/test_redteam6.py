@@ -126,14 +126,20 @@ def test_a_paper_page_that_is_not_utf8_is_a_clear_error(tmp_path):
     assert read_page(str(page)) == ({"title": "A"}, "<h1>x</h1>\n")
 
 
-def test_the_deploy_restore_never_copies_through_a_link_of_the_commit(tmp_path):
-    """A generated path that is a link in the new commit's docs/ (dangling too): copy2 followed it."""
+def saved_build(tmp_path: Path) -> Path:
+    """What the deploy workflow keeps: a docs/ with one generated page (its manifest) and a site/."""
     saved = tmp_path / "saved"
     (saved / "docs" / "papers").mkdir(parents=True)
     (saved / "site").mkdir()
     (saved / "docs" / "papers" / "a.md").write_text("generated\n", encoding="utf-8")
     (saved / "docs" / MANIFEST).write_text('{"version": 2, "generated": {"papers/a.md": "x"}}\n', encoding="utf-8")
     (saved / "site" / "index.html").write_text("site\n", encoding="utf-8")
+    return saved
+
+
+def test_the_deploy_restore_never_copies_through_a_link_of_the_commit(tmp_path):
+    """A generated path that is a link in the new commit's docs/ (dangling too): copy2 followed it."""
+    saved = saved_build(tmp_path)
     docs, outside = tmp_path / "docs", tmp_path / "outside"
     (docs / "papers").mkdir(parents=True)
     outside.mkdir()
@@ -144,11 +150,7 @@ def test_the_deploy_restore_never_copies_through_a_link_of_the_commit(tmp_path):
 
 
 def test_the_deploy_restore_never_writes_through_a_linked_folder_of_the_commit(tmp_path):
-    saved = tmp_path / "saved"
-    (saved / "docs" / "papers").mkdir(parents=True)
-    (saved / "site").mkdir()
-    (saved / "docs" / "papers" / "a.md").write_text("generated\n", encoding="utf-8")
-    (saved / "docs" / MANIFEST).write_text('{"version": 2, "generated": {"papers/a.md": "x"}}\n', encoding="utf-8")
+    saved = saved_build(tmp_path)
     docs, outside = tmp_path / "docs", tmp_path / "outside"
     docs.mkdir()
     outside.mkdir()
