@@ -14,13 +14,14 @@ are slugs or ISO dates, escaped all the same.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from generator.escape import html_text, markdown_text
 from generator.models import Catalogue, Note, Paper
-from generator.pages import PAPERS_DIR, TAGS_DIR, paper_date_text, shown_day
+from generator.pages import ALL_DIR, PAPERS_DIR, TAGS_DIR, paper_date_text, shown_day
 from generator.textclean import clean_text
 
 PAGE_SIZE = 100  # cards per page of a long list: ~80 KB of HTML, whatever the corpus size
@@ -227,9 +228,16 @@ def card_list(
     """Cards as one raw HTML block (blank lines around it), out of the search index: each paper has its own entry."""
     if not views:
         return ""
+    return html_block(card_list_html(views, root, directory_urls, extra_class, tags))
+
+
+def card_list_html(
+    views: Sequence[CardView], root: str, directory_urls: bool, extra_class: str = "", tags: str | None = None
+) -> str:
+    """`card_list` as plain HTML, for a page whose body is HTML (`framed_place`)."""
     cls = f"rl-cards {extra_class}".strip()
     items = "\n".join(card_html(v, root, directory_urls, tags) for v in views)
-    return html_block(f'<ul class="{cls}" data-search-exclude>\n{items}\n</ul>')
+    return f'<ul class="{cls}" data-search-exclude>\n{items}\n</ul>'
 
 
 # A finished HTML block in a Markdown page: the `readinglist-pages` plugin (generator/paper_pages.py)
@@ -242,6 +250,28 @@ HTML_END = "<!--/rl:html-->"
 def html_block(html: str) -> str:
     """Raw HTML (no blank line inside) as a block of its own, marked for the plugin."""
     return f"\n{HTML_START}\n{html}\n{HTML_END}\n"
+
+
+# Pages whose body the generator writes as finished HTML, for the `readinglist-pages` plugin to put in the
+# theme's frame rendered once (generator/paper_pages.py): paper pages, and the pages after the first of a long
+# list (all/<n>.md, tags/<slug>/newest-<n>.md), which are outside the navigation and search. Groups: the top
+# folder, the folder below it (tag pages) and the page's name.
+FRAMED = (
+    re.compile(rf"({PAPERS_DIR})/()([a-z0-9-]+)\.md"),
+    re.compile(rf"({ALL_DIR})/()([0-9]+)\.md"),
+    re.compile(rf"({TAGS_DIR})/([a-z0-9-]+)/(newest-[0-9]+)\.md"),
+)
+CONTINUED = "newest-"  # tags/<slug>/newest-<n>.md: page n of a tag's papers, newest first
+
+
+def framed_place(docs_path: str) -> tuple[str, str, str] | None:
+    """(top folder, folder below it or "", name) of a page whose body is HTML (FRAMED); None for any other."""
+    for pattern in FRAMED:
+        match = pattern.fullmatch(docs_path)
+        if match is not None:
+            top, folder, name = match.groups()
+            return top, folder, name
+    return None
 
 
 def pages_of(items: Sequence, size: int = PAGE_SIZE) -> list[Sequence]:

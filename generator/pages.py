@@ -15,6 +15,7 @@ SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 PAPERS_DIR = "papers"
 TAGS_DIR = "tags"
+ALL_DIR = "all"  # all papers, newest first, PAGE_SIZE a page: all/index.md, all/2.md, ...
 
 
 def front_matter(meta: dict) -> str:

@@ -4,16 +4,19 @@ MkDocs turns every page into HTML the same way: Python-Markdown, then the
 theme's Jinja templates (Material's main.html and its partials), about 7 ms a
 page on one core. At 10,000 papers that is most of a build. Paper pages do not
 need it: the generator writes their body as finished HTML (render_paper.py),
-and every paper page has the same frame. So this plugin
+and every paper page has the same frame. Nor do the pages after the first of a
+long list (all/<n>.md, tags/<slug>/newest-<n>.md: 463 of them at 10,000 papers),
+which are outside the navigation and search, and whose bodies are HTML too
+(`cards.framed_place` names every framed page). So this plugin
 
-- takes the paper pages (`papers/*.md`) out of MkDocs' build (`on_files`: they
-  stay known to MkDocs, so links and search locations to them still resolve);
-- renders the theme's frame once per kind of paper page (which sections it has,
-  its front matter besides title and tags), through the theme's own templates
-  and with marker values for the page's title, slug and content;
-- writes every paper page as that frame with the markers replaced, on every core,
+- takes those pages out of MkDocs' build (`on_files`: they stay known to MkDocs,
+  so links and search locations to them still resolve);
+- renders the theme's frame once per kind of page (where it sits, which sections
+  it has, its front matter besides title and tags), through the theme's own
+  templates and with marker values for the page's title, folder, name and content;
+- writes every such page as that frame with the markers replaced, on every core,
   and only the pages whose bytes changed (a kept `site/` rebuilds in seconds);
-- adds the paper pages to `sitemap.xml` (and `.gz`) as MkDocs lists its own pages.
+- adds them to `sitemap.xml` (and `.gz`) as MkDocs lists its own pages.
 
 What this needs of MkDocs' page machinery (File, Page, the table of contents,
 the template context, inclusion levels, plugin order, the sitemap's layout) is in
@@ -38,15 +41,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from generator import chrome, parallel, toolchain
-from generator.cards import HTML_END, HTML_START
+from generator.cards import HTML_END, HTML_START, framed_place
 from generator.errors import GeneratorError
 from generator.writer import read_manifest
 
-PAPERS_PREFIX = "papers/"
-SLUG = "rlpageslugmarker"  # a slug: [a-z0-9-]
+PAPERS = "papers"
+SLUG = "rlpageslugmarker"  # a page's name: [a-z0-9-]
+FOLDER = "rlpagefoldermarker"  # the folder below the top one (a tag's pages): [a-z0-9-]
 TITLE = "RLPAGETITLEMARKER"
 CONTENT = "RLPAGECONTENTMARKER"
-MARKERS = re.compile(f"({SLUG}|{TITLE}|<h1>{CONTENT})")
+MARKERS = re.compile(f"({SLUG}|{FOLDER}|{TITLE}|<h1>{CONTENT})")
 SECTION = re.compile(r'<h2 id="([a-z0-9-]+)">([^<]*)</h2>')
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
@@ -67,10 +71,19 @@ ICON_RULE = (
 
 @dataclass(frozen=True)
 class PaperPage:
+    """A page this plugin frames: a paper's, or one after the first of a long list (`cards.framed_place`)."""
+
     src: str  # absolute path of the page's Markdown file
     dest: str  # absolute path of its HTML file
-    slug: str
+    slug: str  # its name (a paper's slug, "2", "newest-2")
     url: str  # site-relative URL, as MkDocs gives it
+    top: str = PAPERS  # its top folder: papers, all, tags
+    folder: str = ""  # the folder between (a tag's slug), or ""
+
+    @property
+    def place(self) -> str:
+        """Its docs path with the markers for folder and name: what its frame is rendered for."""
+        return f"{self.top}/{FOLDER}/{SLUG}.md" if self.folder else f"{self.top}/{SLUG}.md"
 
 
 def split_page(text: str, where: str) -> tuple[dict, str]:
@@ -104,9 +117,9 @@ def kind_of(meta: dict, body: str) -> str:
     return json.dumps([rest, SECTION.findall(body)], sort_keys=True)
 
 
-def fill(parts: Sequence[str], slug: str, title: str, body: str) -> str:
+def fill(parts: Sequence[str], slug: str, title: str, body: str, folder: str = "") -> str:
     """The frame's pieces with the markers replaced (`parts` alternates text and marker)."""
-    values = {SLUG: slug, TITLE: title, f"<h1>{CONTENT}": body}
+    values = {SLUG: slug, FOLDER: folder, TITLE: title, f"<h1>{CONTENT}": body}
     return "".join(values.get(part, part) if i % 2 else part for i, part in enumerate(parts))
 
 
@@ -221,7 +234,7 @@ class PaperPages(BasePlugin):
 
     def __init__(self) -> None:
         super().__init__()
-        self.pages: list[PaperPage] = []
+        self.pages: list[PaperPage] = []  # every page it frames
         self.nav = None
         self.env = None
         self.files = None
@@ -240,17 +253,18 @@ class PaperPages(BasePlugin):
     @toolchain.run_at(-100)  # after every plugin that adds or changes files
     def on_files(self, files, *, config):
         self.pages = []
-        try:  # hand-written pages in papers/ are MkDocs' to render
+        try:  # hand-written pages in papers/, all/ or tags/ are MkDocs' to render
             generated = read_manifest(Path(config.docs_dir))
         except GeneratorError as exc:
             raise PluginError(f"readinglist-pages: {exc}") from exc
         self.generated = set(generated)
         for file in toolchain.built_pages(files):
             uri = file.src_uri
-            if uri.startswith(PAPERS_PREFIX) and uri.count("/") == 1 and uri in generated:
+            place = framed_place(uri)
+            if place is not None and uri in generated:
                 toolchain.leave_out_of_build(file)  # known to MkDocs, not built by it
-                slug = uri[len(PAPERS_PREFIX) : -len(".md")]
-                self.pages.append(PaperPage(file.abs_src_path, file.abs_dest_path, slug, file.url))
+                top, folder, name = place
+                self.pages.append(PaperPage(file.abs_src_path, file.abs_dest_path, name, file.url, top, folder))
         self.files = files
         return files
 
@@ -398,10 +412,11 @@ def remove_stale(site: Path, kept: set[str]) -> None:
 def write_slice(
     pages: Sequence[PaperPage], *, config, nav, files, env, dirty: bool
 ) -> tuple[int, dict[str, str], set[str]]:
-    """Write these paper pages (those changed since the last build, when `dirty`), each framed by the theme's
-    page for its kind, rendered once per kind here; (pages written, the icons the frames took out, the shared
-    chrome script)."""
-    frames: dict[str, tuple[str, ...]] = {}
+    """Write these framed pages (those changed since the last build, when `dirty`), each framed by the theme's
+    page for its place and kind, rendered once per kind here; (pages written, the icons the paper pages' frames
+    took out, the shared chrome script of paper pages). The pages of lists keep their theme page as it is: it
+    sits at another depth, so its chrome's links differ from the paper pages' script."""
+    frames: dict[tuple[str, str], tuple[str, ...]] = {}
     icons: dict[str, str] = {}
     scripts: set[str] = set()
     written = 0
@@ -409,23 +424,25 @@ def write_slice(
         if dirty and unchanged(page):
             continue  # an update: the frame is the last build's (the site key), and so is this page's file
         meta, body = read_page(page.src)
-        kind = kind_of(meta, body)
+        kind = (page.place, kind_of(meta, body))
         if kind not in frames:
-            frames[kind] = lighten(frame(config, nav, files, env, meta, body), icons, scripts)
-        html = fill(frames[kind], page.slug, meta["title"], body)
+            made = frame(config, nav, files, env, meta, body, page.place)
+            frames[kind] = lighten(made, icons, scripts) if page.top == PAPERS else made
+        html = fill(frames[kind], page.slug, meta["title"], body, page.folder)
         written += write_if_changed(page.dest, html.encode("utf-8", errors="xmlcharrefreplace"))
     return written, icons, scripts
 
 
-def frame(config, nav, files, env, meta: dict, body: str) -> tuple[str, ...]:
-    """The theme's page for a paper of this kind, with markers for slug, title and content, cut at the markers."""
+def frame(config, nav, files, env, meta: dict, body: str, place: str = f"{PAPERS}/{SLUG}.md") -> tuple[str, ...]:
+    """The theme's page for a page of this kind at `place` (a docs path with markers for the folder and name),
+    with markers for title and content too, cut at the markers."""
     sections = [{"level": 2, "id": i, "name": name, "children": []} for i, name in SECTION.findall(body)]
     output = toolchain.render_page(
         config,
         nav,
         files,
         env,
-        src_uri=f"{PAPERS_PREFIX}{SLUG}.md",
+        src_uri=place,
         meta={**meta, "title": TITLE, "tags": []},
         content=f"<h1>{CONTENT}",
         toc=[{"level": 1, "id": SLUG, "name": TITLE, "children": sections}],

@@ -13,11 +13,11 @@ from functools import partial
 
 from generator import exports, parallel
 from generator.cache import Cache
-from generator.cards import CardView, Pager, card_list, card_views, link, pages_of, root_of
+from generator.cards import CardView, Pager, card_list, card_list_html, card_views, link, pages_of, root_of
 from generator.escape import html_text, markdown_text
 from generator.models import Catalogue, Content, Paper
 from generator.notes import by_priority
-from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter, shown_day
+from generator.pages import ALL_DIR, PAPERS_DIR, TAGS_DIR, count_label, front_matter, shown_day
 from generator.parse import listing_title
 from generator.records import Index, PaperRecord, index
 from generator.render_paper import render_paper
@@ -34,7 +34,6 @@ from generator.render_tags import (
 
 HOME_CARDS = 12  # newest papers on the home page
 HOME_QUEUE = 5  # top of the reading queue on the home page
-ALL_DIR = "all"  # all papers, newest first, PAGE_SIZE a page: all/index.md, all/2.md, ...
 
 
 def listing_order(cat: Catalogue) -> list[str]:
@@ -163,13 +162,23 @@ def render_all(cat: Catalogue, views: dict[str, CardView], directory_urls: bool)
     for i, (path, chunk) in enumerate(zip(paths, chunks, strict=True)):
         # Papers have their own search entries: these pages would only repeat them.
         meta = {"title": "All papers" if i == 0 else f"All papers, page {i + 1}", "search": {"exclude": True}}
-        parts = [front_matter(meta), "# All papers\n"]
-        parts.append(
+        about = (
             f"{count_label(len(cat.papers), 'paper')}, newest first: by the date a listing gives, "
             "else the date of the first listing; papers with no known date come last."
             + (f" Page {i + 1} of {len(paths)}." if len(paths) > 1 else "")
-            + "\n"
         )
+        if i:  # a page after the first: its body is HTML, framed by the readinglist-pages plugin (cards.framed_place)
+            body = [
+                front_matter(meta).rstrip("\n"),
+                f'<h1 id="{i + 1}">All papers</h1>',  # the page's name, as its frame says
+                f"<p>{about}</p>",
+                pages.html(i, "Pages of all papers").strip("\n"),
+                card_list_html([views[p.key] for p in chunk], root_of(path, directory_urls), directory_urls),
+                pages.html(i, "Pages of all papers, again").strip("\n"),
+            ]
+            plan[path] = "\n".join(body) + "\n"
+            continue
+        parts = [front_matter(meta), "# All papers\n", about + "\n"]
         parts.append(pages.html(i, "Pages of all papers"))
         if chunk:
             parts.append(card_list([views[p.key] for p in chunk], root_of(path, directory_urls), directory_urls))

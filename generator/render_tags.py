@@ -12,7 +12,18 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.cards import CardView, Pager, card_list, card_views, folder_of, link, pages_of, root_of
+from generator.cards import (
+    CONTINUED,
+    CardView,
+    Pager,
+    card_list,
+    card_list_html,
+    card_views,
+    folder_of,
+    link,
+    pages_of,
+    root_of,
+)
 from generator.escape import html_text, markdown_text
 from generator.exports import FEED_NAME, download_box_html, slug_digest
 from generator.models import Catalogue, Paper, Tag
@@ -95,7 +106,7 @@ TITLE_ORDER = "?order=title"  # the first page's query that shows its papers by 
 
 def tag_page_paths(slug: str, pages: int) -> list[str]:
     """The docs/ paths of a tag's paper list, newest first: `tags/<slug>.md` is page 1."""
-    return [f"{TAGS_DIR}/{slug}.md"] + [f"{TAGS_DIR}/{slug}/newest-{i}.md" for i in range(2, pages + 1)]
+    return [f"{TAGS_DIR}/{slug}.md"] + [f"{TAGS_DIR}/{slug}/{CONTINUED}{i}.md" for i in range(2, pages + 1)]
 
 
 def by_title(papers: list[Paper]) -> list[Paper]:
@@ -177,14 +188,20 @@ def _tag_page(cat, tag, papers, together, i, paths, chunk, views, directory_urls
                 for other, n in related
             ]
             lines.append("\n".join(rows) + "\n")
-    else:
+    else:  # a page after the first: its body is HTML, framed by the readinglist-pages plugin (cards.framed_place)
         back = link(here, f"{TAGS_DIR}/{tag.slug}.md", directory_urls)
-        lines = [
-            front_matter(meta),
-            f"# {markdown_text(f'{tag.name}: papers{page}')}\n",
+        tags = folder_of(here, f"{TAGS_DIR}/", directory_urls)
+        body = [
+            front_matter(meta).rstrip("\n"),
+            f'<h1 id="{CONTINUED}{i + 1}">{html_text(f"{tag.name}: papers{page}")}</h1>',  # its name, as the frame says
             f'<p class="rl-facts">{count_label(len(papers), "paper")} · '
-            f'<a href="{html_text(back)}">about this tag</a></p>\n',
+            f'<a href="{html_text(back)}">about this tag</a></p>',
+            '<h2 id="papers">Papers</h2>',
+            sort_control(tag, here, directory_urls, None, whole).strip("\n"),
+            card_list_html([views[p.key] for p in chunk], root, directory_urls, tags=tags),
+            pages.html(i, f"Pages of {tag.name}").strip("\n"),
         ]
+        return "\n".join(body) + "\n"
     lines.append("## Papers\n")
     if papers:
         lines.append(sort_control(tag, here, directory_urls, papers if first else None, whole))

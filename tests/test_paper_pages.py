@@ -35,8 +35,15 @@ def normal(html: str) -> str:
 
 
 @pytest.mark.slow
-def test_framed_paper_pages_equal_what_mkdocs_makes_of_them(tmp_path):
+def test_framed_paper_pages_equal_what_mkdocs_makes_of_them(tmp_path, monkeypatch):
     """The same docs/ built twice: with the plugin, and with MkDocs rendering every paper page itself."""
+    from generator import cards, render, render_tags
+
+    def short_pages(items, size=40):  # lists of 40 a page: tags of the embedded corpus get second pages too
+        return cards.pages_of(items, size)
+
+    monkeypatch.setattr(render, "pages_of", short_pages)
+    monkeypatch.setattr(render_tags, "pages_of", short_pages)
     site, _ = build_site(tmp_path / "work")
     work = tmp_path / "work"
     plain = work / "mkdocs-plain.yml"
@@ -51,6 +58,17 @@ def test_framed_paper_pages_equal_what_mkdocs_makes_of_them(tmp_path):
         a = normal((site / rel).read_text(encoding="utf-8"))
         b = normal((tmp_path / "plain" / rel).read_text(encoding="utf-8"))
         assert a == b, rel
+    # The pages after the first of a long list are framed too, from a body of HTML.
+    later = [*site.glob("all/*/index.html"), *site.glob("tags/*/newest-*/index.html")]
+    later = sorted(p.relative_to(site) for p in later)
+    assert len(later) >= 12 and sum(p.parts[0] == "tags" for p in later) >= 3
+    for rel in later:
+        page = (site / rel).read_text(encoding="utf-8")
+        skip = re.search(r'<a href="#([^"]+)" class="md-skip">', page)
+        assert skip and f'<h1 id="{skip.group(1)}">' in page, rel  # "Skip to content" leads to the title
+        assert normal((site / rel).read_text(encoding="utf-8")) == normal(
+            (tmp_path / "plain" / rel).read_text(encoding="utf-8")
+        ), rel
     # The rest of the site is the same too (card lists held out of Markdown and put back).
     for rel in ("index.html", "tags/index.html", "all/index.html", "tags/vision/index.html"):
         if (site / rel).exists():
