@@ -369,10 +369,11 @@ class PaperPages(BasePlugin):
         toolchain.add_to_sitemap(config, [p.url for p in self.pages])
 
     def kept(self, config) -> set[str]:
-        """What this build's site holds so far: every file MkDocs built, copied or skipped as unchanged, the
-        theme's static pages (404.html, sitemap.xml) and the papers. Plugins that write files later in
-        `on_post_build` (the search index) write them after this plugin has tidied up."""
-        kept = set(toolchain.written_by_mkdocs(config, self.files))
+        """What this build's site holds: every file MkDocs built, copied or skipped as unchanged, the theme's
+        static pages (404.html, sitemap.xml), the framed pages, and what Material's plugins write after this
+        plugin has tidied up (the search index: the last build's stays until it is rewritten; found missing,
+        it made every kept path be resolved, 0.6 s at 10,000 papers)."""
+        kept = set(toolchain.written_by_mkdocs(config, self.files)) | set(toolchain.written_later(config))
         if self.pages:
             kept.add(os.path.join(config["site_dir"], ICONS_CSS))
             kept.add(os.path.join(config["site_dir"], chrome.CHROME_JS))

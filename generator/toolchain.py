@@ -40,6 +40,9 @@ Python, here:
 - `after_material_search`: plugin order. Material's search plugin writes
   `search/search_index.json` in `on_post_build` at priority 0 and its offline plugin
   inlines that file into `search_index.js` at priority -100; ours runs at -50, between.
+- `written_later`: the files those two write then (the search plugin's `config.plugins` key
+  `material/search`, the offline plugin's `material/offline` and its `enabled` option), which
+  readinglist-pages keeps when it removes stale files from an updated site.
 - `search_index_file`: where Material writes its index, and its shape
   (`{"config": {"lang", "separator", "pipeline", ...}, "docs": [{"location", "title",
   "text", "tags"}]}`, read and kept by generator/search_index.py).
@@ -279,6 +282,20 @@ def material_search_entries(config) -> list[dict] | None:
 def search_index_file(config) -> Path:
     """Where Material's search plugin writes its index."""
     return Path(config.site_dir) / "search" / "search_index.json"
+
+
+def written_later(config) -> list[str]:
+    """What Material's plugins write in `on_post_build` after the readinglist-pages plugin has tidied the site
+    (priority 50): the search index (its search plugin, at 0) and the script that inlines it (its offline
+    plugin, at -100, when enabled)."""
+    plugins = getattr(config, "plugins", None) or {}
+    if plugins.get("material/search") is None:
+        return []
+    paths = [search_index_file(config)]
+    offline = plugins.get("material/offline")
+    if offline is not None and getattr(offline, "config", {}).get("enabled"):
+        paths.append(search_index_file(config).with_suffix(".js"))
+    return [str(path) for path in paths]
 
 
 def add_theme_dir(config, folder: Path) -> None:

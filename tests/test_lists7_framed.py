@@ -79,3 +79,24 @@ def test_a_hand_written_page_at_a_framed_path_is_left_to_mkdocs(tmp_path):
     page = (site / "all" / "9" / "index.html").read_text(encoding="utf-8")
     assert '<h1 id="my-own-page">My own page</h1>' in page and "<em>Markdown</em>" in page
     assert Path(site / "all" / "2" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("offline", [False, True])
+def test_the_update_keeps_what_materials_plugins_write_after_the_tidy_up(tmp_path, monkeypatch, offline):
+    """remove_stale runs before Material's search plugin rewrites its index (and the offline plugin its inlined
+    copy): those files are kept, not deleted and rewritten, and finding them missing from `kept` no longer makes
+    remove_stale resolve every kept path."""
+    from mkdocs.config import load_config
+
+    from generator import toolchain
+    from tests.sitebuild import prepare
+
+    work = tmp_path / "work"
+    prepare(work)
+    monkeypatch.setenv("READINGLIST_OFFLINE", "true" if offline else "false")
+    config = load_config(str(work / "mkdocs.yml"), site_dir=str(work / "site"))
+    later = toolchain.written_later(config)
+    index = str(work / "site" / "search" / "search_index.json")
+    assert later == ([index, index.removesuffix(".json") + ".js"] if offline else [index])
+    config.plugins.pop("material/search")  # no search plugin: nothing of it is kept
+    assert toolchain.written_later(config) == []
