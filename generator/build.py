@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import report
 from generator.cache import Cache
@@ -36,6 +36,9 @@ from generator.stored import save as save_work
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
 from generator.writer import WriteReport, docs_lock, write_plan, write_slug_lock
+
+if TYPE_CHECKING:
+    from generator.parallel import Started
 
 SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/javascripts/iframe-worker.js"
@@ -97,6 +100,17 @@ class Result:
     counts: tuple[str, ...] = ()  # the summary's counting lines, when there is no catalogue
     timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in pipeline order
     lock: str | None = None  # the slug lock's new text, when it exists and new papers extend it
+    # The related papers, still being computed in a worker (catalogue_of with `later`): the catalogue's
+    # `related` is NOT_YET until `with_related` waits for them.
+    related_later: Started | None = None
+
+    def with_related(self) -> Result:
+        """This result with its catalogue's related papers (waiting for them when they are still computed)."""
+        if self.related_later is None:
+            return self
+        by_slug = self.related_later.results()[0]
+        return replace(self, catalogue=replace(self.catalogue, related=related_by_key(self.catalogue, by_slug)),
+                       related_later=None)  # fmt: skip
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -157,19 +171,27 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
     inputs, shim = read_inputs(options), read_text_asset(SHIM_SOURCE)
     one_shot = cache is None  # serve keeps its own cache of paper files, run after run
     cache = cache if cache is not None else Cache()
-    result = catalogue_of(inputs, options, clock, True, cache)
-    if options.strict and result.warnings:
-        raise strict_error(result.warnings)
+    result = catalogue_of(inputs, options, clock, True, cache, later=True)
     from generator.records import index as record_index
-    from generator.render import render_site  # pylatexenc, feedgen: only when pages are made
+    from generator.render import render_lists, render_site  # pylatexenc, feedgen: only when pages are made
     from generator.search_input import SEARCH_INPUT, search_input
 
-    site_url = os.environ.get("SITE_URL") or None
+    site_url, updated, lists = os.environ.get("SITE_URL") or None, feed_stamp(), None
+    try:
+        if options.strict and result.warnings:
+            raise strict_error(result.warnings)
+        if result.related_later is not None:  # an update: a worker computes them while the list pages are made
+            lists = render_lists(result.catalogue, options.directory_urls, site_url, updated)
+        result = result.with_related()
+    except BaseException:
+        if result.related_later is not None:
+            result.related_later.cancel()
+        raise
     # Papers whose record the last run kept: their pages and rows are taken as made (generator/stored.py).
     records = record_index(result.catalogue, options.directory_urls)  # made once, for the renderers too
     keyed = keyed_records(records.records.values()) if one_shot else {}
     reuse_pages(inputs.work, keyed, result.catalogue.tags, options.docs, cache)
-    plan = render_site(result.catalogue, options.directory_urls, site_url, feed_stamp(), cache, records)
+    plan = render_site(result.catalogue, options.directory_urls, site_url, updated, cache, records, lists)
     plan[SEARCH_INPUT] = search_input(result.catalogue, options.directory_urls)  # for search only, never published
     if shim is not None:
         plan[SHIM_TARGET] = shim
@@ -279,8 +301,12 @@ def make_catalogue(
     return catalogue_of(read_inputs(options), options, clock, clean, cache if cache is not None else Cache())
 
 
-def catalogue_of(inputs: Inputs, options: Options, clock: Clock, clean: bool, cache: Cache) -> Result:
-    """Inputs -> the catalogue and what was found on the way. Pure, apart from the cache it fills."""
+def catalogue_of(
+    inputs: Inputs, options: Options, clock: Clock, clean: bool, cache: Cache, later: bool = False
+) -> Result:
+    """Inputs -> the catalogue and what was found on the way. Pure, apart from the cache it fills.
+    `later`: the related papers may still be computing when this returns (see `analyse`): then the catalogue's
+    `related` is NOT_YET, and `Result.with_related` waits for them."""
     entries, problems, skipped = parse_listings(inputs, options)
     clock.lap("read and parse")
     papers, merges, dedup_problems = deduplicate(entries, options.sources)
@@ -292,7 +318,8 @@ def catalogue_of(inputs: Inputs, options: Options, clock: Clock, clean: bool, ca
     where = str(options.overrides_path)
     overrides = parse_overrides(inputs.overrides, where)
     clock.lap("deduplicate, slugs, taxonomy")
-    tagged, related, cleaned = analyse(tags, papers, slugs, clean, cache, inputs.work)
+    tagged, related, cleaned = analyse(tags, papers, slugs, clean, cache, inputs.work, later)
+    pending = not isinstance(related, dict)  # still being computed (`later`)
     matches, override_problems = apply_overrides(tagged, slugs, tags, overrides, where)
     problems.extend(override_problems)
     clock.lap("tag, related papers" + (", clean abstracts" if clean else ""))
@@ -308,7 +335,7 @@ def catalogue_of(inputs: Inputs, options: Options, clock: Clock, clean: bool, ca
         tags,
         sources,
         dates,
-        {p.key: tuple(key_of[s] for s in related[slugs[p.key]]) for p in papers},
+        NOT_YET if pending else {p.key: tuple(key_of[s] for s in related[slugs[p.key]]) for p in papers},
         {key_of[slug]: note for slug, note in notes.items()},
         days,
         cleaned,
@@ -316,8 +343,30 @@ def catalogue_of(inputs: Inputs, options: Options, clock: Clock, clean: bool, ca
     clock.lap("notes")
     return Result(
         cat, len(inputs.listings), len(entries), skipped, tuple(merges), tuple(problems), timings=tuple(clock.laps),
-        lock=new_lock,
+        lock=new_lock, related_later=related if pending else None,
     )  # fmt: skip
+
+
+class NotYet(Mapping):
+    """A catalogue's related papers while they are still being computed: nothing may read them yet."""
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        raise RuntimeError("the related papers were read before they were computed (Result.with_related)")
+
+    def __iter__(self):
+        return self[""]
+
+    def __len__(self) -> int:
+        return self[""]
+
+
+NOT_YET = NotYet()
+
+
+def related_by_key(cat: Catalogue, by_slug: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """related_papers' lists (slug -> slugs) as the catalogue keeps them (paper key -> paper keys)."""
+    key_of = {slug: key for key, slug in cat.slugs.items()}
+    return {p.key: tuple(key_of[s] for s in by_slug[cat.slugs[p.key]]) for p in cat.papers}
 
 
 def parse_listings(inputs: Inputs, options: Options) -> tuple[list[Entry], list[Problem], int]:
@@ -364,10 +413,15 @@ def analyse(
     clean: bool,
     cache: Cache,
     stored: Stored | None = None,
-) -> tuple[dict[str, tuple[TagMatch, ...]], dict[str, tuple[str, ...]], dict[str, tuple]]:
+    later: bool = False,
+) -> tuple[dict[str, tuple[TagMatch, ...]], dict[str, tuple[str, ...]] | Started, dict[str, tuple]]:
     """Tags of every paper, related papers by slug and, with `clean`, each abstract's clean text runs
     (raw abstract -> runs). The per-paper work is cut into slices that run on every core
-    (generator/parallel.py), beside the related papers; papers `cache` knows are not done again."""
+    (generator/parallel.py), beside the related papers; papers `cache` knows are not done again.
+
+    `later`: when few papers are left to tag (an update), the related papers, which are computed for all
+    papers every time, go on in a worker of their own after this returns (a `parallel.Started`, not a dict):
+    the caller makes the list pages, which do not need them, meanwhile."""
     # Imported here, not at the top: numpy/scipy and pylatexenc take longer to import than a no-op run takes.
     from generator import parallel
     from generator.cards import snippet_source
@@ -407,7 +461,11 @@ def analyse(
             runs.append(None if found == plain_runs(raw) else found)
         return [tag_paper(index, p) for p in piece], runs
 
-    results = parallel.run_all([related, *(partial(tag_and_clean, piece) for piece in pieces)], workers)
+    tasks = [partial(tag_and_clean, piece) for piece in pieces]
+    if later and 2 * len(todo) < len(papers) and parallel.jobs(len(papers)) > 1:
+        results = [parallel.begin(related, parallel.jobs(len(papers))), *parallel.run_all(tasks, workers)]
+    else:
+        results = parallel.run_all([related, *tasks], workers)
     tagged, cleaned = {}, {}
     for piece, (found, runs) in zip(pieces, results[1:], strict=True):
         tagged.update(zip(((p.title, p.abstract) for p in piece), found, strict=True))

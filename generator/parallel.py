@@ -68,6 +68,17 @@ def start(tasks: Sequence[Callable[[], T]], workers: int) -> Started:
     return Started(tasks, pool)
 
 
+def begin(task: Callable[[], T], workers: int) -> Started:
+    """One task begun now in a forked worker of its own (when workers > 1), while this process goes on with
+    other work (the related papers of an update, while the list pages are made); `.results()` is [its result].
+    With one worker it runs at `.results()`, in this process."""
+    if workers <= 1:
+        return Started([task], None)
+    pool = Pool([task], 1)
+    pool.start()
+    return Started([task], pool)
+
+
 class Started:
     """Tasks begun by `start`: their results, in task order, once."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from generator import exports, parallel
@@ -258,28 +259,60 @@ def render_site(
     updated: dt.datetime | None = None,
     cache: Cache | None = None,
     idx: Index | None = None,
+    lists: ListPages | None = None,
 ) -> dict[str, Content]:
     """The complete generated part of docs/: {posix relative path: text, or a function making its bytes}.
 
     `site_url` makes the feed's links absolute; `updated` stamps the feed
     (default: the Unix epoch, so that the same input gives the same bytes);
     `cache` (default: a fresh one) holds the paper files of earlier runs; `idx`: the catalogue's records
-    (records.index), when the caller has them already.
+    (records.index), when the caller has them already; `lists`: the list pages (`render_lists`), when the
+    caller made them already (while the related papers were computed).
     """
     idx = idx if idx is not None else index(cat, directory_urls)
     # The paper pages are made by the workers while this process makes the list pages.
     making = PaperFilesMaking(cat, directory_urls, cache, idx)
     try:
-        return _render_site(cat, directory_urls, site_url, updated, idx, making)
+        if lists is None:
+            lists = render_lists(cat, directory_urls, site_url, updated, idx.key_of)
+        pages, rows = making.finish()
     except BaseException:
         making.cancel()
         raise
+    plan = dict(lists.before)
+    plan.update(pages)
+    plan.update(lists.after)  # (after the paper pages: the plan's order stays as it was)
+    files = exports.export_files(cat.papers, rows)
+    plan.update(files)
+    if not directory_urls:  # the offline build: per-tag downloads load these from file://
+        plan.update(exports.download_scripts(files))
+    plan[exports.FEED_NAME] = exports.atom_feed(cat, directory_urls, site_url, lists.stamp)
+    return plan
 
 
-def _render_site(cat, directory_urls, site_url, updated, idx, making) -> dict[str, Content]:
+@dataclass(frozen=True)
+class ListPages:
+    """The pages that list papers (home, all papers, tags and their feeds, the reading pages), in the plan's
+    order: those before the paper pages, those after."""
+
+    before: dict[str, Content]
+    after: dict[str, Content]
+    stamp: dt.datetime  # the feeds' date
+
+
+def render_lists(
+    cat: Catalogue,
+    directory_urls: bool = True,
+    site_url: str | None = None,
+    updated: dt.datetime | None = None,
+    key_of: dict[str, str] | None = None,
+) -> ListPages:
+    """Every page that lists papers. None of them shows related papers: they can be made before those are known
+    (`cat.related` is not read). `key_of`: slug -> paper key, when the caller has it."""
+    key_of = key_of if key_of is not None else {slug: key for key, slug in cat.slugs.items()}
     views = card_views(cat)
     grouped = papers_by_tag(cat)
-    plan: dict[str, Content] = {"index.md": render_home(cat, views, grouped, directory_urls, idx.key_of)}
+    plan: dict[str, Content] = {"index.md": render_home(cat, views, grouped, directory_urls, key_of)}
     plan.update(render_all(cat, views, directory_urls))
     plan[f"{TAGS_DIR}/index.md"] = render_tag_index(cat, grouped)
     whole = whole_list(cat)
@@ -294,13 +327,4 @@ def _render_site(cat, directory_urls, site_url, updated, idx, making) -> dict[st
         plan.update(render_tag(cat, tag, grouped[tag.slug], together, views, directory_urls, whole))
         feed = exports.tag_feed(cat, tag, newest[tag.slug], directory_urls, site_url, stamp)
         plan[f"{TAGS_DIR}/{tag.slug}/{exports.FEED_NAME}"] = feed
-    reading = render_reading(cat, views, directory_urls, idx.key_of)
-    pages, rows = making.finish()
-    plan.update(pages)
-    plan.update(reading)  # (after the paper pages: the plan's order stays as it was)
-    files = exports.export_files(cat.papers, rows)
-    plan.update(files)
-    if not directory_urls:  # the offline build: per-tag downloads load these from file://
-        plan.update(exports.download_scripts(files))
-    plan[exports.FEED_NAME] = exports.atom_feed(cat, directory_urls, site_url, stamp)
-    return plan
+    return ListPages(plan, render_reading(cat, views, directory_urls, key_of), stamp)
