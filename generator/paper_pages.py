@@ -43,6 +43,7 @@ from mkdocs.plugins import BasePlugin
 from generator import chrome, parallel, toolchain
 from generator.cards import HTML_END, HTML_START, framed_place
 from generator.errors import GeneratorError
+from generator.pages import simple_meta
 from generator.writer import read_manifest
 
 PAPERS = "papers"
@@ -91,7 +92,9 @@ def split_page(text: str, where: str) -> tuple[dict, str]:
     match = FRONT.match(text)
     if match is None:
         raise PluginError(f"{where}: a paper page without front matter (run `readinglist generate`)")
-    meta = yaml.load(match.group(1), Loader=LOADER)
+    meta = simple_meta(match.group(1))  # the generator's own front matter, read back without YAML
+    if meta is None:
+        meta = yaml.load(match.group(1), Loader=LOADER)
     if not isinstance(meta, dict) or not isinstance(meta.get("title"), str):
         raise PluginError(f"{where}: a paper page without a title in its front matter")
     return meta, text[match.end() :]
@@ -223,8 +226,16 @@ def write_if_changed(path: str, data: bytes) -> bool:
                 return False
     except OSError:
         pass
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as f:
+    try:
+        f = open(path, "wb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:  # its folder is new (a new page): one mkdir, or makedirs for a deeper one
+        folder = os.path.dirname(path)
+        try:
+            os.mkdir(folder)
+        except OSError:
+            os.makedirs(folder, exist_ok=True)
+        f = open(path, "wb")  # noqa: SIM115
+    with f:
         f.write(data)
     return True
 
@@ -343,7 +354,10 @@ class PaperPages(BasePlugin):
             self.running.cancel()
             self.running = None
 
-    @toolchain.run_at(50)  # before the search plugins and the offline plugin read the site
+    # After the search plugins (0, -50), which read no page of the site, so that they build the search index
+    # while the workers still write framed pages (at 10,000 papers they finish well after MkDocs' own pages);
+    # before the offline plugin (-100), which reads the search index.
+    @toolchain.run_at(-90)
     def on_post_build(self, *, config) -> None:
         if self.running is not None:
             self.collect(config)

@@ -39,7 +39,8 @@ Python, here:
   which readinglist-pages reproduces for the raw blocks it holds out of Markdown.
 - `after_material_search`: plugin order. Material's search plugin writes
   `search/search_index.json` in `on_post_build` at priority 0 and its offline plugin
-  inlines that file into `search_index.js` at priority -100; ours runs at -50, between.
+  inlines that file into `search_index.js` at priority -100; ours runs at -50, between, and
+  readinglist-pages collects its page writers and tidies an updated site at -90.
 - `written_later`: the files those two write then (the search plugin's `config.plugins` key
   `material/search`, the offline plugin's `material/offline` and its `enabled` option), which
   readinglist-pages keeps when it removes stale files from an updated site.
@@ -285,9 +286,9 @@ def search_index_file(config) -> Path:
 
 
 def written_later(config) -> list[str]:
-    """What Material's plugins write in `on_post_build` after the readinglist-pages plugin has tidied the site
-    (priority 50): the search index (its search plugin, at 0) and the script that inlines it (its offline
-    plugin, at -100, when enabled)."""
+    """What Material's plugins write in `on_post_build` that the readinglist-pages plugin must keep when it tidies
+    the site (at priority -90): the search index (its search plugin, at 0, before it) and the script that inlines
+    it (its offline plugin, at -100, after it, when enabled)."""
     plugins = getattr(config, "plugins", None) or {}
     if plugins.get("material/search") is None:
         return []
