@@ -68,6 +68,9 @@ SIZE_STEPS = 2
 DF_STEPS = 1
 
 WORD = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
+# tfidf finds WORD's matches without it: every byte but [a-z0-9-] becomes a space (so does every non-ASCII
+# character), the text is split, and each run is cut to its match (`word_of`); several times faster.
+SPACES = bytes(c if c in b"abcdefghijklmnopqrstuvwxyz0123456789-" else ord(" ") for c in range(256))
 STOP_WORDS = frozenset(
     [
         "a",
@@ -448,6 +451,13 @@ def tokens(text: str) -> list[str]:
     return [w for w in map(fold, WORD.findall(text.lower())) if w]
 
 
+def word_of(run: bytes) -> str:
+    """WORD's match in a run of [a-z0-9-] (a run holds one at most): from its first letter to its last
+    letter or digit, if that is two characters or more; else ""."""
+    word = run.lstrip(b"0123456789-").rstrip(b"-")
+    return word.decode("ascii") if len(word) > 1 else ""
+
+
 def tfidf(texts: list[str]) -> sp.csr_matrix:
     """Sublinear TF-IDF rows over the topic-bearing terms of each text (its non-generic words and
     every pair of adjacent words), L2-normalised over all of them. Then terms in one paper only or in over MAX_DF of them
@@ -459,9 +469,9 @@ def tfidf(texts: list[str]) -> sp.csr_matrix:
     ids: dict[str, int] = {}
 
     class Lookup(dict):
-        def __missing__(self, raw: str) -> int:
-            word = fold(raw)
-            self[raw] = number = ids.setdefault(word, len(ids)) if word else -1
+        def __missing__(self, run: bytes) -> int:
+            word = fold(word_of(run))
+            self[run] = number = ids.setdefault(word, len(ids)) if word else -1
             return number
 
     get = Lookup().__getitem__
@@ -469,7 +479,7 @@ def tfidf(texts: list[str]) -> sp.csr_matrix:
     lengths = np.empty(len(texts), dtype=np.int64)
     for i, text in enumerate(texts):
         before = len(flat)
-        flat.extend(map(get, WORD.findall(text.lower())))
+        flat.extend(map(get, text.lower().encode("ascii", "replace").translate(SPACES).split()))
         lengths[i] = len(flat) - before
     words = np.array(flat, dtype=np.int64)
     doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
