@@ -59,6 +59,7 @@ POSTINGS_BUDGET = 64_000
 INDEX_TERMS = 40  # each paper's strongest terms that go into the index
 PAIR_CHUNK = 200_000  # candidate pairs scored at a time (bounded memory)
 DENSE_SCRATCH = 1_000_000  # entries of the scratch block pair_products spreads rows into (8 MB)
+PACKED_BITS = 63  # several keys are sorted packed in one int64 while they fit
 MAX_DF = 0.3  # a term in this share of the papers says nothing about topic
 MIN_DF_CAP = 10
 TERMS_PER_PAPER = 100
@@ -333,9 +334,16 @@ def ranked_lists(
     source = np.concatenate([first[kept], second[kept]])
     other = np.concatenate([second[kept], first[kept]])
     scores = np.concatenate([scores[kept], scores[kept]])
-    # Best first within each paper; ties broken by slug.
-    ranked = np.lexsort((other, -scores, source))
-    source, other = source[ranked], other[ranked]
+    # Best first within each paper; ties broken by slug. (paper, -score, other paper) are packed in one number
+    # and sorted as numbers, three times faster than a lexsort: the rounded scores are whole millionths.
+    millionths = np.rint(scores * 1e6).astype(np.int64)
+    levels, papers = int(millionths.max(initial=0)) + 1, len(slugs)
+    if papers * papers * levels < 2**PACKED_BITS:
+        packed = np.sort((source * levels + (levels - 1 - millionths)) * papers + other)
+        source, other = packed // papers // levels, packed % papers
+    else:
+        ranked = np.lexsort((other, -scores, source))
+        source, other = source[ranked], other[ranked]
     place = np.arange(len(source)) - np.searchsorted(source, source)
     shown = place < top
     source, other = source[shown], other[shown]
@@ -497,12 +505,15 @@ def tfidf(texts: list[str]) -> sp.csr_matrix:
     paired = doc[:-1] == doc[1:]
     keys = np.concatenate([words[single], width + words[:-1][paired] * width + words[1:][paired]])
     rows = np.concatenate([doc[single], doc[:-1][paired]])
-    vocab, columns = np.unique(keys, return_inverse=True)
-    columns = columns.ravel()
+    term, row, occurrences = term_counts(keys, rows, len(texts))
+    # Columns: the terms in order (a term's number counts the different terms before it).
+    columns = np.cumsum(np.concatenate([[0], term[1:] != term[:-1]]))[: len(term)]
     n = stepped(len(texts), SIZE_STEPS)
-    counts = sp.csr_matrix((np.ones(len(keys)), (rows, columns)), shape=(len(texts), len(vocab)))
+    # (Entries in order of column, then row: the rows' columns come out in order, nothing to sort or sum.)
+    shape = (len(texts), int(columns[-1]) + 1 if len(columns) else 0)
+    counts = sp.csr_matrix((occurrences.astype(np.float64), (row, columns)), shape=shape)
     counts.sum_duplicates()
-    df = np.bincount(counts.indices, minlength=len(vocab))
+    df = np.bincount(counts.indices, minlength=shape[1])
     idf = np.log((1 + n) / (1 + stepped(df, DF_STEPS))) + 1.0
     counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
     # Each row's length counts all its terms, so it changes only when its own terms' weights do.
@@ -510,6 +521,21 @@ def tfidf(texts: list[str]) -> sp.csr_matrix:
     # In a small corpus every topic word is in a large share of the papers: the cap starts at MIN_DF_CAP.
     kept = np.flatnonzero((df >= 2) & (df <= max(MAX_DF * n, MIN_DF_CAP)))
     return sp.csr_matrix(counts[:, kept])
+
+
+def term_counts(keys: np.ndarray, rows: np.ndarray, papers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How often each term (`keys`) occurs in each paper (`rows`): (term, paper, occurrences) in order of term,
+    then paper. Term and paper are packed into one number and sorted as numbers (np.unique's argsort took
+    five times as long); an index too wide to pack is sorted by lexsort."""
+    shift = max(1, papers - 1).bit_length()
+    if len(keys) and int(keys.max()) >= 2 ** (PACKED_BITS - shift):
+        order = np.lexsort((rows, keys))
+        term, row = keys[order], rows[order]
+    else:
+        packed = np.sort((keys << shift) | rows)
+        term, row = packed >> shift, packed & ((1 << shift) - 1)
+    starts = np.flatnonzero(np.concatenate([[len(term) > 0], (term[1:] != term[:-1]) | (row[1:] != row[:-1])]))
+    return term[starts], row[starts], np.diff(np.append(starts, len(term)))
 
 
 def stepped(x, steps: int):

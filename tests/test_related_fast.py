@@ -125,3 +125,18 @@ def test_related_papers_runs_on_ordinary_pages_and_puts_the_setting_back(monkeyp
         assert _get_madvise_hugepage() is True
     finally:
         _set_madvise_hugepage(before)
+
+
+def test_tfidf_of_empty_texts_and_of_terms_too_wide_to_pack(monkeypatch):
+    for texts in ([""], ["", "the of"], ["", "alpha beta", "beta gamma"]):
+        assert same_bits(related.tfidf(texts), reference.tfidf(texts)), texts
+    texts = [text for _, text in synthetic(300, 8)]
+    monkeypatch.setattr(related, "PACKED_BITS", 20)  # (term, paper) sorted by lexsort, not packed
+    assert same_bits(related.tfidf(texts), reference.tfidf(texts))
+
+
+def test_related_lists_when_nothing_fits_packed(monkeypatch):
+    docs = synthetic(600, 9)
+    want = reference.related_papers(docs)
+    monkeypatch.setattr(related, "PACKED_BITS", 20)  # the lexsorts of main, for an index too wide to pack
+    assert related.related_papers(docs) == want
