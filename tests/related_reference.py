@@ -1,9 +1,9 @@
 """The related papers of main at ed40af9 (generator/related.py before the speed-up of branch related7),
 kept as the reference the fast path is held to, bit for bit (tests/test_related_fast.py).
 
-Only what that branch changed is copied: related_papers, candidate_pairs, pair_products and tfidf's
-tokenising (WORD.findall over the lowered text, a memo of folded words). The word lists and the
-unchanged helpers (stepped, keep_largest, unit_rows, fold) are the generator's own."""
+Copied: related_papers, candidate_pairs, pair_products, tfidf (WORD.findall over the lowered text, a memo
+of folded words, np.unique, the sparse products of unit_rows) and the helpers they call; only the word lists
+and the constants are the generator's."""
 
 from __future__ import annotations
 
@@ -17,15 +17,13 @@ from generator.related import (
     MAX_DF,
     MIN_DF_CAP,
     MIN_SCORE,
+    POSTINGS_BUDGET,
+    POSTINGS_CAP,
     SIZE_STEPS,
+    STOP_WORDS,
     TERMS_PER_PAPER,
     TOP,
     WORD,
-    fold,
-    keep_largest,
-    postings_cap,
-    stepped,
-    unit_rows,
 )
 
 DENSE_SCRATCH = 1_000_000
@@ -183,3 +181,45 @@ def tfidf(texts: list[str]) -> sp.csr_matrix:
     # In a small corpus every topic word is in a large share of the papers: the cap starts at MIN_DF_CAP.
     kept = np.flatnonzero((df >= 2) & (df <= max(MAX_DF * n, MIN_DF_CAP)))
     return sp.csr_matrix(counts[:, kept])
+
+
+def postings_cap(n: int) -> int:
+    """Papers kept in each term's postings: every paper up to a total budget, then POSTINGS_CAP."""
+    return max(POSTINGS_CAP, POSTINGS_BUDGET // n)
+
+
+def fold(word: str) -> str:
+    """A lowercase word with its plural folded to the singular ("networks" -> "network",
+    "studies" -> "study"); "" for a stop word."""
+    if word in STOP_WORDS:
+        return ""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def stepped(x, steps: int):
+    """`x` (>= 1) rounded on a log scale to `steps` steps per doubling: a statistic that moves only
+    when it has grown by a good part, not with every paper added."""
+    return np.exp2(np.round(np.log2(np.maximum(x, 1)) * steps) / steps)
+
+
+def keep_largest(matrix: sp.csr_matrix | sp.csc_matrix, keep: int):
+    """`matrix` (changed in place) with only the `keep` largest entries of each compressed row or column
+    (ties: lower index first)."""
+    indptr, data = matrix.indptr, matrix.data
+    for i in np.flatnonzero(np.diff(indptr) > keep):
+        a, b = indptr[i], indptr[i + 1]
+        order = np.lexsort((matrix.indices[a:b], -data[a:b]))
+        data[a + order[keep:]] = 0.0
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Each row scaled to length 1 (empty rows stay empty)."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
