@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -148,6 +150,25 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
     Top to bottom: stop early when nothing changed; read every input; the pure
     pipeline (catalogue, then the site plan, in memory); write docs/; record the state.
     """
+    with cycles_kept():
+        return _generate_held(options, cache)
+
+
+@contextlib.contextmanager
+def cycles_kept() -> Iterator[None]:
+    """Python's cycle collector off for the block, back on after. A run makes millions of objects that live
+    to its end (papers, records, pages) and few reference cycles; each full collection walked all of them
+    again: 2.5 s of the 11 s of CPU a 10,000-paper update took. Memory is plain reference-counted meanwhile."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _generate_held(options: Options, cache: Cache | None) -> Result:
     check_docs_folder(options)
     stamp = fingerprint_of(options)
     cached = up_to_date(options, stamp)
