@@ -23,6 +23,7 @@ from generator.overrides import apply_overrides, parse_overrides
 from generator.pages import by_date
 from generator.parse import parse_listing
 from generator.slugs import LOCK_NAME, lock_text, parse_lock, resolve_slugs
+from generator.slugs import assign_slugs as slug_papers
 from generator.sources import (
     load_yaml,
     read_listings,
@@ -359,6 +360,8 @@ def assign_slugs(
     papers: list[Paper], entries: list[Entry], lock_source: str | None, lock_path: str
 ) -> tuple[dict[str, str], str | None]:
     """Paper key -> slug, and the slug lock's new text when a lock exists and new papers extend it."""
+    if lock_source is None:  # no lock, none made: the abstracts' fingerprints name lock entries only
+        return slug_papers([(p.key, p.title) for p in papers]), None
     fingerprints = paper_fingerprints(papers, entries)
     slugs, lock = resolve_slugs(
         [(p.key, p.title, title_key(p.title), fingerprints[p.key]) for p in papers],

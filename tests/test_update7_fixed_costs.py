@@ -41,3 +41,23 @@ def test_the_cycle_collector_is_off_during_a_run_and_on_after(tmp_path, monkeypa
     finally:
         gc.enable()
     assert docs_text(docs) == fresh_docs(tmp_path, [FIRST, SECOND], monkeypatch)
+
+
+def test_without_a_slug_lock_no_fingerprint_is_made_and_the_slugs_are_the_locks_own(monkeypatch):
+    from generator import corpus, parse
+    from generator.slugs import resolve_slugs
+
+    entries = []
+    for name in (FIRST, SECOND):
+        found, _ = parse.parse_listing(name, (LISTINGS / name).read_text(encoding="utf-8"), None)
+        entries += found
+    papers, _, _ = corpus.deduplicate(entries, LISTINGS)
+    items = [(p.key, p.title, corpus.title_key(p.title), ("00000000",)) for p in papers]
+    expected, _ = resolve_slugs(items, {})
+    called: list[int] = []
+    real = build.paper_fingerprints
+    monkeypatch.setattr(build, "paper_fingerprints", lambda *args: called.append(1) or real(*args))
+    assert build.assign_slugs(papers, entries, None, "slugs.lock") == (expected, None)
+    assert called == []
+    slugs, lock = build.assign_slugs(papers, entries, "", "slugs.lock")  # an empty lock is filled
+    assert called == [1] and slugs == expected and lock is not None and len(slugs) == len(papers) > 3
