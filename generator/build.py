@@ -33,7 +33,7 @@ from generator.sources import (
     read_yaml_text,
 )
 from generator.state import files_untouched, input_fingerprint, read_state, write_state
-from generator.stored import EXPORT_NAMES, Stored, keyed_records, made_files, reuse_pages, text_key
+from generator.stored import EXPORT_NAMES, Stored, keyed_records, made_files, reuse_pages
 from generator.stored import load as load_work
 from generator.stored import save as save_work
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
@@ -202,7 +202,7 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
     written = write_plan(options.docs, plan, lock)
     cat = result.catalogue
     memo = cache.tagged(cat.tags)
-    done = {text_key(p.title, p.abstract): memo.get((p.title, p.abstract)) for p in cat.papers}
+    done = {inputs.work.key(p.title, p.abstract): memo.get((p.title, p.abstract)) for p in cat.papers}
     save_work(
         options.docs,
         cat.tags,

@@ -69,6 +69,15 @@ class Stored:
         self.docs = docs  # where FILES is, read when first needed (serve never needs it)
         self._files: dict[str, tuple[str, bytes, bytes, bytes]] | None = None
         self._known: bool | None = None
+        self._keys: dict[tuple[str, ...], str] = {}  # text_key's digests this run made: save needs them again
+
+    def key(self, *parts: str) -> str:
+        """text_key(*parts), made once a run: a paper's and each abstract's key are looked up when the work is
+        used and again when it is saved (30,000 SHA-256s at 10,000 papers)."""
+        found = self._keys.get(parts)
+        if found is None:
+            found = self._keys[parts] = text_key(*parts)
+        return found
 
     @property
     def files(self) -> dict[str, tuple[str, bytes, bytes, bytes]]:
@@ -77,8 +86,12 @@ class Stored:
             self._files = load_files(self.docs, self.taxonomy) if self.docs is not None and self.taxonomy else {}
         return self._files
 
+    def taxonomy_of(self, tags: tuple[Tag, ...]) -> str:
+        """taxonomy_digest(tags), made once a run (the work is checked against it four times)."""
+        return self.key(repr(tuple(tags)))
+
     def usable_for(self, tags: tuple[Tag, ...]) -> bool:
-        if not self.taxonomy or self.taxonomy != taxonomy_digest(tags):
+        if not self.taxonomy or self.taxonomy != self.taxonomy_of(tags):
             return False
         if self._known is None:  # every kept tag is one of this taxonomy's, or none of the work is used
             slugs = {t.slug for t in tags}
@@ -86,13 +99,13 @@ class Stored:
         return self._known
 
     def tags_of(self, paper: Paper) -> tuple[TagMatch, ...] | None:
-        return self.tags.get(text_key(paper.title, paper.abstract))
+        return self.tags.get(self.key(paper.title, paper.abstract))
 
     def clean_of(self, raw: str) -> tuple | None:
         """The raw text's clean runs, or None when they are not known."""
         from generator.textclean import Run
 
-        key = text_key(raw)
+        key = self.key(raw)
         if key not in self.clean:
             return None
         runs = self.clean[key]
@@ -347,6 +360,7 @@ def save(
     from generator.textclean import Run
 
     plain_before = previous.clean if previous is not None and previous.usable_for(tags) else {}
+    key_of = previous.key if previous is not None else text_key
 
     def runs_of(key: str, raw: str, runs: tuple) -> list | None:
         if key in plain_before and plain_before[key] is None:
@@ -357,9 +371,9 @@ def save(
     data = {
         "format": FORMAT,
         "code": code_fingerprint(),
-        "taxonomy": taxonomy_digest(tags),
+        "taxonomy": previous.taxonomy_of(tags) if previous is not None else taxonomy_digest(tags),
         "tags": {key: [[m.tag, m.phrase, m.field, m.score] for m in matches] for key, matches in tagged.items()},
-        "clean": {key: runs_of(key, raw, runs) for raw, runs in clean.items() for key in (text_key(raw),)},
+        "clean": {key: runs_of(key, raw, runs) for raw, runs in clean.items() for key in (key_of(raw),)},
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     keep(docs / WORK_FILE, text)

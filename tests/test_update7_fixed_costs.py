@@ -2,6 +2,8 @@
 mostly redid the last run's, cut without changing a byte of docs/.
 
 - the cycle collector is off while a run holds its papers, and back on after;
+- with no slug lock (and none made), no abstract is fingerprinted;
+- each paper's and abstract's key (text_key) is made once a run, not again when the work is saved;
 """
 
 from __future__ import annotations
@@ -61,3 +63,17 @@ def test_without_a_slug_lock_no_fingerprint_is_made_and_the_slugs_are_the_locks_
     assert called == []
     slugs, lock = build.assign_slugs(papers, entries, "", "slugs.lock")  # an empty lock is filled
     assert called == [1] and slugs == expected and lock is not None and len(slugs) == len(papers) > 3
+
+
+def test_an_update_hashes_each_paper_and_abstract_once(tmp_path, monkeypatch):
+    from generator import stored
+
+    sources, docs = listing_project(tmp_path / "keys", [FIRST])
+    run(sources, docs, monkeypatch)
+    shutil.copy(LISTINGS / SECOND, sources / SECOND)
+    hashed: list[tuple[str, ...]] = []
+    real = stored.text_key
+    monkeypatch.setattr(stored, "text_key", lambda *parts: hashed.append(parts) or real(*parts))
+    run(sources, docs, monkeypatch)
+    assert len(hashed) > 10 and len(hashed) == len(set(hashed))
+    assert docs_text(docs) == fresh_docs(tmp_path, [FIRST, SECOND], monkeypatch)
