@@ -38,7 +38,7 @@ from generator.stored import load as load_work
 from generator.stored import save as save_work
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
-from generator.writer import WriteReport, docs_lock, write_plan, write_slug_lock
+from generator.writer import Manifest, WriteReport, docs_lock, read_manifest, write_plan, write_slug_lock
 
 SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/javascripts/iframe-worker.js"
@@ -172,7 +172,8 @@ def cycles_kept() -> Iterator[None]:
 def _generate_held(options: Options, cache: Cache | None) -> Result:
     check_docs_folder(options)
     stamp = fingerprint_of(options)
-    cached = up_to_date(options, stamp)
+    state = read_state(options.docs)  # read once: up_to_date, reuse_pages and the writer use it
+    cached = up_to_date(options, stamp, state)
     if cached is not None:
         return cached
     clock = Clock()
@@ -190,7 +191,8 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
     # Papers whose record the last run kept: their pages and rows are taken as made (generator/stored.py).
     records = record_index(result.catalogue, options.directory_urls)  # made once, for the renderers too
     keyed = keyed_records(records.records.values()) if one_shot else {}
-    reuse_pages(inputs.work, keyed, result.catalogue.tags, options.docs, cache)
+    manifest = docs_manifest(options.docs)
+    reuse_pages(inputs.work, keyed, result.catalogue.tags, options.docs, cache, manifest, state)
     plan = render_site(result.catalogue, options.directory_urls, site_url, feed_stamp(), cache, records)
     plan[SEARCH_INPUT] = search_input(result.catalogue, options.directory_urls)  # for search only, never published
     if shim is not None:
@@ -199,7 +201,7 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
     # The lock is written once docs/ is known to take the plan, before any page: a lock that cannot be
     # written leaves docs/ as it was, and no page is published without its slug locked.
     lock = None if result.lock is None else partial(write_slug_lock, options.lock_path, result.lock)
-    written = write_plan(options.docs, plan, lock)
+    written = write_plan(options.docs, plan, lock, manifest, state)
     cat = result.catalogue
     memo = cache.tagged(cat.tags)
     done = {inputs.work.key(p.title, p.abstract): memo.get((p.title, p.abstract)) for p in cat.papers}
@@ -246,9 +248,17 @@ def fingerprint_of(options: Options) -> str:
     )
 
 
-def up_to_date(options: Options, stamp: str) -> Result | None:
-    """The last run's result when nothing it depends on changed since, else None."""
-    state = read_state(options.docs)
+def docs_manifest(docs: Path) -> Manifest | None:
+    """The writer's manifest, read once for reuse_pages and the writer; None when it is unreadable (the writer
+    reads it again and says why)."""
+    try:
+        return read_manifest(docs)
+    except GeneratorError:
+        return None
+
+
+def up_to_date(options: Options, stamp: str, state: dict | None) -> Result | None:
+    """The last run's result when nothing it depends on changed since (`state`: docs/'s state file), else None."""
     if not state or state.get("fingerprint") != stamp:
         return None
     try:

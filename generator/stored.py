@@ -167,18 +167,27 @@ def keyed_records(records: Iterable) -> dict[str, object]:
     return {record_key(record): record for record in records}
 
 
-def reuse_pages(stored: Stored, keyed: dict[str, object], tags: tuple[Tag, ...], docs: Path, cache) -> int:
+def reuse_pages(
+    stored: Stored,
+    keyed: dict[str, object],
+    tags: tuple[Tag, ...],
+    docs: Path,
+    cache,
+    written: dict[str, frozenset[str]] | None = None,
+    state: dict | None = None,
+) -> int:
     """Put into `cache` the files of every paper whose record the last run kept, when its page in docs/ is still
     the one that run wrote (by digest): the renderer then skips it (render.paper_files). Returns how many.
 
     A page that still has the size and time the last run recorded for it (its state file), with the one digest
     the manifest records, is the page that run wrote: it is not read (writer.Kept), as the writer does not read
-    such a file either. Any other page is read and its digest compared."""
+    such a file either. Any other page is read and its digest compared. `written`, `state`: the manifest and
+    state file as this run read them (default: read here)."""
     if not keyed or not stored.usable_for(tags):
         return 0
     try:  # the writer's own record of what it wrote: a page the kept file vouches for must be one of them
-        written = read_manifest(docs)
-        state = read_state(docs) or {}
+        written = read_manifest(docs) if written is None else written
+        state = (state if state is not None else read_state(docs)) or {}
     except GeneratorError:
         return 0
     stats = state.get("files") if isinstance(state.get("files"), dict) else {}

@@ -4,6 +4,7 @@ mostly redid the last run's, cut without changing a byte of docs/.
 - the cycle collector is off while a run holds its papers, and back on after;
 - with no slug lock (and none made), no abstract is fingerprinted;
 - each paper's and abstract's key (text_key) is made once a run, not again when the work is saved;
+- docs/'s manifest and state file are read once a run (they were read two and three times);
 """
 
 from __future__ import annotations
@@ -76,4 +77,30 @@ def test_an_update_hashes_each_paper_and_abstract_once(tmp_path, monkeypatch):
     monkeypatch.setattr(stored, "text_key", lambda *parts: hashed.append(parts) or real(*parts))
     run(sources, docs, monkeypatch)
     assert len(hashed) > 10 and len(hashed) == len(set(hashed))
+    assert docs_text(docs) == fresh_docs(tmp_path, [FIRST, SECOND], monkeypatch)
+
+
+def test_an_update_reads_the_manifest_and_the_state_file_once(tmp_path, monkeypatch):
+    from generator import state, stored, writer
+
+    sources, docs = listing_project(tmp_path / "once", [FIRST])
+    run(sources, docs, monkeypatch)
+    shutil.copy(LISTINGS / SECOND, sources / SECOND)
+    reads: list[str] = []
+    real_state, real_manifest = state.read_state, writer.read_manifest
+
+    def read_state(folder):
+        reads.append("state")
+        return real_state(folder)
+
+    def read_manifest(folder):
+        reads.append("manifest")
+        return real_manifest(folder)
+
+    for module in (build, state, stored):
+        monkeypatch.setattr(module, "read_state", read_state, raising=False)
+    for module in (build, stored, writer):
+        monkeypatch.setattr(module, "read_manifest", read_manifest, raising=False)
+    run(sources, docs, monkeypatch)
+    assert sorted(reads) == ["manifest", "state"]
     assert docs_text(docs) == fresh_docs(tmp_path, [FIRST, SECOND], monkeypatch)
