@@ -5,6 +5,8 @@ mostly redid the last run's, cut without changing a byte of docs/.
 - with no slug lock (and none made), no abstract is fingerprinted;
 - each paper's and abstract's key (text_key) is made once a run, not again when the work is saved;
 - docs/'s manifest and state file are read once a run (they were read two and three times);
+- a record's key hashes its long texts as UTF-8 instead of writing them out with repr (and still changes with
+  every field a page is made of);
 """
 
 from __future__ import annotations
@@ -104,3 +106,45 @@ def test_an_update_reads_the_manifest_and_the_state_file_once(tmp_path, monkeypa
     run(sources, docs, monkeypatch)
     assert sorted(reads) == ["manifest", "state"]
     assert docs_text(docs) == fresh_docs(tmp_path, [FIRST, SECOND], monkeypatch)
+
+
+def test_a_record_key_changes_with_every_field_a_page_is_made_of(tmp_path, monkeypatch):
+    import dataclasses
+    from dataclasses import replace
+
+    from generator import stored
+    from generator.models import Note, Paper
+    from generator.records import Related, index
+    from generator.textclean import Run
+
+    assert [f.name for f in dataclasses.fields(Run)] == ["text", "style"]  # what record_key reads of a run
+    sources, docs = listing_project(tmp_path / "key", [FIRST])
+    _, cat = run(sources, docs, monkeypatch)
+    record = next(r for r in index(cat).records.values() if r.matches and r.clean)
+    record = replace(record, related=(Related("k3", "a-paper", "A paper"), *record.related))
+    key = stored.record_key(record)
+    assert key == stored.record_key(replace(record)) == stored.keyed_records([record]).popitem()[0]
+    assert key == stored.record_key(replace(record, tags=()))  # the matches name the tags
+    text = record.paper.abstract
+    changed = [
+        replace(record, slug=record.slug + "-2"),
+        replace(record, matches=record.matches[1:]),
+        replace(record, matches=(replace(record.matches[0], score=record.matches[0].score + 1), *record.matches[1:])),
+        replace(record, related=record.related[1:]),
+        replace(record, related=(replace(record.related[0], title="Other"), *record.related[1:])),
+        replace(record, note=Note(record.slug, "read")),
+        replace(record, clean=None),
+        replace(record, clean=(Run("x"), *record.clean)),
+        replace(record, clean=(replace(record.clean[0], style="em"), *record.clean[1:])),
+        replace(record, clean=(replace(record.clean[0], text=record.clean[0].text + "."), *record.clean[1:])),
+        replace(record, directory_urls=not record.directory_urls),
+        # the same characters, cut otherwise between the abstract and the runs
+        replace(record, paper=replace(record.paper, abstract=text[:-1]), clean=(Run(text[-1:]), *record.clean)),
+    ]
+    values = {"key": "k2", "title": "T", "abstract": text + "\0", "arxiv_id": "2501.00001", "authors": ("A",)}
+    values |= {"authors_count": 7, "published": "2025-01-01", "published_as": "Jan 1"}
+    values["provenance"] = (replace(record.paper.provenance[0], line=99999),)
+    assert set(values) == {f.name for f in dataclasses.fields(Paper)}  # a new field: add it here
+    changed += [replace(record, paper=replace(record.paper, **{name: value})) for name, value in values.items()]
+    keys = [stored.record_key(r) for r in changed]
+    assert key not in keys and len(set(keys)) == len(keys)
