@@ -330,14 +330,17 @@ def row_places(files: dict[str, tuple], exports: dict[str, bytes]) -> dict[str, 
         data = exports.get(name)
         if data is None:
             return None
-        at = 0
+        at, gap = 0, -1
         for key, made in files.items():
             row = made[column]
-            found = data.find(row, at, at + len(row) + EXPORT_GAP) if row else -1
+            if row and gap >= 0 and data.startswith(row, at + gap):
+                found = at + gap  # the same separator as before it: compared, not searched for
+            else:
+                found = data.find(row, at, at + len(row) + EXPORT_GAP) if row else -1
             if found < 0:
                 return None
             places[key] += [found, len(row)]
-            at = found + len(row)
+            gap, at = found - at, found + len(row)
     return places
 
 
@@ -399,8 +402,12 @@ def save(
     key_of = previous.key if previous is not None else text_key
 
     def runs_of(key: str, raw: str, runs: tuple) -> list | None:
-        if key in plain_before and plain_before[key] is None:
-            return None
+        if key in plain_before:
+            before = plain_before[key]
+            if before is None:
+                return None
+            if runs is before:  # the runs it read: not plain (7,000 texts split and joined took 0.08 s)
+                return [[r.text, r.style] for r in runs]
         plain = (Run(" ".join(raw.split())),) if raw.strip() else ()
         return None if tuple(runs) == plain else [[r.text, r.style] for r in runs]
 

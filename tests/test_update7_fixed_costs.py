@@ -148,3 +148,21 @@ def test_a_record_key_changes_with_every_field_a_page_is_made_of(tmp_path, monke
     changed += [replace(record, paper=replace(record.paper, **{name: value})) for name, value in values.items()]
     keys = [stored.record_key(r) for r in changed]
     assert key not in keys and len(set(keys)) == len(keys)
+
+
+def test_the_kept_rows_are_found_where_the_exports_hold_them_with_any_separator():
+    from generator import stored
+
+    files = {"a": (b"", b"{A}", b"@a", b"a,1"), "b": (b"", b"{B}", b"@b", b"b,2"), "c": (b"", b"{B}", b"@c", b"c,3")}
+    exports = {
+        "papers.json": b"[\n{A},\n{B},\n{B}\n]\n",
+        "papers.bib": b"@a\n\n@b\n@c\n",
+        "papers.csv": b"h\na,1\nb,2\nc,3\n",
+    }
+    places = stored.row_places(files, exports)
+    assert places == {"a": [2, 3, 0, 2, 2, 3], "b": [7, 3, 4, 2, 6, 3], "c": [12, 3, 7, 2, 10, 3]}
+    for key, made in files.items():
+        for column, name in enumerate(stored.EXPORT_NAMES):
+            start, size = places[key][2 * column : 2 * column + 2]
+            assert exports[name][start : start + size] == made[column + 1]
+    assert stored.row_places(files, {**exports, "papers.csv": b"h\na,1\nc,3\nb,2\n"}) is None  # out of order
