@@ -1,7 +1,7 @@
 """The update's fixed costs (branch update7, issue 16 target 3): work every run paid over all papers that
 mostly redid the last run's, cut without changing a byte of docs/.
 
-- the cycle collector is off while a run holds its papers, and back on after;
+- the cycle collector makes no full collection while a run holds its papers (its thresholds back after);
 - with no slug lock (and none made), no abstract is fingerprinted;
 - each paper's and abstract's key (text_key) is made once a run, not again when the work is saved;
 - docs/'s manifest and state file are read once a run (they were read two and three times);
@@ -30,21 +30,23 @@ def fresh_docs(tmp_path: Path, listings: list[str], monkeypatch) -> dict:
     return docs_text(docs)
 
 
-def test_the_cycle_collector_is_off_during_a_run_and_on_after(tmp_path, monkeypatch):
-    seen: list[bool] = []
+def test_a_run_makes_no_full_collection_and_the_thresholds_come_back(tmp_path, monkeypatch):
+    seen: list[tuple[bool, tuple[int, int, int]]] = []
     real = build.catalogue_of
-    monkeypatch.setattr(build, "catalogue_of", lambda *args: seen.append(gc.isenabled()) or real(*args))
+    monkeypatch.setattr(
+        build, "catalogue_of", lambda *args: seen.append((gc.isenabled(), gc.get_threshold())) or real(*args)
+    )
     sources, docs = listing_project(tmp_path / "gc", [FIRST])
-    assert gc.isenabled()
+    before = gc.get_threshold()
     run(sources, docs, monkeypatch)
-    assert seen == [False] and gc.isenabled()
-    gc.disable()  # a caller that turned it off keeps it off
+    assert seen == [(True, (*before[:2], build.FULL_COLLECTIONS_OFF))] and gc.get_threshold() == before
+    gc.set_threshold(500, 7, 3)  # a caller's own thresholds come back too
     try:
         shutil.copy(LISTINGS / SECOND, sources / SECOND)
         run(sources, docs, monkeypatch)
-        assert seen == [False, False] and not gc.isenabled()
+        assert seen[1] == (True, (500, 7, build.FULL_COLLECTIONS_OFF)) and gc.get_threshold() == (500, 7, 3)
     finally:
-        gc.enable()
+        gc.set_threshold(*before)
     assert docs_text(docs) == fresh_docs(tmp_path, [FIRST, SECOND], monkeypatch)
 
 
