@@ -24,11 +24,13 @@ still has that digest) and its rows from there, instead of being rendered again
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import operator
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.errors import GeneratorError
@@ -69,6 +71,15 @@ class Stored:
         self.docs = docs  # where FILES is, read when first needed (serve never needs it)
         self._files: dict[str, tuple[str, bytes, bytes, bytes]] | None = None
         self._known: bool | None = None
+        self._keys: dict[tuple[str, ...], str] = {}  # text_key's digests this run made: save needs them again
+
+    def key(self, *parts: str) -> str:
+        """text_key(*parts), made once a run: a paper's and each abstract's key are looked up when the work is
+        used and again when it is saved (30,000 SHA-256s at 10,000 papers)."""
+        found = self._keys.get(parts)
+        if found is None:
+            found = self._keys[parts] = text_key(*parts)
+        return found
 
     @property
     def files(self) -> dict[str, tuple[str, bytes, bytes, bytes]]:
@@ -77,8 +88,12 @@ class Stored:
             self._files = load_files(self.docs, self.taxonomy) if self.docs is not None and self.taxonomy else {}
         return self._files
 
+    def taxonomy_of(self, tags: tuple[Tag, ...]) -> str:
+        """taxonomy_digest(tags), made once a run (the work is checked against it four times)."""
+        return self.key(repr(tuple(tags)))
+
     def usable_for(self, tags: tuple[Tag, ...]) -> bool:
-        if not self.taxonomy or self.taxonomy != taxonomy_digest(tags):
+        if not self.taxonomy or self.taxonomy != self.taxonomy_of(tags):
             return False
         if self._known is None:  # every kept tag is one of this taxonomy's, or none of the work is used
             slugs = {t.slug for t in tags}
@@ -86,13 +101,13 @@ class Stored:
         return self._known
 
     def tags_of(self, paper: Paper) -> tuple[TagMatch, ...] | None:
-        return self.tags.get(text_key(paper.title, paper.abstract))
+        return self.tags.get(self.key(paper.title, paper.abstract))
 
     def clean_of(self, raw: str) -> tuple | None:
         """The raw text's clean runs, or None when they are not known."""
         from generator.textclean import Run
 
-        key = text_key(raw)
+        key = self.key(raw)
         if key not in self.clean:
             return None
         runs = self.clean[key]
@@ -142,30 +157,64 @@ def load(docs: Path) -> Stored:
         return Stored()
 
 
-def record_key(record) -> str:
+def record_key(record, paper_fields: Callable[[Paper], tuple] | None = None) -> str:
     """A digest of what a paper's files are made of: its record but the tags themselves, which the matches name
-    (the file is only used with the same taxonomy)."""
+    (the file is only used with the same taxonomy). The long texts (the abstract, its clean runs' text) are
+    hashed as UTF-8, not written out by repr (a third of 10,000 records' keys, 0.15 s): repr gives the rest,
+    with the long texts' lengths, and holds no NUL, which separates the two."""
     r = record
-    return text_key(repr((r.paper, r.slug, r.matches, r.note, r.related, r.clean, r.directory_urls)))
+    paper_fields = paper_fields or record_fields()
+    runs = r.clean or ()
+    texts = [r.paper.abstract, *(run.text for run in runs)]
+    rest = (
+        paper_fields(r.paper),
+        r.slug,
+        r.matches,
+        r.note,
+        r.related,
+        None if r.clean is None else tuple(run.style for run in runs),
+        tuple(map(len, texts)),
+        r.directory_urls,
+    )
+    digest = hashlib.sha256(repr(rest).encode("utf-8", "surrogatepass"))
+    digest.update(b"\0")
+    for text in texts:
+        digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def record_fields() -> Callable[[Paper], tuple]:
+    """A paper's fields but its abstract (dataclasses.fields: a field added later is in the key)."""
+    return operator.attrgetter(*(f.name for f in dataclasses.fields(Paper) if f.name != "abstract"))
 
 
 def keyed_records(records: Iterable) -> dict[str, object]:
     """Record digest -> record (generator/records.py's PaperRecord)."""
-    return {record_key(record): record for record in records}
+    paper_fields = record_fields()
+    return {record_key(record, paper_fields): record for record in records}
 
 
-def reuse_pages(stored: Stored, keyed: dict[str, object], tags: tuple[Tag, ...], docs: Path, cache) -> int:
+def reuse_pages(
+    stored: Stored,
+    keyed: dict[str, object],
+    tags: tuple[Tag, ...],
+    docs: Path,
+    cache,
+    written: dict[str, frozenset[str]] | None = None,
+    state: dict | None = None,
+) -> int:
     """Put into `cache` the files of every paper whose record the last run kept, when its page in docs/ is still
     the one that run wrote (by digest): the renderer then skips it (render.paper_files). Returns how many.
 
     A page that still has the size and time the last run recorded for it (its state file), with the one digest
     the manifest records, is the page that run wrote: it is not read (writer.Kept), as the writer does not read
-    such a file either. Any other page is read and its digest compared."""
+    such a file either. Any other page is read and its digest compared. `written`, `state`: the manifest and
+    state file as this run read them (default: read here)."""
     if not keyed or not stored.usable_for(tags):
         return 0
     try:  # the writer's own record of what it wrote: a page the kept file vouches for must be one of them
-        written = read_manifest(docs)
-        state = read_state(docs) or {}
+        written = read_manifest(docs) if written is None else written
+        state = (state if state is not None else read_state(docs)) or {}
     except GeneratorError:
         return 0
     stats = state.get("files") if isinstance(state.get("files"), dict) else {}
@@ -281,14 +330,17 @@ def row_places(files: dict[str, tuple], exports: dict[str, bytes]) -> dict[str, 
         data = exports.get(name)
         if data is None:
             return None
-        at = 0
+        at, gap = 0, -1
         for key, made in files.items():
             row = made[column]
-            found = data.find(row, at, at + len(row) + EXPORT_GAP) if row else -1
+            if row and gap >= 0 and data.startswith(row, at + gap):
+                found = at + gap  # the same separator as before it: compared, not searched for
+            else:
+                found = data.find(row, at, at + len(row) + EXPORT_GAP) if row else -1
             if found < 0:
                 return None
             places[key] += [found, len(row)]
-            at = found + len(row)
+            gap, at = found - at, found + len(row)
     return places
 
 
@@ -347,19 +399,24 @@ def save(
     from generator.textclean import Run
 
     plain_before = previous.clean if previous is not None and previous.usable_for(tags) else {}
+    key_of = previous.key if previous is not None else text_key
 
     def runs_of(key: str, raw: str, runs: tuple) -> list | None:
-        if key in plain_before and plain_before[key] is None:
-            return None
+        if key in plain_before:
+            before = plain_before[key]
+            if before is None:
+                return None
+            if runs is before:  # the runs it read: not plain (7,000 texts split and joined took 0.08 s)
+                return [[r.text, r.style] for r in runs]
         plain = (Run(" ".join(raw.split())),) if raw.strip() else ()
         return None if tuple(runs) == plain else [[r.text, r.style] for r in runs]
 
     data = {
         "format": FORMAT,
         "code": code_fingerprint(),
-        "taxonomy": taxonomy_digest(tags),
+        "taxonomy": previous.taxonomy_of(tags) if previous is not None else taxonomy_digest(tags),
         "tags": {key: [[m.tag, m.phrase, m.field, m.score] for m in matches] for key, matches in tagged.items()},
-        "clean": {key: runs_of(key, raw, runs) for raw, runs in clean.items() for key in (text_key(raw),)},
+        "clean": {key: runs_of(key, raw, runs) for raw, runs in clean.items() for key in (key_of(raw),)},
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     keep(docs / WORK_FILE, text)

@@ -216,11 +216,12 @@ def current_digest(name: str, known: tuple[list[int], str] | None = None) -> str
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def last_written(docs: Path, owned: Manifest) -> dict[str, tuple[list[int], str]]:
-    """{path: ([size, mtime], digest)} for each file as the last successful run left it (see write_state)."""
+def last_written(docs: Path, owned: Manifest, state: dict | None = None) -> dict[str, tuple[list[int], str]]:
+    """{path: ([size, mtime], digest)} for each file as the last successful run left it (see write_state).
+    `state`: the state file as this run already read it (default: read here)."""
     from generator.state import read_state  # state.py builds on this module
 
-    state = read_state(docs) or {}
+    state = (state if state is not None else read_state(docs)) or {}
     stats = state.get("files")
     if not isinstance(stats, dict):
         return {}
@@ -313,14 +314,22 @@ def remove_stale_temp(docs: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def write_plan(docs: Path, plan: dict[str, Content], before_write: Callable[[], None] | None = None) -> WriteReport:
+def write_plan(
+    docs: Path,
+    plan: dict[str, Content],
+    before_write: Callable[[], None] | None = None,
+    owned: Manifest | None = None,
+    state: dict | None = None,
+) -> WriteReport:
     """Bring docs/ in line with the plan; see the module docstring for the promises.
 
     `before_write` runs once every check has passed, before the first write into docs/:
-    if it raises, docs/ is exactly as it was (build.py writes the slug lock there)."""
+    if it raises, docs/ is exactly as it was (build.py writes the slug lock there).
+    `owned`, `state`: the manifest and state file as this run read them (it holds docs/'s lock), not read
+    again (each is 10,000 paths to parse and check); default: read here."""
     check_plan_paths(plan)
     try:
-        return _write_plan(docs, plan, before_write)
+        return _write_plan(docs, plan, before_write, owned, state)
     except OSError as exc:
         where = exc.filename or docs
         raise GeneratorError(
@@ -329,9 +338,15 @@ def write_plan(docs: Path, plan: dict[str, Content], before_write: Callable[[], 
         ) from exc
 
 
-def _write_plan(docs: Path, plan: dict[str, Content], before_write: Callable[[], None] | None) -> WriteReport:
+def _write_plan(
+    docs: Path,
+    plan: dict[str, Content],
+    before_write: Callable[[], None] | None,
+    owned: Manifest | None,
+    state: dict | None,
+) -> WriteReport:
     docs.mkdir(parents=True, exist_ok=True)
-    owned = read_manifest(docs)
+    owned = read_manifest(docs) if owned is None else owned
     # Text is encoded once and kept; made-on-demand content is made and hashed, and kept only when it is
     # small (a tag's feed, capped at TAG_FEED_LIMIT papers): a big file is made again if it must be written.
     encoded = {rel: content_bytes(c) for rel, c in plan.items() if not callable(c)}
@@ -348,7 +363,7 @@ def _write_plan(docs: Path, plan: dict[str, Content], before_write: Callable[[],
         if len(data) <= KEEP_MADE_BYTES:
             encoded[rel] = data
         del data  # before the next file is made: two big exports never exist at once
-    current = check_ownership(docs, digests, owned, last_written(docs, owned))
+    current = check_ownership(docs, digests, owned, last_written(docs, owned, state))
     if before_write is not None:
         before_write()
     (docs / STATE).unlink(missing_ok=True)  # a run that dies half-way must not leave a state claiming docs/ is current
