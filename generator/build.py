@@ -540,7 +540,8 @@ def lasting_notes(result: Result, shim_found: bool) -> list[str]:
 def kept_notes(docs: Path, written: WriteReport) -> list[str]:
     """Files the writer kept rather than delete, and why."""
     kept = [
-        f"{docs / rel}: its paper left the corpus, but the file was edited by hand, so it was kept "
+        f"{docs / rel}: the generator no longer makes it (its paper left the corpus, or its list got shorter), "
+        "but the file was edited by hand, so it was kept "
         "(it is yours now: delete it if you do not need it)"
         for rel in written.kept
     ]

@@ -306,6 +306,11 @@ def generate_and_build(args: argparse.Namespace, options: Options, offline: bool
         code = run_mkdocs(
             "build", "--strict", *dirty, "--site-dir", str(args.site), offline=offline, config=args.config
         )
+        if code < 0:  # MkDocs' own errors it prints itself; a signal prints nothing
+            raise GeneratorError(
+                f"MkDocs was ended by signal {-code} (killed, or out of memory): {args.site}/ is incomplete; "
+                "run `readinglist build` again"
+            )
         if code == 0:
             incremental.remember(args.site, key, options.docs)
             where = (args.site / "index.html").resolve()

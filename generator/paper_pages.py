@@ -277,6 +277,7 @@ class PaperPages(BasePlugin):
                 top, folder, name = place
                 self.pages.append(PaperPage(file.abs_src_path, file.abs_dest_path, name, file.url, top, folder))
         self.files = files
+        refuse_clashes(self.pages, toolchain.destinations(files), config)
         return files
 
     # Finished HTML blocks (cards.html_block) skip Python-Markdown: held out before it runs, put back after.
@@ -367,7 +368,10 @@ class PaperPages(BasePlugin):
     def collect(self, config) -> None:
         """The paper pages' writers' results: pages written, and the icons and shared chrome script their
         frames took out."""
-        made, self.running = self.running.results(), None
+        try:
+            made, self.running = self.running.results(), None
+        except GeneratorError as exc:  # a page writer was killed
+            raise PluginError(f"readinglist-pages: {exc}") from None
         icons: dict[str, str] = {}
         scripts: set[str] = set()  # the shared chrome script (generator/chrome.py): one for every frame
         for _written, found, script in made:
@@ -392,6 +396,21 @@ class PaperPages(BasePlugin):
             kept.add(os.path.join(config["site_dir"], ICONS_CSS))
             kept.add(os.path.join(config["site_dir"], chrome.CHROME_JS))
         return kept | {p.dest for p in self.pages}
+
+
+def refuse_clashes(pages: Sequence[PaperPage], written: list[tuple[str, str]], config) -> None:
+    """PluginError when a file MkDocs writes (a hand-written docs/all/2/index.md, docs/papers/<slug>/index.md)
+    lands where a framed page does: one would overwrite the other, which one depending on timing."""
+    framed = {os.path.normpath(p.dest): p for p in pages}
+    for src_uri, dest in written:
+        page = framed.get(os.path.normpath(dest))
+        if page is not None:
+            mine = Path(os.path.relpath(page.src, config.docs_dir)).as_posix()
+            site = Path(os.path.relpath(page.dest, config.site_dir)).as_posix()
+            raise PluginError(
+                f"readinglist-pages: {config.docs_dir}/{src_uri} and the generated {config.docs_dir}/{mine} would both "
+                f"be {config.site_dir}/{site}: rename or move {src_uri}"
+            )
 
 
 def unchanged(page: PaperPage) -> bool:

@@ -32,7 +32,18 @@ from collections.abc import Callable, Sequence
 from multiprocessing import connection
 from typing import TypeVar
 
+from generator.errors import GeneratorError
+
 T = TypeVar("T")
+
+
+class WorkerDied(GeneratorError):
+    """A worker process ended without its result (killed, e.g. by the out-of-memory killer)."""
+
+    def __init__(self) -> None:
+        super().__init__("a worker process ended abruptly (killed, or out of memory); nothing was published, run again")
+
+
 PARALLEL_MIN_PAPERS = 2000
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 WATCHDOG_SECONDS = 0.5
@@ -209,7 +220,7 @@ class Pool:
                 try:
                     reply = link.recv_bytes()
                 except (EOFError, OSError):
-                    raise RuntimeError("a worker process ended abruptly (killed, or out of memory)") from None
+                    raise WorkerDied from None
                 index = busy[link]
                 busy[link] = next(queue, None)
                 link.send(busy[link])  # the worker's next task first: it need not wait while this one is unpickled
@@ -221,8 +232,10 @@ class Pool:
         return results
 
     def _work(self, link: connection.Connection, parent: int) -> None:
-        """A worker's life: run the tasks it is sent until it is sent None."""
+        """A worker's life: run the tasks it is sent until it is sent None. Ctrl-C is the run's to handle: it
+        ends the workers (they die with it), which would otherwise each print a KeyboardInterrupt traceback."""
         _die_with_parent(parent)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         while True:
             try:
                 index = link.recv()

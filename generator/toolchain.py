@@ -383,6 +383,11 @@ def add_to_sitemap(config, urls) -> None:
             z.write(text.encode("utf-8"))
 
 
+def destinations(files) -> list[tuple[str, str]]:
+    """(src_uri, abs_dest_path) of every file MkDocs itself writes in this build (the included `files`)."""
+    return [(f.src_uri, f.abs_dest_path) for f in files if f.inclusion.is_included()]
+
+
 def written_by_mkdocs(config, files) -> list[str]:
     """Every file MkDocs itself puts in site/ in this build, skipped-as-unchanged included: pages, copies and theme
     assets (the included `files`), the theme's static templates (404.html, sitemap.xml with its .gz) and
