@@ -37,7 +37,7 @@ from generator.errors import GeneratorError
 T = TypeVar("T")
 
 
-class WorkerDied(GeneratorError):
+class WorkerDied(GeneratorError, RuntimeError):
     """A worker process ended without its result (killed, e.g. by the out-of-memory killer)."""
 
     def __init__(self) -> None:
