@@ -50,6 +50,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,7 @@ from generator.toolchain import (
     add_theme_dir,
     after_material_search,
     exclude_from_search,
+    material_search_config,
     material_search_entries,
     search_index_file,
     version_problem,
@@ -186,15 +188,57 @@ class Entry:
     text_terms: list[str] = field(default_factory=list)
 
 
-def build_index(config: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
-    """Entries -> the search_index.json data. Pure.
+@dataclass
+class IndexPart:
+    """`build_index`'s work on the first entries (the papers'), made beforehand: their docs, the tag names they
+    number (in order), and each term's postings, encoded, with the last of these entries holding it."""
 
-    About 1.2 million (term, document) pairs at 10,000 papers: the loops below are
-    written for that (one dict of fields per document, flat posting lists, the
-    encoding of small numbers looked up), and give what the plain loops would."""
-    postings: dict[str, list[int]] = {}  # term -> doc, fields, doc, fields... in doc order
+    docs: list[dict[str, Any]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    terms: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+
+def index_part(entries: list[Entry]) -> IndexPart:
+    """The part of the index the first `entries` make, for `build_index(config, rest, first=...)`. Pure."""
+    tag_numbers: dict[str, int] = {}
+    docs = index_docs(entries, tag_numbers)
+    return IndexPart(docs, list(tag_numbers), {t: (encode_flat(p), p[-2]) for t, p in postings_of(entries).items()})
+
+
+def build_index(config: dict[str, Any], entries: list[Entry], first: IndexPart | None = None) -> dict[str, Any]:
+    """Entries -> the search_index.json data. Pure. `first`: the `index_part` of entries that come before
+    these, made already (an update makes the papers' part while MkDocs renders its pages): the same data as
+    build_index of all of them."""
+    first = first if first is not None else IndexPart()
+    postings = postings_of(entries, len(first.docs))
+    vocabulary = sorted(first.terms.keys() | postings.keys(), key=utf16_key)
+    if any(" " in term for term in vocabulary):
+        raise PluginError("readinglist-search: the search separator must split on spaces")
+    tag_numbers = {name: number for number, name in enumerate(first.tags)}
+    docs = first.docs + index_docs(entries, tag_numbers)
+
+    def encoded(term: str) -> str:
+        head, last = first.terms.get(term, ("", -1))
+        tail = postings.get(term)
+        return head + encode_flat(tail, last) if tail else head
+
+    index = {
+        "format": FORMAT,
+        "tags": list(tag_numbers),
+        "terms": " ".join(vocabulary),
+        "postings": " ".join(map(encoded, vocabulary)),
+    }
+    return {"config": {**config, "readinglist": index}, "docs": docs}
+
+
+def postings_of(entries: list[Entry], start: int = 0) -> dict[str, list[int]]:
+    """term -> [doc, fields, doc, fields, ...] in doc order, the entries numbered from `start`.
+
+    About 1.2 million (term, document) pairs at 10,000 papers: the loop is written for that (one dict of
+    fields per document, flat posting lists), and gives what the plain loop would."""
+    postings: dict[str, list[int]] = {}
     known = postings.get
-    for number, entry in enumerate(entries):
+    for number, entry in enumerate(entries, start):
         fields = dict.fromkeys(entry.title_terms, TITLE)
         for term in entry.text_terms:
             fields[term] = fields.get(term, 0) | TEXT
@@ -204,10 +248,11 @@ def build_index(config: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
                 postings[term] = [number, flags]
             else:
                 docs += (number, flags)
-    vocabulary = sorted(postings, key=utf16_key)
-    if any(" " in term for term in vocabulary):
-        raise PluginError("readinglist-search: the search separator must split on spaces")
-    tag_numbers: dict[str, int] = {}
+    return postings
+
+
+def index_docs(entries: list[Entry], tag_numbers: dict[str, int]) -> list[dict[str, Any]]:
+    """Each entry's result as the worker shows it; tag names numbered in `tag_numbers` (filled in order)."""
     docs = []
     for entry in entries:
         # One paragraph of escaped text, as Material's entries hold it.
@@ -216,21 +261,15 @@ def build_index(config: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
         if entry.tags:
             doc["tags"] = [tag_numbers.setdefault(name, len(tag_numbers)) for name in entry.tags]
         docs.append(doc)
-    index = {
-        "format": FORMAT,
-        "tags": list(tag_numbers),
-        "terms": " ".join(vocabulary),
-        "postings": " ".join(encode_flat(postings[t]) for t in vocabulary),
-    }
-    return {"config": {**config, "readinglist": index}, "docs": docs}
+    return docs
 
 
 SMALL = tuple(encode_number(value) for value in range(BASE**3))  # every number of at most three digits
 
 
-def encode_flat(pairs: list[int]) -> str:
-    """encode_postings of [doc, fields, doc, fields, ...] (docs ascending)."""
-    out, previous, small, limit = [], -1, SMALL, len(SMALL)
+def encode_flat(pairs: list[int], previous: int = -1) -> str:
+    """encode_postings of [doc, fields, doc, fields, ...] (docs ascending, after `previous`)."""
+    out, small, limit = [], SMALL, len(SMALL)
     for i in range(0, len(pairs), 2):
         doc = pairs[i]
         value = (doc - previous - 1) * 3 + pairs[i + 1] - 1
@@ -297,6 +336,36 @@ def paper_entries(
             )
         )
     return entries
+
+
+def search_settings(search: dict[str, Any]) -> tuple[re.Pattern[str], frozenset[str]]:
+    """Material's search config (lang, separator, pipeline) -> (word separator, stop words)."""
+    if "stemmer" in search.get("pipeline", ()) or search.get("lang", ["en"]) != ["en"]:
+        raise PluginError("readinglist-search supports Material's English search without the stemmer")
+    separator = re.compile(search.get("separator") or r"[\s\-]+")
+    return separator, STOP_WORDS if "stopWordFilter" in search.get("pipeline", ()) else frozenset()
+
+
+@dataclass
+class Early:
+    """The papers' part of the index, begun in a worker (`papers_part`), and the settings it was begun with."""
+
+    header: dict[str, Any]
+    job: Any  # parallel.Started
+
+
+def papers_part(
+    papers: list[dict[str, Any]],
+    locations: dict[str, str],
+    separator: re.Pattern[str],
+    stop_words: frozenset[str],
+    known: dict[str, tuple[list[str], list[str]]],
+) -> tuple[IndexPart, dict[str, tuple[list[str], list[str]]], list[str]]:
+    """The papers' entries made into the first part of the index (a worker's task): (the part, the words of
+    papers `known` did not have, every paper's words_key in order)."""
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    part = index_part(paper_entries(papers, locations, separator, stop_words, known, found))
+    return part, {key: words for key, words in found.items() if key not in known}, list(found)
 
 
 def unique(terms: list[str]) -> list[str]:
@@ -447,6 +516,7 @@ class LeanSearchIndex(BasePlugin):
         self.stored: dict[str, Any] = {}  # the last build's record of words, as read (read_terms)
         self.header: dict[str, Any] = {}  # what self.words were found with
         self.words: dict[str, tuple[list[str], list[str]]] = {}  # the papers' words, by words_key
+        self.early: Early | None = None  # the papers' part of the index, begun in on_env
 
     def on_startup(self, *, command, dirty) -> None:
         problem = version_problem()  # a bare `mkdocs build` meets the check here
@@ -487,6 +557,34 @@ class LeanSearchIndex(BasePlugin):
         self.paper_pages = {paper["page"] for paper in self.papers}
         return files
 
+    def on_env(self, env, *, config, files):
+        """The papers' part of the index begun in a worker (when there are workers), while MkDocs renders its
+        pages: index() takes it when Material's index turns out to have the settings it was made with."""
+        from generator import parallel
+
+        self.cancel_early()
+        search = material_search_config(config)
+        workers = parallel.jobs(len(self.papers))
+        if search is None or not self.papers or workers < 2:
+            return env
+        try:
+            separator, stop_words = search_settings(search)
+        except PluginError:
+            return env  # index() says why
+        header = terms_header(separator.pattern, bool(stop_words))
+        known = self.words if header == self.header else stored_words(self.stored, header)
+        job = partial(papers_part, self.papers, self.locations(config), separator, stop_words, known)
+        self.early = Early(header, parallel.begin(job, workers))
+        return env
+
+    def on_build_error(self, *, error) -> None:
+        self.cancel_early()
+
+    def cancel_early(self) -> None:
+        if self.early is not None:
+            self.early.job.cancel()
+            self.early = None
+
     def on_page_markdown(self, markdown, *, page, config, files):
         # Papers are indexed from search's own input (see index()): Material's search plugin
         # need not parse their pages' HTML for entries that would be thrown away
@@ -521,22 +619,26 @@ class LeanSearchIndex(BasePlugin):
         if self.keep:
             save_terms(Path(config.docs_dir) / SEARCH_TERMS, self.header, self.words, self.previous, text)
 
-    def index(self, material: dict[str, Any], config) -> dict[str, Any]:
-        search = material.get("config", {})
-        if "stemmer" in search.get("pipeline", ()) or search.get("lang", ["en"]) != ["en"]:
-            raise PluginError("readinglist-search supports Material's English search without the stemmer")
-        separator = re.compile(search.get("separator") or r"[\s\-]+")
-        stop_words = STOP_WORDS if "stopWordFilter" in search.get("pipeline", ()) else frozenset()
-        docs_dir = Path(config.docs_dir)
+    def locations(self, config) -> dict[str, str]:
+        """Each paper's page (docs path) -> its URL as Material's locations have them."""
         files = self.files
-        # Page URLs as Material's locations have them (the home page is "", not "./").
-        src_of = {page_url(f.url): f.src_uri for f in files.documentation_pages()} if files else {}
-        papers = self.papers if self.files is not None else read_search_input(docs_dir)
+        papers = self.papers if files is not None else read_search_input(Path(config.docs_dir))
         locations = {}
         for paper in papers:
             file = files.get_file_from_path(paper["page"]) if files else None
             if file is not None:
                 locations[paper["page"]] = page_url(file.url)
+        return locations
+
+    def index(self, material: dict[str, Any], config) -> dict[str, Any]:
+        search = material.get("config", {})
+        separator, stop_words = search_settings(search)
+        docs_dir = Path(config.docs_dir)
+        files = self.files
+        # Page URLs as Material's locations have them (the home page is "", not "./").
+        src_of = {page_url(f.url): f.src_uri for f in files.documentation_pages()} if files else {}
+        papers = self.papers if self.files is not None else read_search_input(docs_dir)
+        locations = self.locations(config)
         paper_urls = set(locations.values())
 
         # Material's entries of the pages built now; a dirty rebuild keeps the last index's for the others.
@@ -556,10 +658,16 @@ class LeanSearchIndex(BasePlugin):
         header = terms_header(separator.pattern, bool(stop_words))
         if header != self.header:  # the last build's words, when found the same way
             self.header, self.words = header, stored_words(self.stored, header)
+        pages = [entry for page in sorted(by_page) for entry in by_page[page]]
+        config_out = {k: v for k, v in search.items() if k != "readinglist"}
+        early, self.early = self.early, None
+        if early is not None and early.header == header:  # made with these settings and these known words
+            part, new, keys = early.job.results()[0]
+            self.words = {key: self.words[key] if key in self.words else new[key] for key in keys}
+            return build_index(config_out, pages, part)
+        if early is not None:
+            early.job.cancel()
         words: dict[str, tuple[list[str], list[str]]] = {}
         entries = paper_entries(papers, locations, separator, stop_words, self.words, words)
         self.words = words  # this build's papers only
-        for page in sorted(by_page):
-            entries.extend(by_page[page])
-        config_out = {k: v for k, v in search.items() if k != "readinglist"}
-        return build_index(config_out, entries)
+        return build_index(config_out, entries + pages)

@@ -28,6 +28,8 @@ Python, here:
   static templates and `sitemap.xml.gz`.
 - `show_mkdocs_log`: the "mkdocs" logger, `mkdocs serve`'s message format, and the text
   of MkDocs' dirty-build warning (DIRTY_WARNING), filtered out.
+- `material_search_config`: its plugin config's `lang`, `separator` and `pipeline` (filled in by
+  its `on_config`), which it copies into its index's `config`; readinglist-search checks the two agree.
 - `material_search_entries`: Material's search plugin object as
   `config.plugins["material/search"]`, and its `search_index.entries` list, to which it
   appends a page's entries in `on_page_context` at priority 0.
@@ -277,6 +279,17 @@ def material_search_entries(config) -> list[dict] | None:
     search = config.plugins.get("material/search") if hasattr(config, "plugins") else None
     entries = getattr(getattr(search, "search_index", None), "entries", None)
     return entries if isinstance(entries, list) else None
+
+
+def material_search_config(config) -> dict | None:
+    """The lang, separator and pipeline Material's search plugin will write in its index's config (its plugin
+    config, filled in by its on_config); None when not found."""
+    search = config.plugins.get("material/search") if hasattr(config, "plugins") else None
+    settings = getattr(search, "config", None)
+    try:
+        return {key: settings[key] for key in ("lang", "separator", "pipeline")}
+    except (KeyError, TypeError):
+        return None
 
 
 # What Material's search plugin does to every page's HTML after indexing it (`on_page_context`, at priority 0).
