@@ -28,11 +28,17 @@ def project(folder: Path, listings: list[Path]) -> Options:
     return Options(sources=sources, docs=folder / "docs", tags=EMBEDDED / "tags.yml", overrides=Path("/none.yml"))
 
 
-def test_an_update_makes_the_list_pages_while_the_related_papers_are_computed(tmp_path, monkeypatch):
+def updated_project(tmp_path: Path, monkeypatch) -> Options:
+    """A project built once on two jobs, then given one more listing: the next run is an update."""
     monkeypatch.setenv("READINGLIST_JOBS", "2")
     options = project(tmp_path / "kept", SOURCES[:-1])
     generate(options)
     shutil.copy(SOURCES[-1], options.sources / SOURCES[-1].name)
+    return options
+
+
+def test_an_update_makes_the_list_pages_while_the_related_papers_are_computed(tmp_path, monkeypatch):
+    options = updated_project(tmp_path, monkeypatch)
     seen = []
     real = render.render_lists
 
@@ -67,10 +73,7 @@ def test_nothing_reads_the_related_papers_before_they_are_there():
 
 
 def test_a_failure_while_they_are_computed_ends_their_worker(tmp_path, monkeypatch):
-    monkeypatch.setenv("READINGLIST_JOBS", "2")
-    options = project(tmp_path / "kept", SOURCES[:-1])
-    generate(options)
-    shutil.copy(SOURCES[-1], options.sources / SOURCES[-1].name)
+    options = updated_project(tmp_path, monkeypatch)
     started = []
     real_begin = parallel.begin
 
