@@ -111,9 +111,9 @@ class Result:
         """This result with its catalogue's related papers (waiting for them when they are still computed)."""
         if self.related_later is None:
             return self
-        by_slug = self.related_later.results()[0]
-        return replace(self, catalogue=replace(self.catalogue, related=related_by_key(self.catalogue, by_slug)),
-                       related_later=None)  # fmt: skip
+        cat = self.catalogue
+        related = related_by_key(cat.papers, cat.slugs, self.related_later.results()[0])
+        return replace(self, catalogue=replace(cat, related=related), related_later=None)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -372,7 +372,7 @@ def catalogue_of(
         tags,
         sources,
         dates,
-        NOT_YET if pending else {p.key: tuple(key_of[s] for s in related[slugs[p.key]]) for p in papers},
+        NOT_YET if pending else related_by_key(papers, slugs, related),
         {key_of[slug]: note for slug, note in notes.items()},
         days,
         cleaned,
@@ -400,10 +400,12 @@ class NotYet(Mapping):
 NOT_YET = NotYet()
 
 
-def related_by_key(cat: Catalogue, by_slug: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+def related_by_key(
+    papers: Sequence[Paper], slugs: dict[str, str], by_slug: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
     """related_papers' lists (slug -> slugs) as the catalogue keeps them (paper key -> paper keys)."""
-    key_of = {slug: key for key, slug in cat.slugs.items()}
-    return {p.key: tuple(key_of[s] for s in by_slug[cat.slugs[p.key]]) for p in cat.papers}
+    key_of = {slug: key for key, slug in slugs.items()}
+    return {p.key: tuple(key_of[s] for s in by_slug[slugs[p.key]]) for p in papers}
 
 
 def parse_listings(inputs: Inputs, options: Options) -> tuple[list[Entry], list[Problem], int]:
@@ -501,8 +503,9 @@ def analyse(
         return [tag_paper(index, p) for p in piece], runs
 
     tasks = [partial(tag_and_clean, piece) for piece in pieces]
-    if later and 2 * len(todo) < len(papers) and parallel.jobs(len(papers)) > 1:
-        results = [parallel.begin(related, parallel.jobs(len(papers))), *parallel.run_all(tasks, workers)]
+    alone = parallel.jobs(len(papers))  # the related papers' worker, when it has one of its own
+    if later and 2 * len(todo) < len(papers) and alone > 1:
+        results = [parallel.begin(related, alone), *parallel.run_all(tasks, workers)]
     else:
         results = parallel.run_all([related, *tasks], workers)
     tagged, cleaned = {}, {}

@@ -252,6 +252,7 @@ def html_block(html: str) -> str:
     return f"\n{HTML_START}\n{html}\n{HTML_END}\n"
 
 
+CONTINUED = "newest-"  # tags/<slug>/newest-<n>.md: page n of a tag's papers, newest first
 # Pages whose body the generator writes as finished HTML, for the `readinglist-pages` plugin to put in the
 # theme's frame rendered once (generator/paper_pages.py): paper pages, and the pages after the first of a long
 # list (all/<n>.md, tags/<slug>/newest-<n>.md), which are outside the navigation and search. Groups: the top
@@ -259,9 +260,8 @@ def html_block(html: str) -> str:
 FRAMED = (
     re.compile(rf"({PAPERS_DIR})/()([a-z0-9-]+)\.md"),
     re.compile(rf"({ALL_DIR})/()([0-9]+)\.md"),
-    re.compile(rf"({TAGS_DIR})/([a-z0-9-]+)/(newest-[0-9]+)\.md"),
+    re.compile(rf"({TAGS_DIR})/([a-z0-9-]+)/({CONTINUED}[0-9]+)\.md"),
 )
-CONTINUED = "newest-"  # tags/<slug>/newest-<n>.md: page n of a tag's papers, newest first
 
 
 def framed_place(docs_path: str) -> tuple[str, str, str] | None:

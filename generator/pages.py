@@ -27,6 +27,11 @@ def front_matter(meta: dict) -> str:
     return "---\n" + text + "---\n"
 
 
+def html_page(meta: dict, blocks: list[str]) -> str:
+    """A page whose body is finished HTML (cards.framed_place): its front matter, then the blocks, a line apart."""
+    return front_matter(meta) + "\n".join(blocks) + "\n"
+
+
 # A string YAML writes plain or in single quotes: it starts with an ASCII letter, holds letters, digits,
 # single spaces and punctuation that is no indicator in the middle of a block scalar, and ends with no space.
 # Letters beyond ASCII are in the Basic Multilingual Plane (libyaml quotes the others with escapes).

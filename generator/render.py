@@ -18,7 +18,7 @@ from generator.cards import CardView, Pager, card_list, card_list_html, card_vie
 from generator.escape import html_text, markdown_text
 from generator.models import Catalogue, Content, Paper
 from generator.notes import by_priority
-from generator.pages import ALL_DIR, PAPERS_DIR, TAGS_DIR, count_label, front_matter, shown_day
+from generator.pages import ALL_DIR, PAPERS_DIR, TAGS_DIR, count_label, front_matter, html_page, shown_day
 from generator.parse import listing_title
 from generator.records import Index, PaperRecord, index
 from generator.render_paper import render_paper
@@ -169,15 +169,16 @@ def render_all(cat: Catalogue, views: dict[str, CardView], directory_urls: bool)
             + (f" Page {i + 1} of {len(paths)}." if len(paths) > 1 else "")
         )
         if i:  # a page after the first: its body is HTML, framed by the readinglist-pages plugin (cards.framed_place)
-            body = [
-                front_matter(meta).rstrip("\n"),
-                f'<h1 id="{i + 1}">All papers</h1>',  # the page's name, as its frame says
-                f"<p>{about}</p>",
-                pages.html(i, "Pages of all papers").strip("\n"),
-                card_list_html([views[p.key] for p in chunk], root_of(path, directory_urls), directory_urls),
-                pages.html(i, "Pages of all papers, again").strip("\n"),
-            ]
-            plan[path] = "\n".join(body) + "\n"
+            plan[path] = html_page(
+                meta,
+                [
+                    f'<h1 id="{i + 1}">All papers</h1>',  # the page's name, as its frame says
+                    f"<p>{about}</p>",
+                    pages.html(i, "Pages of all papers").strip("\n"),
+                    card_list_html([views[p.key] for p in chunk], root_of(path, directory_urls), directory_urls),
+                    pages.html(i, "Pages of all papers, again").strip("\n"),
+                ],
+            )
             continue
         parts = [front_matter(meta), "# All papers\n", about + "\n"]
         parts.append(pages.html(i, "Pages of all papers"))

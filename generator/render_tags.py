@@ -27,7 +27,7 @@ from generator.cards import (
 from generator.escape import html_text, markdown_text
 from generator.exports import FEED_NAME, download_box_html, slug_digest
 from generator.models import Catalogue, Paper, Tag
-from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter
+from generator.pages import PAPERS_DIR, TAGS_DIR, count_label, front_matter, html_page
 
 RELATED = 6  # related tags shown on a tag page
 FILTER_ANCHOR = "combine-two-tags"  # id of the "Combine two tags" heading on the index
@@ -192,7 +192,6 @@ def _tag_page(cat, tag, papers, together, i, paths, chunk, views, directory_urls
         back = link(here, f"{TAGS_DIR}/{tag.slug}.md", directory_urls)
         tags = folder_of(here, f"{TAGS_DIR}/", directory_urls)
         body = [
-            front_matter(meta).rstrip("\n"),
             f'<h1 id="{CONTINUED}{i + 1}">{html_text(f"{tag.name}: papers{page}")}</h1>',  # its name, as the frame says
             f'<p class="rl-facts">{count_label(len(papers), "paper")} · '
             f'<a href="{html_text(back)}">about this tag</a></p>',
@@ -201,7 +200,7 @@ def _tag_page(cat, tag, papers, together, i, paths, chunk, views, directory_urls
             card_list_html([views[p.key] for p in chunk], root, directory_urls, tags=tags),
             pages.html(i, f"Pages of {tag.name}").strip("\n"),
         ]
-        return "\n".join(body) + "\n"
+        return html_page(meta, body)
     lines.append("## Papers\n")
     if papers:
         lines.append(sort_control(tag, here, directory_urls, papers if first else None, whole))

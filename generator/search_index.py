@@ -571,9 +571,8 @@ class LeanSearchIndex(BasePlugin):
             separator, stop_words = search_settings(search)
         except PluginError:
             return env  # index() says why
-        header = terms_header(separator.pattern, bool(stop_words))
-        known = self.words if header == self.header else stored_words(self.stored, header)
-        job = partial(papers_part, self.papers, self.locations(config), separator, stop_words, known)
+        header = self.words_for(separator, stop_words)
+        job = partial(papers_part, self.papers, self.locations(), separator, stop_words, self.words)
         self.early = Early(header, parallel.begin(job, workers))
         return env
 
@@ -619,16 +618,22 @@ class LeanSearchIndex(BasePlugin):
         if self.keep:
             save_terms(Path(config.docs_dir) / SEARCH_TERMS, self.header, self.words, self.previous, text)
 
-    def locations(self, config) -> dict[str, str]:
-        """Each paper's page (docs path) -> its URL as Material's locations have them."""
-        files = self.files
-        papers = self.papers if files is not None else read_search_input(Path(config.docs_dir))
+    def locations(self) -> dict[str, str]:
+        """Each paper's page (docs path) -> its URL as Material's locations have them (none without files)."""
         locations = {}
-        for paper in papers:
-            file = files.get_file_from_path(paper["page"]) if files else None
+        for paper in self.papers if self.files else ():
+            file = self.files.get_file_from_path(paper["page"])
             if file is not None:
                 locations[paper["page"]] = page_url(file.url)
         return locations
+
+    def words_for(self, separator: re.Pattern[str], stop_words: frozenset[str]) -> dict[str, Any]:
+        """The header of words found with these settings; self.words become the last build's, when they were
+        found the same way (else the record's, or none)."""
+        header = terms_header(separator.pattern, bool(stop_words))
+        if header != self.header:
+            self.header, self.words = header, stored_words(self.stored, header)
+        return header
 
     def index(self, material: dict[str, Any], config) -> dict[str, Any]:
         search = material.get("config", {})
@@ -638,7 +643,7 @@ class LeanSearchIndex(BasePlugin):
         # Page URLs as Material's locations have them (the home page is "", not "./").
         src_of = {page_url(f.url): f.src_uri for f in files.documentation_pages()} if files else {}
         papers = self.papers if self.files is not None else read_search_input(docs_dir)
-        locations = self.locations(config)
+        locations = self.locations()
         paper_urls = set(locations.values())
 
         # Material's entries of the pages built now; a dirty rebuild keeps the last index's for the others.
@@ -655,9 +660,7 @@ class LeanSearchIndex(BasePlugin):
                 by_page[page] = entries
         self.previous = by_page
 
-        header = terms_header(separator.pattern, bool(stop_words))
-        if header != self.header:  # the last build's words, when found the same way
-            self.header, self.words = header, stored_words(self.stored, header)
+        header = self.words_for(separator, stop_words)
         pages = [entry for page in sorted(by_page) for entry in by_page[page]]
         config_out = {k: v for k, v in search.items() if k != "readinglist"}
         early, self.early = self.early, None

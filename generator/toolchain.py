@@ -405,7 +405,7 @@ def written_by_mkdocs(config, files) -> list[str]:
     """Every file MkDocs itself puts in site/ in this build, skipped-as-unchanged included: pages, copies and theme
     assets (the included `files`), the theme's static templates (404.html, sitemap.xml with its .gz) and
     `extra_templates`. Plugins write theirs in `on_post_build`."""
-    paths = [f.abs_dest_path for f in files if f.inclusion.is_included()]
+    paths = [dest for _src, dest in destinations(files)]
     site = Path(config.site_dir)
     for name in [*config.theme.static_templates, *config.extra_templates]:
         paths.append(str(site / name))
