@@ -16,7 +16,7 @@ from generator.report import print_problems, print_result
 from generator.serve import serve
 from generator.sources import read_yaml
 from generator.tag_report import build_report, format_report
-from generator.toolchain import check_versions, run_mkdocs
+from generator.toolchain import EarlyMkDocs, check_versions
 from generator.writer import LOCK_WAIT, check_site_folder, claim_site_folder, docs_lock
 
 
@@ -296,28 +296,29 @@ def waiting(docs: Path, pid: str) -> None:
 def generate_and_build(args: argparse.Namespace, options: Options, offline: bool) -> int:
     if getattr(args, "full", False):
         forget_work(options.docs)
-    print_result(generate_held(options), timings=getattr(args, "timings", False))
-    if args.command == "build":
+    if args.command != "build":
+        print_result(generate_held(options), timings=getattr(args, "timings", False))
+        return 0
+    # MkDocs starts now and gets ready while the generator works; it reads docs/ only once told to build.
+    with EarlyMkDocs(offline, args.config) as mkdocs:
+        print_result(generate_held(options), timings=getattr(args, "timings", False))
         claim_site_folder(args.site)
         key = incremental.site_key(args.config, options.docs, offline)
         update = not args.full and incremental.can_update(args.site, key, options.docs)
         incremental.forget(args.site)
         dirty = ["--dirty"] if update else []
-        code = run_mkdocs(
-            "build", "--strict", *dirty, "--site-dir", str(args.site), offline=offline, config=args.config
+        code = mkdocs.run("build", "--strict", *dirty, "--site-dir", str(args.site))
+    if code < 0:  # MkDocs' own errors it prints itself; a signal prints nothing
+        raise GeneratorError(
+            f"MkDocs was ended by signal {-code} (killed, or out of memory): {args.site}/ is incomplete; "
+            "run `readinglist build` again"
         )
-        if code < 0:  # MkDocs' own errors it prints itself; a signal prints nothing
-            raise GeneratorError(
-                f"MkDocs was ended by signal {-code} (killed, or out of memory): {args.site}/ is incomplete; "
-                "run `readinglist build` again"
-            )
-        if code == 0:
-            incremental.remember(args.site, key, options.docs)
-            where = (args.site / "index.html").resolve()
-            how = " (updated: only what changed was rebuilt)" if update else ""
-            print(f"site: {args.site}/{how}" + (f" (open file://{where})" if offline else ""))
-        return 1 if code else 0
-    return 0
+    if code == 0:
+        incremental.remember(args.site, key, options.docs)
+        where = (args.site / "index.html").resolve()
+        how = " (updated: only what changed was rebuilt)" if update else ""
+        print(f"site: {args.site}/{how}" + (f" (open file://{where})" if offline else ""))
+    return 1 if code else 0
 
 
 def forget_work(docs: Path) -> None:

@@ -340,6 +340,7 @@ class PaperPages(BasePlugin):
         """Every page is read and the navigation is final: paper pages are written from here on, in forked
         workers, while MkDocs renders its own pages (on_post_build collects them). With one worker they are
         written in on_post_build, in this process."""
+        toolchain.use_early_templates(env)  # compiled while the generator ran (`readinglist build`)
         self.env = env
         self.running = None
         if self.pages:

@@ -352,6 +352,7 @@ class Early:
 
     header: dict[str, Any]
     job: Any  # parallel.Started
+    locations: dict[str, str]  # the papers' URLs it was begun with
 
 
 def papers_part(
@@ -516,7 +517,7 @@ class LeanSearchIndex(BasePlugin):
         self.stored: dict[str, Any] = {}  # the last build's record of words, as read (read_terms)
         self.header: dict[str, Any] = {}  # what self.words were found with
         self.words: dict[str, tuple[list[str], list[str]]] = {}  # the papers' words, by words_key
-        self.early: Early | None = None  # the papers' part of the index, begun in on_env
+        self.early: Early | None = None  # the papers' part of the index, begun in on_files
 
     def on_startup(self, *, command, dirty) -> None:
         problem = version_problem()  # a bare `mkdocs build` meets the check here
@@ -555,26 +556,28 @@ class LeanSearchIndex(BasePlugin):
         self.files = files
         self.papers = read_search_input(Path(config.docs_dir))
         self.paper_pages = {paper["page"] for paper in self.papers}
+        self.begin_early(config)
         return files
 
-    def on_env(self, env, *, config, files):
-        """The papers' part of the index begun in a worker (when there are workers), while MkDocs renders its
-        pages: index() takes it when Material's index turns out to have the settings it was made with."""
+    def begin_early(self, config) -> None:
+        """The papers' part of the index begun in a worker (when there are workers), while MkDocs reads and renders
+        its pages: index() takes it when Material's index turns out to have the settings it was made with, and
+        the papers' URLs are still those it was begun with (a plugin after this one may change the files)."""
         from generator import parallel
 
         self.cancel_early()
         search = material_search_config(config)
         workers = parallel.jobs(len(self.papers))
         if search is None or not self.papers or workers < 2:
-            return env
+            return
         try:
             separator, stop_words = search_settings(search)
         except PluginError:
-            return env  # index() says why
+            return  # index() says why
         header = self.words_for(separator, stop_words)
-        job = partial(papers_part, self.papers, self.locations(), separator, stop_words, self.words)
-        self.early = Early(header, parallel.begin(job, workers))
-        return env
+        locations = self.locations()
+        job = partial(papers_part, self.papers, locations, separator, stop_words, self.words)
+        self.early = Early(header, parallel.begin(job, workers), locations)
 
     def on_build_error(self, *, error) -> None:
         self.cancel_early()
@@ -664,7 +667,7 @@ class LeanSearchIndex(BasePlugin):
         pages = [entry for page in sorted(by_page) for entry in by_page[page]]
         config_out = {k: v for k, v in search.items() if k != "readinglist"}
         early, self.early = self.early, None
-        if early is not None and early.header == header:  # made with these settings and these known words
+        if early is not None and early.header == header and early.locations == locations:  # made as it would be now
             part, new, keys = early.job.results()[0]
             self.words = {key: self.words[key] if key in self.words else new[key] for key in keys}
             return build_index(config_out, pages, part)

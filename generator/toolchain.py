@@ -13,8 +13,12 @@ installed packages when `readinglist build` or `serve` starts, and when MkDocs s
 `error:` line, before a site is built that nobody has checked.
 
 Python, here:
-- `run_mkdocs`: the `python -m mkdocs <command> -f <config>` command line;
-  NO_MKDOCS_2_WARNING silences Material 9.7+'s end-of-life banner.
+- `EarlyMkDocs` (`readinglist build`): `mkdocs build -f <config> ...`, run by `mkdocs.__main__.cli`
+  in a child started before the generator (NO_MKDOCS_2_WARNING silences Material 9.7+'s end-of-life
+  banner), which meanwhile imports MkDocs, loads the config with `load_config`
+  (the plugins' `on_config` not run) and compiles the theme's templates from `config.theme.get_env()`
+  into a Jinja bytecode cache (`jinja2.BytecodeCache`, `jinja2.meta.find_referenced_templates`), which
+  readinglist-pages gives the build's environment in `on_env` (`use_early_templates`).
 - `Preview` (`readinglist serve`): what mkdocs/commands/serve.py does, with our builder
   and our file watching: `mkdocs.livereload.LiveReloadServer` (builder callback,
   `error_handler`, `watch`, `serve`, `shutdown`), its private `_rebuild_cond` and
@@ -152,15 +156,173 @@ def mkdocs_env(offline: bool) -> dict[str, str]:
     return dict(os.environ, NO_MKDOCS_2_WARNING="1", READINGLIST_OFFLINE="true" if offline else "false")
 
 
-def run_mkdocs(command: str, *args: str, offline: bool = False, config: Path = Path("mkdocs.yml")) -> int:
-    """Run MkDocs in a child process; its exit code."""
-    from generator.parallel import die_with_parent
+# --- readinglist build: MkDocs started early --------------------------------------------------------
 
-    # MkDocs dies with this run (kill -9 included): an orphan would keep writing site/ after docs/'s lock
-    # is gone, over the next run's site.
-    parent = os.getpid()
-    command_line = [sys.executable, "-m", "mkdocs", command, "-f", str(config), *args]
-    return subprocess.call(command_line, env=mkdocs_env(offline), preexec_fn=lambda: die_with_parent(parent))
+# Where the build starts: the templates a page, a framed page (paper.html), the 404 page and the sitemap are
+# rendered with, and what they
+# include, extend or import (names computed at render time are compiled when first used, as before).
+TEMPLATE_ROOTS = ("main.html", "paper.html", "404.html", "sitemap.xml")
+_EARLY_TEMPLATES: Any = None  # in the early child: the bytecode cache its templates were compiled into
+
+
+class EarlyMkDocs:
+    """MkDocs' command line in a child process, begun before the generator runs.
+
+    The child imports MkDocs, Material and the plugins, loads the config and compiles the theme's templates
+    while the generator works (about a second at 10,000 papers, most of it on the critical path of an
+    update); then it waits. `run` gives it the command line and waits for its exit code. Leaving the `with`
+    block without `run` (the generator failed, or the run was stopped) ends it before it built anything. The
+    child reads nothing in docs/ before `run`: the generator may still be writing it. Warming is best effort:
+    anything it cannot do, the build does as it always did.
+    """
+
+    def __init__(self, offline: bool = False, config: Path = Path("mkdocs.yml")) -> None:
+        from generator.parallel import die_with_parent
+
+        parent = os.getpid()
+        self.config = config
+        code = "from generator.toolchain import early_child; early_child()"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, str(config)],
+            stdin=subprocess.PIPE,
+            env=mkdocs_env(offline),
+            # It dies with this run (kill -9 included): an orphan would keep writing site/ after docs/'s lock
+            # is gone, over the next run's site.
+            preexec_fn=lambda: die_with_parent(parent),
+        )
+
+    def run(self, command: str, *args: str) -> int:
+        """Run `mkdocs <command> -f <config> <args>` in the child; its exit code (negative: ended by a signal)."""
+        import json
+
+        line = json.dumps([command, "-f", str(self.config), *args]) + "\n"
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write(line.encode("utf-8"))
+            self.process.stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass  # it ended already (killed): its exit code says so
+        return self.process.wait()
+
+    def close(self) -> None:
+        """End the child unless it has finished: before `run` it has written nothing; during `run` (the run was
+        stopped) it is ended as `subprocess.call` ends a child it waits for."""
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        if self.process.returncode is None:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> EarlyMkDocs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def early_child() -> None:
+    """The child of EarlyMkDocs: warm up, wait for the command line on stdin, run MkDocs' command line with it."""
+    import json
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C while waiting: the parent ends this child
+    _warm_up(sys.argv[1])
+    line = sys.stdin.readline()
+    if not line.strip():
+        return  # no build: the generator failed, or the run was stopped
+    args = json.loads(line)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, as `python -m mkdocs`
+    from mkdocs.__main__ import cli
+
+    cli.main(args=args, prog_name="mkdocs")
+
+
+def _warm_up(config_file: str) -> None:
+    """Import what the build imports and compile the theme's templates into `_EARLY_TEMPLATES`. Silent, and
+    never fatal: the real build reports any problem with the config itself."""
+    global _EARLY_TEMPLATES
+    logging.disable(logging.CRITICAL)
+    try:
+        import mkdocs.__main__  # noqa: F401 - the command line, and what it imports
+        import mkdocs.commands.build  # noqa: F401
+        from mkdocs.config import load_config
+
+        config = load_config(config_file)
+        if "readinglist-search" in config.plugins:  # its on_config adds generator/theme/ (not run here)
+            from generator.search_index import THEME
+
+            add_theme_dir(config, THEME)
+        env = config.theme.get_env()
+        env.bytecode_cache = early_template_cache()
+        for name in theme_templates(env):
+            env.get_template(name)
+        _EARLY_TEMPLATES = env.bytecode_cache
+    except Exception:  # noqa: BLE001, S110 - best effort: the build compiles what was not compiled here
+        pass
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def theme_templates(env: Any, roots: tuple[str, ...] = TEMPLATE_ROOTS) -> list[str]:
+    """The templates `roots` use, directly or not, that the theme has: the roots first, then as found."""
+    from jinja2 import TemplateNotFound, meta
+
+    found: list[str] = []
+    todo = list(roots)
+    while todo:
+        name = todo.pop(0)
+        if name in found:
+            continue
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+        except TemplateNotFound:
+            continue
+        found.append(name)
+        todo.extend(n for n in meta.find_referenced_templates(env.parse(source)) if n)
+    return found
+
+
+def early_template_cache() -> Any:
+    """A Jinja bytecode cache held in memory (jinja2 is imported only when one is made). Jinja checks each
+    compiled template against its source; the key also holds the environment's compiler settings, so an
+    environment set up otherwise compiles its own."""
+    from jinja2 import BytecodeCache
+
+    class EarlyTemplateCache(BytecodeCache):
+        def __init__(self) -> None:
+            self.store: dict[str, bytes] = {}
+
+        def get_bucket(self, environment, name, filename, source):
+            return super().get_bucket(environment, f"{name}\0{compiler_settings(environment)}", filename, source)
+
+        def load_bytecode(self, bucket) -> None:
+            data = self.store.get(bucket.key)
+            if data is not None:
+                bucket.bytecode_from_string(data)
+
+        def dump_bytecode(self, bucket) -> None:
+            self.store[bucket.key] = bucket.bytecode_to_string()
+
+    return EarlyTemplateCache()
+
+
+def compiler_settings(env: Any) -> str:
+    """What, besides a template's source, decides the code Jinja compiles it to."""
+    return repr(
+        (
+            sorted(env.extensions),
+            env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
+            env.comment_start_string, env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
+            env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+            env.autoescape if isinstance(env.autoescape, bool) else id(env.autoescape), env.optimized,
+        )
+    )  # fmt: skip
+
+
+def use_early_templates(env: Any) -> None:
+    """In the build's process: its theme environment takes the templates compiled early (EarlyMkDocs), if any."""
+    if _EARLY_TEMPLATES is not None and env.bytecode_cache is None:
+        env.bytecode_cache = _EARLY_TEMPLATES
 
 
 # --- readinglist serve -------------------------------------------------------------------------

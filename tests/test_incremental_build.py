@@ -162,6 +162,12 @@ def test_mkdocs_dies_with_the_run_that_started_it(monkeypatch):
     from generator import toolchain
 
     seen = {}
-    monkeypatch.setattr(toolchain.subprocess, "call", lambda cmd, **kw: seen.update(kw) or 0)
-    assert toolchain.run_mkdocs("build") == 0
+
+    class Started:
+        def __init__(self, cmd, **kw) -> None:
+            seen.update(kw)
+            self.stdin, self.returncode = None, 0
+
+    monkeypatch.setattr(toolchain.subprocess, "Popen", Started)
+    toolchain.EarlyMkDocs().close()
     assert callable(seen.get("preexec_fn"))

@@ -14,7 +14,7 @@ import signal
 
 import pytest
 
-from generator import cli, parallel
+from generator import cli, parallel, toolchain
 from generator.errors import GeneratorError
 from tests.sitebuild import build_site
 
@@ -80,7 +80,14 @@ def test_mkdocs_ended_by_a_signal_is_a_clear_error(monkeypatch, tmp_path, capsys
     monkeypatch.setattr(cli.incremental, "site_key", lambda *a: "k")
     monkeypatch.setattr(cli.incremental, "can_update", lambda *a: False)
     monkeypatch.setattr(cli.incremental, "forget", lambda *a: None)
-    monkeypatch.setattr(cli, "run_mkdocs", lambda *a, **k: -9)
+
+    class KilledBeforeItRan(toolchain.EarlyMkDocs):  # the real child, killed as the out-of-memory killer would
+        def __init__(self, *args) -> None:
+            super().__init__(*args)
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    monkeypatch.setattr(cli, "EarlyMkDocs", KilledBeforeItRan)
     args = argparse.Namespace(command="build", full=False, site=tmp_path / "site", config=tmp_path / "mkdocs.yml")
     with pytest.raises(GeneratorError, match="ended by signal 9"):
         cli.generate_and_build(args, Options(docs=tmp_path / "docs"), False)
