@@ -54,3 +54,43 @@ def test_the_index_made_by_a_worker_is_the_index_one_job_makes(tmp_path, monkeyp
     assert len(taken) == 1 and len(taken[0].docs) == 368  # the papers' part, made by the worker
     data = (tmp_path / "two" / "search" / "search_index.json").read_bytes()
     assert data == expected and json.loads(data)["docs"]
+
+
+HOOK = '''
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-200)  # after every plugin: after readinglist-search began the papers' part
+def on_files(files, config):
+    moved = files.src_uris["papers/{slug}.md"]
+    moved.dest_uri = "moved/{slug}/index.html"
+    moved.url = "moved/{slug}/"
+    return files
+'''
+
+
+@pytest.mark.slow
+def test_a_part_begun_before_a_paper_moved_is_not_used(tmp_path, monkeypatch):
+    """The papers' part is begun in on_files; a plugin after it may still change a paper's URL."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    work = tmp_path / "work"
+    build_site(work)
+    slug = sorted((work / "docs" / "papers").glob("*.md"))[0].stem
+    (work / "move_one.py").write_text(HOOK.format(slug=slug), encoding="utf-8")
+    config = work / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - move_one.py\n", encoding="utf-8")
+    monkeypatch.setenv("READINGLIST_OFFLINE", "false")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.chdir(work)
+    taken = []
+    real = search_index.build_index
+    monkeypatch.setattr(search_index, "build_index", lambda *a: taken.append(len(a) > 2) or real(*a))
+    indexes = []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("READINGLIST_JOBS", jobs)
+        build(load_config(str(config), site_dir=str(tmp_path / jobs)))
+        indexes.append((tmp_path / jobs / "search" / "search_index.json").read_bytes())
+    assert taken == [False, False]  # 2 jobs: a part was begun, and not taken
+    assert indexes[0] == indexes[1] and f"moved/{slug}/".encode() in indexes[1]
