@@ -56,7 +56,7 @@ def test_the_index_made_by_a_worker_is_the_index_one_job_makes(tmp_path, monkeyp
     assert data == expected and json.loads(data)["docs"]
 
 
-HOOK = '''
+HOOK = """
 from mkdocs.plugins import event_priority
 
 
@@ -66,7 +66,7 @@ def on_files(files, config):
     moved.dest_uri = "moved/{slug}/index.html"
     moved.url = "moved/{slug}/"
     return files
-'''
+"""
 
 
 @pytest.mark.slow
