@@ -159,8 +159,8 @@ def mkdocs_env(offline: bool) -> dict[str, str]:
 # --- readinglist build: MkDocs started early --------------------------------------------------------
 
 # Where the build starts: the templates a page, a framed page (paper.html), the 404 page and the sitemap are
-# rendered with, and what they
-# include, extend or import (names computed at render time are compiled when first used, as before).
+# rendered with, and what they include, extend or import (names computed at render time, such as icons, are
+# compiled when first used, as before).
 TEMPLATE_ROOTS = ("main.html", "paper.html", "404.html", "sitemap.xml")
 _EARLY_TEMPLATES: Any = None  # in the early child: the bytecode cache its templates were compiled into
 
