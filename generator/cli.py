@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from functools import partial
@@ -281,7 +282,13 @@ def run(args: argparse.Namespace) -> int:
         return serve(options, args.port, args.config)
     check_docs_folder(options)  # before the lock: its file goes beside docs/
     # The lock is held through the MkDocs build too: MkDocs must not read docs/ while another run writes it.
-    with docs_lock(options.docs, on_wait=partial(waiting, options.docs)):
+    # A build also holds its site folder's, taken second: two builds from two docs/ folders into one site/
+    # would empty and fill it over each other.
+    with contextlib.ExitStack() as held:
+        held.enter_context(docs_lock(options.docs, on_wait=partial(waiting, options.docs)))
+        if args.command == "build":
+            os.makedirs(args.site.parent, exist_ok=True)  # the lock goes beside it
+            held.enter_context(docs_lock(args.site, on_wait=partial(waiting, args.site)))
         return generate_and_build(args, options, offline)
 
 
@@ -310,7 +317,7 @@ def generate_and_build(args: argparse.Namespace, options: Options, offline: bool
         code = mkdocs.run("build", "--strict", *dirty, "--site-dir", str(args.site))
     if code < 0:  # MkDocs' own errors it prints itself; a signal prints nothing
         raise GeneratorError(
-            f"MkDocs was ended by signal {-code} (killed, or out of memory): {args.site}/ is incomplete; "
+            f"MkDocs was ended by signal {-code} (killed, or out of memory): {args.site}/ may be incomplete; "
             "run `readinglist build` again"
         )
     if code == 0:
@@ -356,6 +363,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the output's reader left (`readinglist build | head -1`): say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:  # one no check foresaw (a folder made read-only, a full disk): the file and why
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

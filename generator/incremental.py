@@ -9,7 +9,8 @@ writes only pages whose bytes changed and removes what no build made).
 
 That is only right while everything else that goes into every page is what the
 last build used, and while site/ is what that build left. The site key covers
-the first: mkdocs.yml, every file of the generator and its theme, every
+the first: mkdocs.yml and the files it names (those it INHERITs, its hooks, its
+theme's custom_dir), every file of the generator and its theme, every
 installed Python distribution and its version (MkDocs, Material, Markdown,
 Jinja2...), the hand-written files of docs/ (by content), the offline switch
 and the environment mkdocs.yml reads. A digest of site/'s files (path, size,
@@ -37,6 +38,7 @@ import generator
 from generator.errors import GeneratorError
 from generator.search_input import SEARCH_INPUT, SEARCH_TERMS
 from generator.stored import FILES as WORK_FILES
+from generator.toolchain import config_files
 from generator.writer import OWN_FILES, atomic_write, folder_escapes, path_problem, read_manifest
 
 KEY_FILE = ".readinglist-build"
@@ -60,6 +62,8 @@ def site_key(config: Path, docs: Path, offline: bool) -> str:
     for name in ENVIRONMENT:
         add(name, os.environ.get(name, "\0unset"))
     add(config.read_bytes() if config.is_file() else b"")
+    for path in config_files(config):  # what mkdocs.yml INHERITs, its hooks, its theme's custom_dir
+        add(os.path.relpath(path, config.parent), path.read_bytes() if path.is_file() else b"\0missing")
     package = Path(generator.__file__).parent
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:

@@ -617,9 +617,14 @@ class LeanSearchIndex(BasePlugin):
         material = json.loads(path.read_text(encoding="utf-8"))
         data = self.index(material, config)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        atomic_write(path, text)
-        if self.keep:
-            save_terms(Path(config.docs_dir) / SEARCH_TERMS, self.header, self.words, self.previous, text)
+        try:
+            atomic_write(path, text)
+            if self.keep:
+                save_terms(Path(config.docs_dir) / SEARCH_TERMS, self.header, self.words, self.previous, text)
+        except OSError as exc:
+            raise PluginError(
+                f"readinglist-search: cannot write {exc.filename or path}: {exc.strerror or exc}"
+            ) from exc
 
     def locations(self) -> dict[str, str]:
         """Each paper's page (docs path) -> its URL as Material's locations have them (none without files)."""

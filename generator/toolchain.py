@@ -247,6 +247,8 @@ def _warm_up(config_file: str) -> None:
         import mkdocs.commands.build  # noqa: F401
         from mkdocs.config import load_config
 
+        if config_data(Path(config_file)).get("hooks"):
+            return  # a hook is the project's code: MkDocs runs it once a process, and only the build may
         config = load_config(config_file)
         if "readinglist-search" in config.plugins:  # its on_config adds generator/theme/ (not run here)
             from generator.search_index import THEME
@@ -261,6 +263,47 @@ def _warm_up(config_file: str) -> None:
         pass
     finally:
         logging.disable(logging.NOTSET)
+
+
+def config_data(config: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it (its YAML tags, INHERIT merged), without validating it or running any of its
+    code."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config, "rb") as fd:
+        return yaml_load(fd)
+
+
+def config_files(config: Path) -> list[Path]:
+    """The files besides mkdocs.yml that go into every page (incremental.site_key): the files it INHERITs, its
+    `hooks`, and every file of the theme's `custom_dir`. None when it cannot be read (MkDocs says why)."""
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    found: list[Path] = []
+    try:
+        path, seen = config, set()
+        while path not in seen:  # the INHERIT chain, as yaml_load follows it
+            seen.add(path)
+            with open(path, "rb") as fd:
+                raw = yaml.load(fd, Loader=get_yaml_loader()) or {}
+            parent = raw.get("INHERIT") if isinstance(raw, dict) else None
+            if not isinstance(parent, str):
+                break
+            path = Path(os.path.normpath(path.parent / parent))
+            found.append(path)
+        data = config_data(config)
+        base = config.parent
+        hooks = data.get("hooks") or []
+        found += [base / hook for hook in hooks if isinstance(hook, str)]
+        theme = data.get("theme")
+        custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+        if isinstance(custom, str) and (base / custom).is_dir():
+            for folder, _dirs, names in sorted(os.walk(base / custom)):
+                found += [Path(folder) / name for name in sorted(names)]
+    except Exception:  # noqa: BLE001 - a config MkDocs cannot read: it says why, and builds nothing
+        return []
+    return found
 
 
 def theme_templates(env: Any, roots: tuple[str, ...] = TEMPLATE_ROOTS) -> list[str]:

@@ -513,7 +513,8 @@ def lock_holder(path: Path) -> str:
 
 @contextlib.contextmanager
 def docs_lock(docs: Path, wait: float | None = None, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the lock of `docs` for the duration of the block.
+    """Hold the lock of `docs` (or of any folder: `readinglist build` locks its site folder too) for the duration
+    of the block.
 
     When another run holds it: call `on_wait(pid)` once, then wait up to `wait` seconds
     (None: LOCK_WAIT; math.inf: without limit); after that, a GeneratorError naming the other run.
