@@ -234,7 +234,14 @@ def early_child() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, as `python -m mkdocs`
     from mkdocs.__main__ import cli
 
-    cli.main(args=args, prog_name="mkdocs")
+    try:
+        cli.main(args=args, prog_name="mkdocs")
+    except SystemExit as done:  # the build is written: leave without tearing down its objects one by one
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def _warm_up(config_file: str) -> None:

@@ -129,3 +129,24 @@ def _ignores_sigint(pid: int) -> bool:
         return False
     ignored = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:")), 16)
     return bool(ignored & (1 << (signal.SIGINT - 1)))
+
+
+def test_the_child_gives_mkdocs_exit_code(tmp_path):
+    with toolchain.EarlyMkDocs(config=tmp_path / "mkdocs.yml") as mkdocs:
+        assert mkdocs.run("build", "--no-such-option") == 2  # click's usage error, as `python -m mkdocs` gives
+
+
+def test_the_command_leaves_with_its_code_and_all_its_output(tmp_path):
+    """`readinglist` leaves without tearing down (cli.entry): what it printed to a pipe is still all there."""
+    import subprocess
+    import sys
+
+    prepare(tmp_path)
+    command = [sys.executable, "-m", "generator", "generate", "--sources", str(EMBEDDED / "sources")]
+    done = subprocess.run(
+        [*command, "--tags", str(EMBEDDED / "tags.yml")], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().splitlines()[-1].startswith("docs: ")  # the summary's last line
+    bad = subprocess.run([*command, "--tags", str(tmp_path / "none.yml")], cwd=tmp_path, capture_output=True, text=True)
+    assert bad.returncode == 1 and bad.stderr.startswith("error: ")
