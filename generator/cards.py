@@ -145,9 +145,12 @@ def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
     return plain[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + " …"
 
 
+SNIPPET_WORDS = 60
+
+
 def snippet_source(abstract: str) -> str:
     """The part of a raw abstract a card cleans: the snippet needs two lines, not the whole text."""
-    return " ".join(abstract.split()[:60])
+    return " ".join(abstract.split(None, SNIPPET_WORDS)[:SNIPPET_WORDS])  # (splits only the words it keeps)
 
 
 def first_listed(paper: Paper) -> str | None:
