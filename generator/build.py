@@ -59,6 +59,12 @@ class Options:
     overrides: Path | None = None  # None: overrides.yml next to the tags file (optional)
     notes: Path | None = None  # the reader's notes.yml; default: beside the sources folder, if present
     year: int | None = None  # the year of listings whose file name and first line give none
+    project: Path = Path(".")  # where mkdocs.yml is (build, serve: --config's folder), and node_modules/ with it
+
+    @property
+    def shim_path(self) -> Path:
+        """The iframe-worker shim npm installs in the project (copied into docs/ for the offline build)."""
+        return self.project / SHIM_SOURCE
 
     @property
     def overrides_path(self) -> Path:
@@ -196,7 +202,7 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
     if cached is not None:
         return cached
     clock = Clock()
-    inputs, shim = read_inputs(options), read_text_asset(SHIM_SOURCE)
+    inputs, shim = read_inputs(options), read_text_asset(options.shim_path)
     one_shot = cache is None  # serve keeps its own cache of paper files, run after run
     cache = cache if cache is not None else Cache()
     result = catalogue_of(inputs, options, clock, True, cache, later=True)
@@ -243,7 +249,7 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
         written.digests,
     )
     clock.lap("write (exports made here)")
-    lasting = lasting_notes(result, shim is not None)
+    lasting = lasting_notes(result, None if shim is not None else options.shim_path)
     result = replace(
         result, report=written, notes=(*lasting, *kept_notes(options.docs, written)), timings=tuple(clock.laps)
     )
@@ -269,7 +275,7 @@ def fingerprint_of(options: Options) -> str:
     """Everything the generated pages depend on (see state.input_fingerprint)."""
     notes_path, _ = options.notes_path
     return input_fingerprint(
-        [options.tags, options.overrides_path, notes_path, options.lock_path, SHIM_SOURCE],
+        [options.tags, options.overrides_path, notes_path, options.lock_path, options.shim_path],
         options.sources,
         [str(options.directory_urls), str(options.year)],
     )
@@ -532,11 +538,12 @@ def analyse(
     return matches, results[0], cleaned
 
 
-def lasting_notes(result: Result, shim_found: bool) -> list[str]:
-    """Notes true of every run on these inputs: a no-op run replays them."""
+def lasting_notes(result: Result, missing_shim: Path | None) -> list[str]:
+    """Notes true of every run on these inputs: a no-op run replays them. `missing_shim`: the shim's path, when
+    it is not there."""
     notes = [str(p) for p in result.problems if p.kind == "info"]  # merged entries whose text was not kept
-    if not shim_found:
-        notes.append(f"{SHIM_SOURCE} is missing (run `make deps`): the offline build will not search from file://")
+    if missing_shim is not None:
+        notes.append(f"{missing_shim} is missing (run `make deps`): the offline build will not search from file://")
     return notes
 
 
@@ -591,9 +598,9 @@ def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
     return entries, problems, len(listings), skipped
 
 
-def require_shim(offline: bool) -> None:
-    if offline and read_text_asset(SHIM_SOURCE) is None:
+def require_shim(offline: bool, shim: Path = SHIM_SOURCE) -> None:
+    if offline and read_text_asset(shim) is None:
         raise GeneratorError(
             "the offline build needs the iframe-worker shim for search from file://; run `make deps` (npm ci)",
-            str(SHIM_SOURCE),
+            str(shim),
         )

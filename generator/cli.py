@@ -272,11 +272,13 @@ def run(args: argparse.Namespace) -> int:
         overrides=args.overrides,
         notes=args.notes,
         year=default_year(args),
+        # build, serve: the project is mkdocs.yml's folder, wherever the command runs from (node_modules/ is there)
+        project=args.config.parent if hasattr(args, "config") else Path("."),
     )
     if args.command in ("build", "serve"):
         check_versions()  # before generate: a site built with an unchecked MkDocs or Material is not published
     if args.command == "build":
-        require_shim(offline)
+        require_shim(offline, options.shim_path)
         check_site_folder(args.site, protected(options, args.config), options.docs)  # before generate touches docs/
     if args.command == "serve":
         return serve(options, args.port, args.config)

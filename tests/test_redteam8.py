@@ -132,3 +132,21 @@ def test_a_search_index_that_cannot_be_written_is_a_plugin_error(tmp_path, monke
     with pytest.raises(MkDocsException, match="BuildError"):  # MkDocs' word for a plugin's error, no traceback
         build(load_config("mkdocs.yml", site_dir=str(tmp_path / "two")))
     assert "readinglist-search: cannot write " in caplog.text and "search_index.json: Permission denied" in caplog.text
+
+
+@pytest.mark.slow
+def test_a_build_run_from_another_folder_takes_the_shim_beside_mkdocs_yml(tmp_path, monkeypatch):
+    """Red team, round 8 (minor): node_modules/ was looked up in the working directory, so an offline build
+    run with --config from elsewhere was refused, and a served one left iframe-worker.js out."""
+    if not (ROOT / "node_modules" / "iframe-worker").is_dir():
+        pytest.skip("npm's iframe-worker is not installed (make deps)")
+    project = tmp_path / "project"
+    prepare(project)  # node_modules/ beside mkdocs.yml
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    where = ["--config", str(project / "mkdocs.yml"), "--docs", str(project / "docs"), "--site", str(project / "site")]
+    inputs = ["--sources", str(EMBEDDED / "sources"), "--tags", str(EMBEDDED / "tags.yml")]
+    assert cli.main(["build", "--offline", *where, *inputs]) == 0
+    assert (project / "site" / "assets" / "javascripts" / "iframe-worker.js").is_file()
+    assert not (elsewhere / "docs").exists() and not (elsewhere / "site").exists()
