@@ -8,13 +8,16 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from generator.build import Options, generate
 
 ROOT = Path(__file__).resolve().parents[1]
 EMBEDDED = ROOT / "tests" / "fixtures" / "embedded"
 
 
-def test_generated_files_are_ignored_and_hand_written_ones_are_not(tmp_path, monkeypatch):
+@pytest.mark.parametrize("offline", [False, True])  # the offline build also writes docs/downloads/
+def test_generated_files_are_ignored_and_hand_written_ones_are_not(tmp_path, monkeypatch, offline):
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "docs", repo / "docs", ignore=shutil.ignore_patterns(*_generated_tops()))
     shutil.copy(ROOT / ".gitignore", repo / ".gitignore")
@@ -28,6 +31,7 @@ def test_generated_files_are_ignored_and_hand_written_ones_are_not(tmp_path, mon
             tags=EMBEDDED / "tags.yml",
             overrides=Path("/nonexistent.yml"),
             notes=EMBEDDED / "notes.yml",
+            directory_urls=not offline,
         )
     )
     status = subprocess.run(
