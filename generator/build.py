@@ -598,7 +598,7 @@ def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
     return entries, problems, len(listings), skipped
 
 
-def require_shim(offline: bool, shim: Path = SHIM_SOURCE) -> None:
+def require_shim(offline: bool, shim: Path) -> None:
     if offline and read_text_asset(shim) is None:
         raise GeneratorError(
             "the offline build needs the iframe-worker shim for search from file://; run `make deps` (npm ci)",

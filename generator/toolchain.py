@@ -283,7 +283,8 @@ def config_data(config: Path) -> dict[str, Any]:
 
 def config_files(config: Path) -> list[Path]:
     """The files besides mkdocs.yml that go into every page (incremental.site_key): the files it INHERITs, its
-    `hooks`, and every file of the theme's `custom_dir`. None when it cannot be read (MkDocs says why)."""
+    `hooks`, and every file of the theme's `custom_dir`; none when it cannot be read (MkDocs says why, and builds
+    nothing). The INHERIT chain is walked here; hooks and custom_dir are read from the merged config."""
     import yaml
     from mkdocs.utils.yaml import get_yaml_loader
 
