@@ -273,13 +273,17 @@ class PhraseIndex:
 
     def spans(self, text: str, lowered: str) -> dict[int, list[tuple[Span, int]]]:
         """{tag index: [(span, rule index)]} for every rule match in `text`."""
-        raw = SPLIT.split(text)  # separators at even, words at odd positions
+        # Separators at even, words at odd positions. Separators are compared as folded (lowercasing leaves
+        # spaces and hyphens as they are); an acronym's words are compared as written, cut from `text`.
         if len(lowered) == len(text):
-            # Fold the whole text at once (C speed); "-ise" never spans a word boundary.
+            # Fold the whole text at once (C speed); "-ise" never spans a word boundary. Every character kept
+            # its length, so the folded parts have the lengths of the parts as written.
             folded = SPLIT.split(IZ_TEXT.sub("iz", lowered))
+            offsets = list(accumulate(map(len, folded), initial=0))
         else:  # lowercasing changed the length (rare letters): fold word by word
+            raw = SPLIT.split(text)
             folded = [part if i % 2 == 0 else _fold(part) for i, part in enumerate(raw)]
-        offsets = list(accumulate(map(len, raw), initial=0))
+            offsets = list(accumulate(map(len, raw), initial=0))
         found: dict[int, list[tuple[Span, int]]] = {}
         index = self.index
         words = len(folded)
@@ -290,17 +294,17 @@ class PhraseIndex:
         at.update(compress(range(1, words, 2), map(self.pairs.__contains__, zip(odd, odd[1:], strict=False))))
         for i in sorted(at):
             entry = index[folded[i]]
-            if raw[i - 1].endswith("-"):
+            if folded[i - 1].endswith("-"):
                 continue  # no phrase starts here, or glued to a hyphenated prefix ("non-RL")
             single, multi, other = entry
             hits = [(v, i) for v in single]
-            if multi and i + 2 < words and _joins(raw[i + 1]):
+            if multi and i + 2 < words and _joins(folded[i + 1]):
                 for v in multi.get(folded[i + 2], ()):
-                    last = self._match(v, raw, folded, i)
+                    last = self._match(v, text, offsets, folded, i)
                     if last is not None:
                         hits.append((v, last))
             for v in other:
-                last = self._match(v, raw, folded, i)
+                last = self._match(v, text, offsets, folded, i)
                 if last is not None:
                     hits.append((v, last))
             start = offsets[i]
@@ -319,20 +323,22 @@ class PhraseIndex:
         return found
 
     @staticmethod
-    def _match(v: Variant, raw: list[str], folded: list[str], i: int) -> int | None:
-        """Position of the phrase's last word if `v` matches from word position `i`, else None."""
-        words = raw if v.acronym else folded
+    def _match(v: Variant, text: str, offsets: list[int], folded: list[str], i: int) -> int | None:
+        """Position of the phrase's last word if `v` matches from word position `i`, else None. An acronym's
+        words are compared as written (cut from `text` at `offsets`), others folded."""
         n = len(v.head)
-        if i + 2 * n >= len(words):
+        if i + 2 * n >= len(folded):
             return None
+        acronym = v.acronym
         for j in range(n + 1):
             k = i + 2 * j
-            if j and not _joins(raw[k - 1]):
+            if j and not _joins(folded[k - 1]):
                 return None
+            word = text[offsets[k] : offsets[k + 1]] if acronym else folded[k]
             if j < n:
-                if words[k] != v.head[j]:
+                if word != v.head[j]:
                     return None
-            elif words[k] not in v.last:
+            elif word not in v.last:
                 return None
         return i + 2 * n
 

@@ -90,9 +90,13 @@ WORDS = st.sampled_from(
         "et",
         "al",
         "-",
+        "İ",  # lowercases to two characters: the text's folded length differs, words are folded one by one
+        "RLİ",
+        "Ⓡ",  # not a word character, lowercased all the same
+        "ǅ",
     ]
 )
-SEPARATORS = st.sampled_from([" ", "-", "  ", ", ", "", "\n", "(", ")"])
+SEPARATORS = st.sampled_from([" ", "-", "  ", ", ", "", "\n", "(", ")", "\u00a0", "\u2013", "Ⓛ"])
 LEADING = st.sampled_from(["", "-", " ", "("])
 
 
