@@ -17,7 +17,6 @@ from generator import report
 from generator.cache import Cache
 from generator.corpus import Merge, deduplicate, paper_fingerprints, title_key
 from generator.errors import GeneratorError
-from generator.memory import kept_memory
 from generator.models import Catalogue, Entry, Paper, Problem, SourceFile, Tag, TagMatch, content_bytes
 from generator.notes import load_notes
 from generator.overrides import apply_overrides, parse_overrides
@@ -172,7 +171,7 @@ def generate_held(options: Options, cache: Cache | None = None) -> Result:
     Top to bottom: stop early when nothing changed; read every input; the pure
     pipeline (catalogue, then the site plan, in memory); write docs/; record the state.
     """
-    with young_collections_only(), kept_memory():
+    with young_collections_only():
         return _generate_held(options, cache)
 
 

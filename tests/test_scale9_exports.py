@@ -1,15 +1,12 @@
-"""Issue 16 (50,000 papers): what a run frees stays with it for reuse, each whole-list export is made once, and
-the slugs' digest is made once when every paper is tagged."""
+"""Issue 16 (50,000 papers): each whole-list export is made once, and the slugs' digest once when every paper
+is tagged."""
 
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 
-import pytest
-
-from generator import exports, memory, render_tags
+from generator import exports, render_tags
 from generator.build import Options, make_catalogue
 from generator.exports import export_files, slug_digest
 from generator.render_tags import whole_list
@@ -24,56 +21,6 @@ def catalogue():
         .with_related()
         .catalogue
     )
-
-
-BLOCK = 64 * 2**20  # over glibc's largest mmap threshold (32 MB): by default such a block is an mmap of its own
-
-
-def heap_bytes() -> int:
-    """The size of the process's brk heap ([heap] in /proc/self/maps), 0 when it has none."""
-    with open("/proc/self/maps", encoding="ascii") as maps:
-        for line in maps:
-            if line.rstrip().endswith("[heap]"):
-                start, end = (int(x, 16) for x in line.split()[0].split("-"))
-                return end - start
-    return 0
-
-
-glibc_only = pytest.mark.skipif(
-    not sys.platform.startswith("linux") or memory._glibc() is None, reason="mallopt is glibc's"
-)
-
-
-@glibc_only
-def test_within_a_run_big_blocks_come_from_the_heap_and_are_kept():
-    with memory.kept_memory() as took:
-        assert took
-        before = heap_bytes()
-        block = bytearray(BLOCK)
-        grown = heap_bytes() - before
-        del block
-        kept = heap_bytes() - before
-    assert grown > BLOCK // 2  # not an mmap of its own (part of it may be heap that was free already)
-    assert kept >= grown  # freed, and still there to reuse
-
-
-@glibc_only
-def test_after_the_run_the_defaults_are_back_and_the_memory_is_handed_back():
-    with memory.kept_memory():
-        block = bytearray(BLOCK)
-        del block
-        held = heap_bytes()
-    assert heap_bytes() <= held - BLOCK // 2  # trimmed on the way out
-    before = heap_bytes()
-    block = bytearray(BLOCK)
-    assert heap_bytes() - before < BLOCK  # an mmap again, as glibc does by default
-    del block
-
-
-def test_the_allocator_setting_is_a_no_op_without_glibc(monkeypatch):
-    monkeypatch.setattr(memory, "_glibc", lambda: None)
-    with memory.kept_memory() as took:
-        assert took is False
 
 
 def test_each_export_is_made_once_however_often_it_is_asked_for(monkeypatch):
