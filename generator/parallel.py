@@ -284,6 +284,10 @@ class Pool:
 # 120 MB slice of paper pages kept its worker from its next task for 1.6-2.3 s at 50,000 papers.
 BIG_REPLY = 1 << 20
 HANDED = b"\0readinglist: result in the file passed next"  # never a pickle (those start with \x80)
+PASSED, INLINE = (
+    b"F",
+    b"I",
+)  # the byte that carries the descriptor; or, if it could not be passed, that the reply follows
 
 
 def _send_reply(link: connection.Connection, reply: bytes) -> None:
@@ -294,7 +298,11 @@ def _send_reply(link: connection.Connection, reply: bytes) -> None:
     try:
         link.send_bytes(HANDED)
         with socket.fromfd(link.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            socket.send_fds(sock, [b"F"], [fd])
+            try:
+                socket.send_fds(sock, [PASSED], [fd])
+            except OSError:  # descriptors refused (a sandbox): the reply goes through the pipe after all
+                sock.sendall(INLINE)
+                link.send_bytes(reply)
     finally:
         os.close(fd)
 
@@ -323,8 +331,12 @@ def _receive_reply(link: connection.Connection) -> bytes:
     if reply != HANDED:
         return reply
     with socket.fromfd(link.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        _, fds, _, _ = socket.recv_fds(sock, 1, 1)
-    if not fds:
+        message, fds, _, _ = socket.recv_fds(sock, 1, 1)
+    if message == INLINE and not fds:
+        return link.recv_bytes()
+    if message != PASSED or not fds:
+        for fd in fds:
+            os.close(fd)
         raise EOFError("the worker ended before passing its result")
     os.lseek(fds[0], 0, os.SEEK_SET)  # (the worker's writes left the shared offset at the end)
     with open(fds[0], "rb", buffering=0) as handle:

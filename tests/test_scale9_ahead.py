@@ -4,6 +4,7 @@ run may be busy making list pages while a 120 MB slice of paper pages waits in t
 from __future__ import annotations
 
 import os
+import socket
 import time
 from pathlib import Path
 
@@ -72,3 +73,12 @@ def test_a_worker_killed_after_its_replies_fails_the_run_only_for_what_it_did_no
     with pytest.raises(parallel.WorkerDied):
         parallel.run_all([lambda: bytes(BIG), killed, lambda: bytes(BIG), lambda: 1], 2)
     assert [len(r) for r in parallel.run_all([lambda: bytes(BIG), lambda: bytes(BIG)], 2)] == [BIG, BIG]
+
+
+def test_big_results_come_back_whole_when_descriptors_cannot_be_passed(monkeypatch):
+    def refused(*args, **kwargs):
+        raise PermissionError("no descriptors here")
+
+    monkeypatch.setattr(socket, "send_fds", refused)  # the workers are forked: they inherit it
+    results = parallel.run_all([lambda i=i: bytes([i]) * BIG for i in range(3)], 2)
+    assert [r == bytes([i]) * BIG for i, r in enumerate(results)] == [True] * 3
