@@ -284,10 +284,8 @@ class Pool:
 # 120 MB slice of paper pages kept its worker from its next task for 1.6-2.3 s at 50,000 papers.
 BIG_REPLY = 1 << 20
 HANDED = b"\0readinglist: result in the file passed next"  # never a pickle (those start with \x80)
-PASSED, INLINE = (
-    b"F",
-    b"I",
-)  # the byte that carries the descriptor; or, if it could not be passed, that the reply follows
+PASSED = b"F"  # the byte that carries the descriptor
+INLINE = b"I"  # sent instead when the descriptor could not be passed: the reply follows through the pipe
 
 
 def _send_reply(link: connection.Connection, reply: bytes) -> None:
