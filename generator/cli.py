@@ -17,7 +17,7 @@ from generator.report import print_problems, print_result
 from generator.serve import serve
 from generator.sources import read_yaml
 from generator.tag_report import build_report, format_report
-from generator.toolchain import EarlyMkDocs, check_versions
+from generator.toolchain import EarlyMkDocs, check_versions, exit_now
 from generator.writer import LOCK_WAIT, check_site_folder, claim_site_folder, docs_lock
 
 
@@ -375,13 +375,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry() -> None:
-    """The `readinglist` command: main(), then leave without tearing down the run's objects one by one (a
-    10,000-paper run holds millions; the files and locks are closed and released by then)."""
-    code = main()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a reader that left (BrokenPipeError), a closed stream
-            stream.flush()
-    os._exit(code)
+    """The `readinglist` command: main(), then leave without tearing down the run's objects (toolchain.exit_now)."""
+    exit_now(main())
 
 
 if __name__ == "__main__":

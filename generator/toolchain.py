@@ -101,6 +101,7 @@ Theme files that must touch Material's internals:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -237,11 +238,17 @@ def early_child() -> None:
     try:
         cli.main(args=args, prog_name="mkdocs")
     except SystemExit as done:  # the build is written: leave without tearing down its objects one by one
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-        logging.shutdown()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+        exit_now(done.code if isinstance(done.code, int) else (0 if done.code is None else 1))
+
+
+def exit_now(code: int) -> None:
+    """End this process with `code` once its logging and output are flushed, without tearing down its objects
+    one by one (a 10,000-paper run holds millions; its files and locks are closed and released by then)."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that left (BrokenPipeError), a closed stream
+            stream.flush()
+    os._exit(code)
 
 
 def _warm_up(config_file: str) -> None:
