@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import json
 import re
@@ -356,10 +355,22 @@ def export_files(papers: list[Paper] | tuple[Paper, ...], rows: Rows) -> dict[st
     """
     papers = tuple(papers)
     return {
-        "papers.json": functools.cache(lambda: papers_json(papers, rows)),
-        "papers.bib": functools.cache(lambda: papers_bib(papers, rows)),
-        "papers.csv": functools.cache(lambda: papers_csv(papers, rows)),
+        "papers.json": once(lambda: papers_json(papers, rows)),
+        "papers.bib": once(lambda: papers_bib(papers, rows)),
+        "papers.csv": once(lambda: papers_csv(papers, rows)),
     }
+
+
+def once(make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """`make`, called on the first call only: later calls return the same bytes."""
+    made: list[bytes] = []
+
+    def kept() -> bytes:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return kept
 
 
 def export_links_markdown(folder: str) -> str:
