@@ -351,7 +351,17 @@ def save_files(
     exports: dict[str, bytes] | None = None,
     digests: dict[str, str] | None = None,
 ) -> None:
-    """FILES, in one of two layouts. When every paper's rows are found in `exports` (papers.json, papers.bib and
+    """Keep FILES (see files_record)."""
+    keep(docs / FILES, files_record(taxonomy, files, exports, digests))
+
+
+def files_record(
+    taxonomy: str,
+    files: dict[str, tuple[bytes, bytes, bytes, bytes]],
+    exports: dict[str, bytes] | None = None,
+    digests: dict[str, str] | None = None,
+) -> bytes:
+    """FILES' bytes, in one of two layouts. When every paper's rows are found in `exports` (papers.json, papers.bib and
     papers.csv as this run wrote them into docs/, `files` in the papers' order): FILES_HEAD_2 and one line of
     JSON ({"code", "taxonomy", "exports": {name: SHA-256}, "files": {record digest: [page SHA-256, start and size
     of the JSON line in papers.json, of the BibTeX entry in papers.bib, of the CSV row in papers.csv]}}): the
@@ -370,8 +380,7 @@ def save_files(
         line = json.dumps(
             {"code": code_fingerprint(), "taxonomy": taxonomy, "exports": found, "files": head}, sort_keys=True
         )
-        keep(docs / FILES, b"".join([FILES_HEAD_2, line.encode("ascii"), b"\n"]))
-        return
+        return b"".join([FILES_HEAD_2, line.encode("ascii"), b"\n"])
     head, chunks, at = {}, [], 0
     for key in sorted(files):
         page, *rows = files[key]
@@ -379,11 +388,16 @@ def save_files(
         chunks += rows
         at += sum(len(row) for row in rows)
     line = json.dumps({"code": code_fingerprint(), "taxonomy": taxonomy, "files": head}, sort_keys=True)
-    keep(docs / FILES, b"".join([FILES_HEAD, line.encode("ascii"), b"\n", *chunks]))
+    return b"".join([FILES_HEAD, line.encode("ascii"), b"\n", *chunks])
 
 
-def save(
-    docs: Path,
+def keep_records(docs: Path, made: list[tuple[str, bytes]]) -> None:
+    """Keep what `records` made in docs/, in its order: the work, then the paper files."""
+    for name, data in made:
+        keep(docs / name, data)
+
+
+def records(
     tags: tuple[Tag, ...],
     tagged: dict[str, tuple[TagMatch, ...]],
     clean: dict[str, tuple],
@@ -391,9 +405,10 @@ def save(
     exports: dict[str, bytes] | None = None,
     previous: Stored | None = None,
     digests: dict[str, str] | None = None,
-) -> None:
-    """Keep this run's tags ((title, abstract) digest -> matches), clean runs (raw digest -> runs; None when
-    the clean-up left the text as plain text) and paper files (record digest -> page digest and rows).
+) -> list[tuple[str, bytes]]:
+    """[(name in docs/, bytes)] of the files that keep this run's tags ((title, abstract) digest -> matches),
+    clean runs (raw digest -> runs; None when the clean-up left the text as plain text) and paper files (record
+    digest -> page digest and rows). Pure: build.py makes them in a worker while the pages are written.
     `previous`: the work this run read (load), usable for `tags`: a text it knew as plain is plain (this code
     made it), not compared again with its clean runs (20,000 texts split and joined took 0.2 s)."""
     from generator.textclean import Run
@@ -419,6 +434,6 @@ def save(
         "clean": {key: runs_of(key, raw, runs) for raw, runs in clean.items() for key in (key_of(raw),)},
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    keep(docs / WORK_FILE, text)
-    if files is not None:  # (None: serve, which keeps them in its cache)
-        save_files(docs, data["taxonomy"], files, exports, digests)
+    if files is None:  # serve, which keeps them in its cache
+        return [(WORK_FILE, text)]
+    return [(WORK_FILE, text), (FILES, files_record(data["taxonomy"], files, exports, digests))]

@@ -317,14 +317,15 @@ def remove_stale_temp(docs: Path) -> None:
 def write_plan(
     docs: Path,
     plan: dict[str, Content],
-    before_write: Callable[[], None] | None = None,
+    before_write: Callable[[dict[str, str]], None] | None = None,
     owned: Manifest | None = None,
     state: dict | None = None,
 ) -> WriteReport:
     """Bring docs/ in line with the plan; see the module docstring for the promises.
 
-    `before_write` runs once every check has passed, before the first write into docs/:
-    if it raises, docs/ is exactly as it was (build.py writes the slug lock there).
+    `before_write` runs once every check has passed, before the first write into docs/, with the planned files'
+    digests ({path: SHA-256}): if it raises, docs/ is exactly as it was (build.py writes the slug lock there,
+    and starts a worker on the kept work, which needs the digests, while the files are written).
     `owned`, `state`: the manifest and state file as this run read them (it holds docs/'s lock), not read
     again (each is 10,000 paths to parse and check); default: read here."""
     check_plan_paths(plan)
@@ -341,7 +342,7 @@ def write_plan(
 def _write_plan(
     docs: Path,
     plan: dict[str, Content],
-    before_write: Callable[[], None] | None,
+    before_write: Callable[[dict[str, str]], None] | None,
     owned: Manifest | None,
     state: dict | None,
 ) -> WriteReport:
@@ -365,7 +366,7 @@ def _write_plan(
         del data  # before the next file is made: two big exports never exist at once
     current = check_ownership(docs, digests, owned, last_written(docs, owned, state))
     if before_write is not None:
-        before_write()
+        before_write(digests)
     (docs / STATE).unlink(missing_ok=True)  # a run that dies half-way must not leave a state claiming docs/ is current
     remove_stale_temp(docs)
     # Before the first write, accept both the old and the new content of every

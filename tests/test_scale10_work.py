@@ -1,0 +1,114 @@
+"""The kept work (generator/stored.py) is made in a worker while the pages are written (issue 16, target 4a).
+
+At 50,000 papers its JSON took 4 s of the write stage, on one core while the other waited. Now build.py starts
+a forked worker on it once the writer knows the planned files' digests, and keeps what it made after the pages,
+as before:
+- the kept files are the same bytes whether a worker or this process made them;
+- the worker is started before the first page is written, and its files reach docs/ after the last page
+  (the order that lets an interrupted run be resumed);
+- a worker that is killed costs nothing but time: the work is made here instead;
+- a run whose writing fails ends the worker.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from generator import build, parallel, state, stored, writer
+from generator.build import Options, generate
+from generator.errors import GeneratorError
+from generator.state import unseal
+from tests.sitebuild import EMBEDDED, docs_text, listing_project
+
+LISTINGS = ["2025-01-07-hf-daily.txt", "2025-03-12-math-oc.txt"]
+KEPT = (writer.WORK, stored.FILES)
+
+
+def run(tmp_path: Path, name: str, monkeypatch, jobs: str) -> Path:
+    sources, docs = listing_project(tmp_path / name, LISTINGS)
+    monkeypatch.setenv("READINGLIST_JOBS", jobs)  # any corpus, however small, gets that many workers
+    options = Options(sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml"))
+    generate(options)
+    return docs
+
+
+def kept(docs: Path) -> dict[str, bytes]:
+    found = {name: unseal((docs / name).read_bytes()) for name in KEPT}
+    assert all(found.values())  # both there, and sealed
+    return found
+
+
+def spy_on_begin(monkeypatch) -> list[tuple[parallel.Started, list]]:
+    """[(each Started that parallel.begin returned, its worker processes as begun)]."""
+    begun: list[tuple[parallel.Started, list]] = []
+    real = parallel.begin
+
+    def begin(task, workers):
+        started = real(task, workers)
+        begun.append((started, list(started.pool.processes) if started.pool is not None else []))
+        return started
+
+    monkeypatch.setattr(parallel, "begin", begin)
+    return begun
+
+
+def test_a_worker_makes_the_same_kept_files_as_this_process(tmp_path, monkeypatch):
+    here = run(tmp_path, "one", monkeypatch, "1")
+    begun = spy_on_begin(monkeypatch)
+    there = run(tmp_path, "two", monkeypatch, "2")
+    assert [len(processes) for _, processes in begun] == [1]  # a worker made them
+    assert kept(there) == kept(here)
+    assert docs_text(there) == docs_text(here)
+
+
+def test_the_worker_starts_before_the_first_page_and_its_files_follow_the_last(tmp_path, monkeypatch):
+    events: list[str] = []
+    real_write, real_begin = writer.atomic_write, parallel.begin
+    for module in (writer, state):  # the pages; the kept work (state.keep)
+        monkeypatch.setattr(
+            module, "atomic_write", lambda path, data: events.append(str(path)) or real_write(path, data)
+        )
+    monkeypatch.setattr(parallel, "begin", lambda task, workers: events.append("begin") or real_begin(task, workers))
+    docs = run(tmp_path, "order", monkeypatch, "2")
+    pages = [i for i, e in enumerate(events) if e.endswith(".md")]
+    work = [i for i, e in enumerate(events) if os.path.basename(e) in KEPT]
+    assert pages and len(work) == 2
+    assert events.index("begin") < pages[0]
+    assert pages[-1] < min(work)
+    kept(docs)
+
+
+def test_a_killed_worker_costs_time_not_the_kept_work(tmp_path, monkeypatch):
+    here = run(tmp_path, "one", monkeypatch, "1")
+    parent, real = os.getpid(), build.work_records
+
+    def killed_in_a_worker(*args, **kwargs):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "work_records", killed_in_a_worker)
+    begun = spy_on_begin(monkeypatch)
+    there = run(tmp_path, "killed", monkeypatch, "2")
+    assert [len(processes) for _, processes in begun] == [1]
+    assert kept(there) == kept(here)
+
+
+def test_a_run_whose_writing_fails_ends_the_worker(tmp_path, monkeypatch):
+    begun = spy_on_begin(monkeypatch)
+    real = writer.atomic_write
+
+    def full_disk(path, data):
+        if str(path).endswith(".md"):
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, data)
+
+    monkeypatch.setattr(writer, "atomic_write", full_disk)
+    with pytest.raises(GeneratorError, match="No space left"):
+        run(tmp_path, "full", monkeypatch, "2")
+    [(_, [worker])] = begun
+    assert not worker.is_alive()
