@@ -112,3 +112,17 @@ def test_a_run_whose_writing_fails_ends_the_worker(tmp_path, monkeypatch):
         run(tmp_path, "full", monkeypatch, "2")
     [(_, [worker])] = begun
     assert not worker.is_alive()
+
+
+def test_a_cold_run_leaves_the_record_keys_to_the_worker(tmp_path, monkeypatch):
+    """The record digests find the pages the last run kept; a cold run has none, and its worker makes them."""
+    calls: list[int] = []
+    real = build.keyed_records
+    monkeypatch.setattr(build, "keyed_records", lambda records: calls.append(os.getpid()) or real(records))
+    docs = run(tmp_path, "cold", monkeypatch, "2")
+    assert calls == []  # (the worker's calls are in its own memory)
+    assert kept(docs)[stored.FILES].startswith(stored.FILES_HEAD_2)
+    sources = docs.parent / "sources"
+    (sources / LISTINGS[1]).unlink()  # an update: the kept pages are found by their records' digests
+    generate(Options(sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml")))
+    assert calls == [os.getpid()]
