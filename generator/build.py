@@ -38,7 +38,15 @@ from generator.stored import load as load_work
 from generator.stored import records as work_records
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
-from generator.writer import Manifest, WriteReport, docs_lock, read_manifest, write_plan, write_slug_lock
+from generator.writer import (
+    Manifest,
+    WriteReport,
+    docs_lock,
+    read_manifest,
+    remove_dead_runs_temp,
+    write_plan,
+    write_slug_lock,
+)
 
 if TYPE_CHECKING:
     from generator.parallel import Started
@@ -258,6 +266,8 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
         # written leaves docs/ as it was, and no page is published without its slug locked.
         if result.lock is not None:
             write_slug_lock(options.lock_path, result.lock)
+        for folder in (options.lock_path.parent, options.sources):  # a killed run's half-written lock or listing
+            remove_dead_runs_temp(folder)
         # The kept work is made on another core while this process writes the pages (at 50,000 papers, 4 s of
         # JSON beside 10 s of writing), and kept after them, as before: the order files reach the disk in is
         # what lets an interrupted run be resumed. (Not in serve, whose threads must not be forked.)

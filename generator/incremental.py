@@ -39,7 +39,14 @@ from generator.errors import GeneratorError
 from generator.search_input import SEARCH_INPUT, SEARCH_TERMS
 from generator.stored import FILES as WORK_FILES
 from generator.toolchain import config_files
-from generator.writer import OWN_FILES, atomic_write, folder_escapes, path_problem, read_manifest
+from generator.writer import (
+    OWN_FILES,
+    atomic_write,
+    folder_escapes,
+    path_problem,
+    read_manifest,
+    remove_dead_runs_temp,
+)
 
 KEY_FILE = ".readinglist-build"
 BUILT_FILE = ".readinglist-built"  # the generated docs/ files the last build read, by digest
@@ -174,6 +181,8 @@ def remember(site: Path, key: str, docs: Path | None = None) -> None:
         files = {rel: sorted(digests) for rel, digests in read_manifest(docs).items()}
         record = {"ended": time.time_ns(), "files": files}
         atomic_write(site / BUILT_FILE, json.dumps(record, sort_keys=True, separators=(",", ":")).encode())
+    for folder in (site, site / "search"):  # where this code writes into site/ (MkDocs' clean-up keeps dot-files)
+        remove_dead_runs_temp(folder)
     atomic_write(site / KEY_FILE, f"{key}\n{site_digest(site)}\n".encode("ascii"))
 
 

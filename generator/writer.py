@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -179,19 +180,25 @@ def atomic_write(path: Path | str, data: bytes) -> None:
     folder = os.path.dirname(path)
     tmp = os.path.join(folder, f".{os.getpid()}{TMP_SUFFIX}")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)  # whatever the umask: pages are ordinary readable files
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)  # whatever the umask: pages are ordinary readable files
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        if exc.filename not in (tmp, None):
+            raise
+        # Named after the file being written, not its temporary (gone) or nothing (a failed write(2)).
+        raise OSError(exc.errno, exc.strerror or str(exc), path) from exc
 
 
 def current_digest(name: str, known: tuple[list[int], str] | None = None) -> str | None:
@@ -312,6 +319,40 @@ def remove_stale_temp(docs: Path) -> None:
     for tmp in docs.rglob(f".*{TMP_SUFFIX}"):
         if tmp.is_file() and not tmp.is_symlink():
             tmp.unlink(missing_ok=True)
+
+
+# The temporary names atomic_write (and save_listing) make: a dot, the writing process's pid, the suffix.
+DEAD_RUN_TEMP = re.compile(r"\.(\d+)(?:\.add)?" + re.escape(TMP_SUFFIX))
+
+
+def remove_dead_runs_temp(folder: Path) -> None:
+    """Temporary files a killed run left in `folder` (not its subfolders) outside docs/: corpus/ (the slug lock),
+    the sources folder (`readinglist add`), site/ (the build's records). Another run may be writing there (two
+    docs/ folders can share one corpus/), so only the names atomic_write makes, only regular files, and only
+    those of a process that no longer exists."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        found = DEAD_RUN_TEMP.fullmatch(entry.name)
+        if found is None or _process_exists(int(found.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+
+
+def _process_exists(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True  # (another user's process, or a number no pid can be: leave the file)
+    return True
 
 
 def write_plan(
