@@ -188,7 +188,7 @@ def atomic_write(path: Path | str, data: bytes) -> None:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            os.chmod(tmp, 0o644)  # whatever the umask: pages are ordinary readable files
+                os.fchmod(fd, 0o644)  # whatever the umask: pages are ordinary readable files (by descriptor: no lookup)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):

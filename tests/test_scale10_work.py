@@ -126,3 +126,13 @@ def test_a_cold_run_leaves_the_record_keys_to_the_worker(tmp_path, monkeypatch):
     (sources / LISTINGS[1]).unlink()  # an update: the kept pages are found by their records' digests
     generate(Options(sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml")))
     assert calls == [os.getpid()]
+
+
+def test_pages_are_readable_by_all_whatever_the_umask(tmp_path):
+    """The mode is set by descriptor now (os.fchmod), not by path: still 0644 under a strict umask."""
+    old = os.umask(0o077)
+    try:
+        writer.write_plan(tmp_path, {"papers/a.md": "# A\n", "index.md": "home\n"})
+    finally:
+        os.umask(old)
+    assert [oct(p.stat().st_mode & 0o777) for p in sorted(tmp_path.rglob("*.md"))] == ["0o644", "0o644"]
