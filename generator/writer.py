@@ -445,7 +445,8 @@ def _write_plan(
         removed.append(rel)
         _prune_empty_dirs(docs, target.parent)
     final = {rel: frozenset({digest}) for rel, digest in digests.items()}
-    if final != owned or not (docs / MANIFEST).exists():
+    # docs/ holds `widened` now (written above, or equal to what was there): a cold run's is already final.
+    if final != widened or not (docs / MANIFEST).exists():
         write_manifest(docs, final)
     return WriteReport(tuple(written), unchanged, tuple(removed), tuple(kept), tuple(unproven), digests)
 

@@ -136,3 +136,15 @@ def test_pages_are_readable_by_all_whatever_the_umask(tmp_path):
     finally:
         os.umask(old)
     assert [oct(p.stat().st_mode & 0o777) for p in sorted(tmp_path.rglob("*.md"))] == ["0o644", "0o644"]
+
+
+def test_a_cold_run_writes_its_manifest_once(tmp_path, monkeypatch):
+    """The manifest widened before the first page is already the final one when docs/ was empty."""
+    made: list[dict] = []
+    real = writer.write_manifest
+    monkeypatch.setattr(writer, "write_manifest", lambda docs, manifest: made.append(manifest) or real(docs, manifest))
+    writer.write_plan(tmp_path, {"papers/a.md": "# A\n", "papers/b.md": "# B\n"})
+    assert len(made) == 1 and set(made[0]) == {"papers/a.md", "papers/b.md"}
+    writer.write_plan(tmp_path, {"papers/a.md": "# A, revised\n"})  # widened (both digests of a, and b), then final
+    assert [sorted(m) for m in made[1:]] == [["papers/a.md", "papers/b.md"], ["papers/a.md"]]
+    assert writer.read_manifest(tmp_path) == made[-1]
