@@ -271,7 +271,11 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
         # The kept work is made on another core while this process writes the pages (at 50,000 papers, 4 s of
         # JSON beside 10 s of writing), and kept after them, as before: the order files reach the disk in is
         # what lets an interrupted run be resumed. (Not in serve, whose threads must not be forked.)
-        making.append(parallel.begin(partial(kept_work, digests), parallel.jobs(len(cat.papers)) if one_shot else 1))
+        task = partial(kept_work, digests)
+        try:
+            making.append(parallel.begin(task, parallel.jobs(len(cat.papers)) if one_shot else 1))
+        except OSError:  # no fork (out of memory, a process limit): made in this process, after the pages
+            making.append(parallel.begin(task, 1))
 
     try:
         written = write_plan(options.docs, plan, before_write, manifest, state)

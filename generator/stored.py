@@ -264,7 +264,7 @@ def made_files(keyed: dict[str, object], cache) -> dict[str, tuple[bytes, bytes,
 
 def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, bytes]]:
     """The kept paper files made by this code with this taxonomy; {} when there are none or they cannot be
-    trusted (see save_files for the two layouts)."""
+    trusted (see files_record for the two layouts)."""
     try:
         data = read_kept(docs / FILES)
         if data is None or not data.startswith((FILES_HEAD, FILES_HEAD_2)):
@@ -342,17 +342,6 @@ def row_places(files: dict[str, tuple], exports: dict[str, bytes]) -> dict[str, 
             places[key] += [found, len(row)]
             gap, at = found - at, found + len(row)
     return places
-
-
-def save_files(
-    docs: Path,
-    taxonomy: str,
-    files: dict[str, tuple[bytes, bytes, bytes, bytes]],
-    exports: dict[str, bytes] | None = None,
-    digests: dict[str, str] | None = None,
-) -> None:
-    """Keep FILES (see files_record)."""
-    keep(docs / FILES, files_record(taxonomy, files, exports, digests))
 
 
 def files_record(

@@ -12,6 +12,7 @@ as before:
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 from pathlib import Path
@@ -148,3 +149,18 @@ def test_a_cold_run_writes_its_manifest_once(tmp_path, monkeypatch):
     writer.write_plan(tmp_path, {"papers/a.md": "# A, revised\n"})  # widened (both digests of a, and b), then final
     assert [sorted(m) for m in made[1:]] == [["papers/a.md", "papers/b.md"], ["papers/a.md"]]
     assert writer.read_manifest(tmp_path) == made[-1]
+
+
+def test_a_run_that_cannot_fork_makes_the_kept_work_itself(tmp_path, monkeypatch):
+    here = run(tmp_path, "one", monkeypatch, "1")
+    real = parallel.begin
+
+    def no_fork(task, workers):
+        if workers > 1:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        return real(task, workers)
+
+    monkeypatch.setattr(parallel, "begin", no_fork)
+    there = run(tmp_path, "no-fork", monkeypatch, "2")
+    assert kept(there) == kept(here)
+    assert docs_text(there) == docs_text(here)

@@ -95,7 +95,8 @@ def test_rows_kept_in_the_first_layout_are_still_read(tmp_path, monkeypatch):
     files = stored.load_files(docs, taxonomy)
     assert len(files) == len(cat.papers)
     as_made = {key: (b"page", *rows) for key, (_digest, *rows) in files.items()}
-    stored.save_files(docs, taxonomy, as_made, {"papers.json": b"", "papers.bib": b"", "papers.csv": b""})
+    exports = {"papers.json": b"", "papers.bib": b"", "papers.csv": b""}
+    stored.keep_records(docs, [(stored.FILES, stored.files_record(taxonomy, as_made, exports))])
     assert unseal((docs / stored.FILES).read_bytes()).startswith(stored.FILES_HEAD)
     again = stored.load_files(docs, taxonomy)
     assert {key: rows for key, (_d, *rows) in again.items()} == {key: rows for key, (_d, *rows) in files.items()}
