@@ -287,12 +287,11 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
         for started in making:
             started.cancel()
         raise
-    keep_records(options.docs, made)
+    dropped = keep_records(options.docs, made)
     clock.lap("write (exports made here)")
     lasting = lasting_notes(result, None if shim is not None else options.shim_path)
-    result = replace(
-        result, report=written, notes=(*lasting, *kept_notes(options.docs, written)), timings=tuple(clock.laps)
-    )
+    notes = (*lasting, *kept_notes(options.docs, written), *dropped)
+    result = replace(result, report=written, notes=notes, timings=tuple(clock.laps))
     write_state(options.docs, stamp, state_summary(result, lasting), sorted(plan))
     return result
 

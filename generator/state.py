@@ -196,15 +196,17 @@ def read_kept(path: Path) -> bytes | None:
         return None
 
 
-def keep(path: Path, data: bytes) -> None:
+def keep(path: Path, data: bytes) -> str | None:
     """Write a kept record, sealed, only when its bytes change (a run that changed nothing rewrites nothing);
-    never over a symlink or anything but a file, and a write that fails is dropped: it is a cache."""
+    never over a symlink or anything but a file, and a write that fails is dropped: it is a cache. Returns why
+    it was not written when a write failed (the disk full, say), else None."""
     sealed = seal(data)
     try:
         if path.is_symlink() or (path.exists() and not path.is_file()):
-            return
+            return None
         if path.is_file() and path.stat().st_size == len(sealed) and path.read_bytes() == sealed:
-            return
+            return None
         atomic_write(path, sealed)
-    except OSError:
-        return
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None

@@ -380,10 +380,18 @@ def files_record(
     return b"".join([FILES_HEAD, line.encode("ascii"), b"\n", *chunks])
 
 
-def keep_records(docs: Path, made: list[tuple[str, bytes]]) -> None:
-    """Keep what `records` made in docs/, in its order: the work, then the paper files."""
+def keep_records(docs: Path, made: list[tuple[str, bytes]]) -> list[str]:
+    """Keep what `records` made in docs/, in its order: the work, then the paper files. Returns a note for each
+    file a failed write left out (the run still succeeds: it is a cache)."""
+    notes = []
     for name, data in made:
-        keep(docs / name, data)
+        why = keep(docs / name, data)
+        if why is not None:
+            notes.append(
+                f"{docs / name}: not written ({why}); it only keeps this run's work for the next, "
+                "which will do that work again"
+            )
+    return notes
 
 
 def records(

@@ -88,3 +88,25 @@ def test_a_failed_write_names_the_file_it_was_writing(tmp_path, monkeypatch, fai
     # (The manifest is written first: its name, not a temporary one.)
     assert error.value.path == str(tmp_path / writer.MANIFEST) and "No space left on device" in str(error.value)
     assert not [p for p in tmp_path.rglob(f"*{TMP}")]
+
+
+def test_kept_work_a_full_disk_left_out_is_said_not_silent(tmp_path, monkeypatch):
+    """The kept work is a cache: a write that fails does not fail the run, but the run says so."""
+    from generator import state
+
+    sources, docs = listing_project(tmp_path, ["2025-01-07-hf-daily.txt"])
+    real = state.atomic_write
+
+    def full(path, data):
+        if os.path.basename(os.fspath(path)) == writer.WORK:
+            raise OSError(errno.ENOSPC, "No space left on device", os.fspath(path))
+        return real(path, data)
+
+    monkeypatch.setattr(state, "atomic_write", full)
+    monkeypatch.setenv("READINGLIST_JOBS", "1")
+    result = generate(
+        Options(sources=sources, docs=docs, tags=EMBEDDED / "tags.yml", overrides=Path("/nonexistent.yml"))
+    )
+    said = [n for n in result.notes if writer.WORK in n]
+    assert len(said) == 1 and "not written (No space left on device)" in said[0]
+    assert not (docs / writer.WORK).exists() and (docs / "index.md").is_file()
