@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import collections
 import ctypes
+import mmap
 import multiprocessing
 import os
 import pickle
@@ -237,7 +238,11 @@ class Pool:
                     raise WorkerDied from None
                 index = busy[link].popleft()
                 self._hand(link)  # the worker's next task first: it need not wait while this one is unpickled
-                ok, value = pickle.loads(reply)
+                try:
+                    ok, value = pickle.loads(reply)
+                finally:
+                    if isinstance(reply, mmap.mmap):
+                        reply.close()
                 if not ok:
                     raise value
                 results[index] = value
@@ -269,13 +274,10 @@ class Pool:
             if index is None:
                 return
             try:
-                reply = pickle.dumps((True, self.tasks[index]()), pickle.HIGHEST_PROTOCOL)
+                outcome = (True, self.tasks[index]())
             except BaseException as exc:  # noqa: BLE001 - any failure goes back to the run, which raises it
-                try:
-                    reply = pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
-                except Exception:  # noqa: BLE001 - an exception that cannot be pickled goes back as its text
-                    reply = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-            _send_reply(link, reply)
+                outcome = (False, exc)
+            _send_reply(link, _pickled(outcome))
 
 
 # A result bigger than this goes back in an anonymous in-memory file (memfd) whose descriptor is passed over the
@@ -288,43 +290,81 @@ PASSED = b"F"  # the byte that carries the descriptor
 INLINE = b"I"  # sent instead when the descriptor could not be passed: the reply follows through the pipe
 
 
-def _send_reply(link: connection.Connection, reply: bytes) -> None:
-    fd = _in_memory_file(reply) if len(reply) > BIG_REPLY else None
-    if fd is None:
-        link.send_bytes(reply)
-        return
+class Pickled:
+    """A worker's pickled outcome: in a memfd (`fd`, `size` bytes) or, where there is none, in `data`."""
+
+    def __init__(self, data: bytes | None, fd: int | None = None, size: int = 0) -> None:
+        self.data, self.fd, self.size = data, fd, size
+
+    def bytes(self) -> bytes:
+        return self.data if self.data is not None else os.pread(self.fd, self.size, 0)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def _pickled(outcome: tuple[bool, object]) -> Pickled:
+    """(ok, value) pickled. A result that cannot be pickled goes back as that failure, an exception that cannot
+    be pickled as its text."""
     try:
-        link.send_bytes(HANDED)
-        with socket.fromfd(link.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            try:
-                socket.send_fds(sock, [PASSED], [fd])
-            except OSError:  # descriptors refused (a sandbox): the reply goes through the pipe after all
-                sock.sendall(INLINE)
-                link.send_bytes(reply)
-    finally:
+        return _pickle(outcome)
+    except Exception as exc:  # noqa: BLE001 - the failure goes back to the run instead, which raises it
+        failure = exc if outcome[0] else outcome[1]
+    try:
+        return _pickle((False, failure))
+    except Exception:  # noqa: BLE001 - an exception that cannot be pickled goes back as its text
+        return _pickle((False, RuntimeError(f"{type(failure).__name__}: {failure}")))
+
+
+def _pickle(outcome: tuple[bool, object]) -> Pickled:
+    """Pickled straight into a memfd where there is one: pickle writes a big result frame by frame, so it is
+    never copied whole in this worker's memory. Else into bytes."""
+    fd = _memfd()
+    if fd is None:
+        return Pickled(pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL))
+    try:
+        with open(fd, "wb", closefd=False) as handle:
+            pickle.dump(outcome, handle, pickle.HIGHEST_PROTOCOL)
+            return Pickled(None, fd, handle.tell())
+    except OSError:  # the in-memory file could not take it: bytes, sent through the pipe
         os.close(fd)
+        return Pickled(pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL))
+    except BaseException:
+        os.close(fd)
+        raise
 
 
-def _in_memory_file(data: bytes) -> int | None:
-    """A memfd holding `data`, or None where there is none (not Linux) or it cannot be made."""
+def _memfd() -> int | None:
+    """A new anonymous in-memory file, or None where there is none (not Linux) or it cannot be made."""
     if not hasattr(os, "memfd_create"):
         return None
     try:
-        fd = os.memfd_create("readinglist-result", os.MFD_CLOEXEC)
+        return os.memfd_create("readinglist-result", os.MFD_CLOEXEC)
     except OSError:
         return None
+
+
+def _send_reply(link: connection.Connection, reply: Pickled) -> None:
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
+        if reply.fd is None or reply.size <= BIG_REPLY:
+            link.send_bytes(reply.bytes())
+            return
+        link.send_bytes(HANDED)
+        with socket.fromfd(link.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            try:
+                socket.send_fds(sock, [PASSED], [reply.fd])
+            except OSError:  # descriptors refused (a sandbox): the reply goes through the pipe after all
+                sock.sendall(INLINE)
+                link.send_bytes(reply.bytes())
+    finally:
+        reply.close()
 
 
-def _receive_reply(link: connection.Connection) -> bytes:
-    """A worker's reply, as `_send_reply` sent it. Raises EOFError or OSError when the worker is gone."""
+def _receive_reply(link: connection.Connection) -> bytes | mmap.mmap:
+    """A worker's reply, as `_send_reply` sent it: bytes, or the passed memfd mapped (read where it lies, not
+    copied: the caller unpickles it, then closes it). Raises EOFError or OSError when the worker is gone."""
     reply = link.recv_bytes()
     if reply != HANDED:
         return reply
@@ -336,9 +376,14 @@ def _receive_reply(link: connection.Connection) -> bytes:
         for fd in fds:
             os.close(fd)
         raise EOFError("the worker ended before passing its result")
-    os.lseek(fds[0], 0, os.SEEK_SET)  # (the worker's writes left the shared offset at the end)
-    with open(fds[0], "rb", buffering=0) as handle:
-        return handle.read()
+    try:
+        return mmap.mmap(fds[0], 0, prot=mmap.PROT_READ)
+    except OSError:  # not mapped (no address space left, say): read
+        os.lseek(fds[0], 0, os.SEEK_SET)  # (the worker's writes left the shared offset at the end)
+        with open(fds[0], "rb", buffering=0, closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fds[0])  # (a mapping holds the file)
 
 
 def die_with_parent(parent: int) -> None:

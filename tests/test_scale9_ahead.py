@@ -4,6 +4,7 @@ run may be busy making list pages while a 120 MB slice of paper pages waits in t
 from __future__ import annotations
 
 import os
+import pickle
 import socket
 import time
 from pathlib import Path
@@ -82,3 +83,24 @@ def test_big_results_come_back_whole_when_descriptors_cannot_be_passed(monkeypat
     monkeypatch.setattr(socket, "send_fds", refused)  # the workers are forked: they inherit it
     results = parallel.run_all([lambda i=i: bytes([i]) * BIG for i in range(3)], 2)
     assert [r == bytes([i]) * BIG for i, r in enumerate(results)] == [True] * 3
+
+
+def test_a_big_result_is_pickled_into_the_in_memory_file_not_into_bytes(monkeypatch):
+    """Round 10: a 120 MB slice of pages was pickled into bytes, then copied into the memfd (and read into bytes
+    again by the run): now pickle writes it into the memfd frame by frame, and the run unpickles it mapped."""
+    real = pickle.dumps
+
+    def no_big_bytes(value, *args, **kwargs):
+        data = real(value, *args, **kwargs)
+        if len(data) > parallel.BIG_REPLY:
+            raise MemoryError("a big result was pickled into bytes")
+        return data
+
+    monkeypatch.setattr(pickle, "dumps", no_big_bytes)  # the workers are forked: they inherit it
+    results = parallel.run_all([lambda i=i: bytes([i]) * BIG for i in range(3)], 2)
+    assert [r == bytes([i]) * BIG for i, r in enumerate(results)] == [True] * 3
+
+
+def test_a_result_that_cannot_be_pickled_fails_the_run_with_why():
+    with pytest.raises(Exception, match="pickle"):
+        parallel.run_all([lambda: 1, lambda: lambda: "a local function"], 2)
