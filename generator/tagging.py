@@ -26,8 +26,12 @@ or three weak mentions. A paper keeps at most MAX_TAGS, strongest first.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
-from itertools import accumulate, compress
+from itertools import accumulate, compress, product
+from typing import NamedTuple
+
+import ahocorasick
 
 from generator.models import Paper, Tag, TagMatch
 from generator.taxonomy import REGEX_PREFIX
@@ -39,6 +43,7 @@ WEAK_WEIGHT = 1
 MIN_SCORE = 3
 MAX_TAGS = 6
 
+ABSTRACT_WEIGHTS = {"phrases": PHRASE_WEIGHT, "weak": WEAK_WEIGHT}  # title_only and exclude count nothing there
 ACRONYM_GAP = re.compile(r"\s*\(")
 KIND_PHRASE, KIND_WEAK, KIND_TITLE, KIND_EXCLUDE = "phrases", "weak", "title_only", "exclude"
 
@@ -113,7 +118,7 @@ def _required_items(items, sre) -> list:
 @dataclass(frozen=True)
 class Rule:
     phrase: str
-    pattern: re.Pattern[str] | None  # only for phrases the token index cannot match
+    pattern: re.Pattern[str] | None  # only for phrases the phrase index cannot match
     kind: str
     literal: str = ""
     ascii_literal: str = ""  # a "re:" phrase's regex_literal: a test for ASCII text only
@@ -127,7 +132,7 @@ class CompiledTag:
 
 def _rule(phrase: str, kind: str) -> Rule:
     # Compiling ~900 regexes costs more than tagging a few hundred papers: only
-    # phrases the token index cannot handle get one.
+    # phrases the phrase index cannot handle get one.
     pattern = phrase_pattern(phrase) if literal_variants(phrase) is None else None
     ascii_literal = regex_literal(pattern) if pattern is not None and phrase.startswith(REGEX_PREFIX) else ""
     return Rule(phrase, pattern, kind, required_literal(phrase), ascii_literal)
@@ -145,13 +150,17 @@ def compile_taxonomy(tags: tuple[Tag, ...]) -> tuple[CompiledTag, ...]:
     return tuple(compile_tag(t) for t in tags)
 
 
-# ---------------------------------------------------------------- token index
-# Literal phrases (nearly all of them) are matched through a dictionary of
-# tokens instead of one regex scan per phrase: the text is split into words
-# once, and each word looks up the phrases that can start there. The rules are
-# exactly those of `phrase_pattern`, which stays the reference (and is used for
-# "re:" phrases and words with symbols); tests/test_tagging_index.py holds the
-# two to the same answers.
+# ---------------------------------------------------------------- phrase index
+# Literal phrases (nearly all of them) are matched in one pass over the text
+# instead of one regex scan per phrase: every way a phrase can be written
+# (joined or not, a space or a hyphen between words, each ending) is a key of
+# an Aho-Corasick automaton (pyahocorasick, in C), and a key found where words
+# start and end is a match. Texts whose lowercase changes length (rare letters)
+# go through a dictionary of tokens instead: the text split into words, each
+# word looking up the phrases that can start there. The rules are exactly those
+# of `phrase_pattern`, which stays the reference (and is used for "re:" phrases
+# and words with symbols); tests/test_tagging_index.py holds all three to the
+# same answers.
 
 TOKEN = re.compile(r"\w+")
 SPLIT = re.compile(r"(\w+)")
@@ -227,20 +236,36 @@ def _joins(gap: str) -> bool:
     return len(gap) == 1 and (gap == "-" or gap.isspace())
 
 
-@dataclass(frozen=True)
-class Span:
+# Every whitespace character -> " ": the automaton's keys are written with " " for any one of them.
+SPACES = {c: " " for c in range(sys.maxunicode + 1) if chr(c).isspace() and c != 32}
+GAPS = (" ", "-")
+
+
+def _written(words: tuple[str, ...]) -> list[str]:
+    """Every way `words` can stand in a text as the automaton sees it: one space or one hyphen between two."""
+    if not all(TOKEN.fullmatch(w) for w in words):
+        return []  # folding made a character that is no word character: never a whole token, never a match
+    return [
+        "".join(w + g for w, g in zip(words, gaps, strict=False)) + words[-1]
+        for gaps in product(GAPS, repeat=len(words) - 1)
+    ]
+
+
+class Span(NamedTuple):  # (a tuple: the index makes one per match, and a frozen dataclass costs 3x as much)
     start: int
     end: int
     text: str
 
 
 class PhraseIndex:
-    """All literal rules of many tags, keyed by the folded first word.
+    """All literal rules of many tags: in one automaton, and keyed by the folded first word.
 
-    Each key holds three kinds of variant: one-word phrases (the lookup is the
-    match), longer phrases (keyed again by their second word, so a common first
-    word like "learning" costs one more lookup, not a check of every phrase that
-    starts with it), and acronyms (compared case-sensitively, one by one).
+    The automaton (`_automaton_spans`) serves nearly every text. The dictionary
+    serves the rest (`_token_spans`): each key holds three kinds of variant:
+    one-word phrases (the lookup is the match), longer phrases (keyed again by
+    their second word, so a common first word like "learning" costs one more
+    lookup, not a check of every phrase that starts with it), and acronyms
+    (compared case-sensitively, one by one).
     """
 
     def __init__(self, tags: tuple[CompiledTag, ...]):
@@ -255,9 +280,31 @@ class PhraseIndex:
                     continue
                 for head, last, acronym in found:
                     self._add(Variant(head, last, acronym, t, r))
-        # Quick tests of where a match can start (see `spans`).
+        # Quick tests of where a match can start (see `_token_spans`).
         self.starts = frozenset(key for key, (single, _, other) in self.index.items() if single or other)
         self.pairs = frozenset((key, second) for key, (_, multi, _) in self.index.items() for second in multi)
+        # The automaton's keys are folded; an acronym's key also holds its spelling, compared case-sensitively.
+        keys: dict[str, tuple[list[tuple[int, int]], dict[str, list[tuple[int, int]]]]] = {}
+        variants = dict.fromkeys(  # a one-word variant is filed under each of its endings: once here
+            v for single, multi, other in self.index.values() for vs in (single, *multi.values(), other) for v in vs
+        )
+        for v in variants:
+            for last in sorted(v.last):
+                for key in _written((*v.head, last)):
+                    folded = _fold(key)
+                    if len(folded) != len(key):
+                        continue  # only in a text whose lowercase changes length: the token path's
+                    owners, spelt = keys.setdefault(folded, ([], {}))
+                    (spelt.setdefault(key, []) if v.acronym else owners).append((v.tag, v.rule))
+        self.automaton = _automaton(keys)
+        # What each rule can add to a tag's score (see `_tag_text`): in the title, in the abstract.
+        self.weights = tuple(
+            (
+                tuple(r.kind != KIND_EXCLUDE for r in compiled.rules),
+                tuple(ABSTRACT_WEIGHTS.get(r.kind, 0) for r in compiled.rules),
+            )
+            for compiled in tags
+        )
 
     def _add(self, v: Variant) -> None:
         firsts = {v.head[0]} if v.head else set(v.last)
@@ -273,17 +320,52 @@ class PhraseIndex:
 
     def spans(self, text: str, lowered: str) -> dict[int, list[tuple[Span, int]]]:
         """{tag index: [(span, rule index)]} for every rule match in `text`."""
-        # Separators at even, words at odd positions. Separators are compared as folded (lowercasing leaves
-        # spaces and hyphens as they are); an acronym's words are compared as written, cut from `text`.
         if len(lowered) == len(text):
-            # Fold the whole text at once (C speed); "-ise" never spans a word boundary. Every character kept
-            # its length, so the folded parts have the lengths of the parts as written.
-            folded = SPLIT.split(IZ_TEXT.sub("iz", lowered))
-            offsets = list(accumulate(map(len, folded), initial=0))
+            found = self._automaton_spans(text, lowered)
         else:  # lowercasing changed the length (rare letters): fold word by word
             raw = SPLIT.split(text)
             folded = [part if i % 2 == 0 else _fold(part) for i, part in enumerate(raw)]
-            offsets = list(accumulate(map(len, raw), initial=0))
+            found = self._token_spans(text, folded, list(accumulate(map(len, raw), initial=0)))
+        ascii_text = text.isascii()
+        for t, r, rule in self.regex_rules:
+            if rule.literal and rule.literal not in lowered:
+                continue
+            if ascii_text and rule.ascii_literal and rule.ascii_literal not in lowered:
+                continue
+            found.setdefault(t, []).extend(
+                (Span(m.start(), m.end(), m.group(0)), r) for m in rule.pattern.finditer(text)
+            )
+        return found
+
+    def _automaton_spans(self, text: str, lowered: str) -> dict[int, list[tuple[Span, int]]]:
+        """The literal rules' matches, for a text whose lowercase has its length: every key the automata
+        find that starts and ends a word (and is not glued to a hyphenated prefix, "non-RL")."""
+        # Fold the whole text at once (C speed); "-ise" never spans a word boundary, and every character
+        # kept its length, so positions in the folded text are positions in `text`.
+        folded = IZ_TEXT.sub("iz", lowered).translate(SPACES)
+        found: dict[int, list[tuple[Span, int]]] = {}
+        if self.automaton is None:
+            return found
+        size = len(folded)
+        for last, (length, owners, spelt) in self.automaton.iter(folded):
+            start, end = last + 1 - length, last + 1
+            if start and ((before := folded[start - 1]).isalnum() or before in "_-"):
+                continue
+            if end < size and ((after := folded[end]).isalnum() or after == "_"):
+                continue  # (both: what `\w` matches)
+            span = Span(start, end, text[start:end])
+            for t, r in owners:
+                found.setdefault(t, []).append((span, r))
+            for key, acronyms in spelt:
+                if span.text == key or span.text.translate(SPACES) == key:
+                    for t, r in acronyms:
+                        found.setdefault(t, []).append((span, r))
+        return found
+
+    def _token_spans(self, text: str, folded: list[str], offsets: list[int]) -> dict[int, list[tuple[Span, int]]]:
+        """The literal rules' matches, from the text's words: separators at even, words at odd positions of
+        `folded`. Separators are compared as folded (lowercasing leaves spaces and hyphens as they are); an
+        acronym's words are compared as written, cut from `text` at `offsets`."""
         found: dict[int, list[tuple[Span, int]]] = {}
         index = self.index
         words = len(folded)
@@ -311,15 +393,6 @@ class PhraseIndex:
             for v, last in hits:
                 end = offsets[last + 1]
                 found.setdefault(v.tag, []).append((Span(start, end, text[start:end]), v.rule))
-        ascii_text = text.isascii()
-        for t, r, rule in self.regex_rules:
-            if rule.literal and rule.literal not in lowered:
-                continue
-            if ascii_text and rule.ascii_literal and rule.ascii_literal not in lowered:
-                continue
-            found.setdefault(t, []).extend(
-                (Span(m.start(), m.end(), m.group(0)), r) for m in rule.pattern.finditer(text)
-            )
         return found
 
     @staticmethod
@@ -341,6 +414,20 @@ class PhraseIndex:
             elif word not in v.last:
                 return None
         return i + 2 * n
+
+
+def _automaton(
+    keys: dict[str, tuple[list[tuple[int, int]], dict[str, list[tuple[int, int]]]]],
+) -> ahocorasick.Automaton | None:
+    """An automaton finding every folded key, each with (its length, its [(tag, rule)], and for acronyms
+    ((spelling, [(tag, rule)]), ...)); None for no keys."""
+    if not keys:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, (owners, spelt) in keys.items():
+        automaton.add_word(key, (len(key), tuple(owners), tuple((k, tuple(o)) for k, o in spelt.items())))
+    automaton.make_automaton()
+    return automaton
 
 
 def _resolve(compiled: CompiledTag, found: list[tuple[Span, int]], text: str) -> list[tuple[Span, Rule]]:
@@ -401,9 +488,15 @@ def _tag_text(index: PhraseIndex, title: str, abstract: str) -> list[tuple[int, 
     abstract_spans = index.spans(abstract, low_abstract)
     result = []
     for t in sorted(title_spans.keys() | abstract_spans.keys()):
+        found_title, found_abstract = title_spans.get(t, []), abstract_spans.get(t, [])
+        # Resolving can only drop matches: a tag whose every match would not reach MIN_SCORE is passed over.
+        counts, weights = index.weights[t]
+        most = TITLE_WEIGHT if any(counts[r] for _, r in found_title) else 0
+        if most + sum(weights[r] for _, r in found_abstract) < MIN_SCORE:
+            continue
         compiled = index.tags[t]
-        in_title = _resolve(compiled, title_spans.get(t, []), title)
-        in_abstract = _resolve(compiled, abstract_spans.get(t, []), abstract)
+        in_title = _resolve(compiled, found_title, title)
+        in_abstract = _resolve(compiled, found_abstract, abstract)
         match = _score(compiled, in_title, in_abstract)
         if match is not None:
             result.append((t, match))
