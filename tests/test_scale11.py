@@ -25,3 +25,15 @@ def test_list_pages_are_bytes_and_the_same_text():
         content_bytes(content).decode("utf-8")  # UTF-8, as every page the writer writes
     # (the case that costs memory as text; a feed is made when written, callable)
     assert any(isinstance(content, bytes) and not content.isascii() for content in pages.values())
+
+
+def test_one_related_entry_per_paper_shared_by_every_record():
+    # At 50,000 papers a record index made 500,000 of them, on the one core, before any page could start.
+    from generator.records import Related, index
+
+    cat = make_catalogue(Options(sources=EMBEDDED / "sources", tags=EMBEDDED / "tags.yml")).catalogue
+    named = [r for record in index(cat).records.values() for r in record.related]
+    assert len(named) > len(cat.papers)  # (papers are named in several lists)
+    assert len({id(r) for r in named}) == len({r.key for r in named})
+    titles = {p.key: p.title for p in cat.papers}
+    assert all(r == Related(r.key, cat.slugs[r.key], titles[r.key]) for r in named)
