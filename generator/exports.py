@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -392,12 +393,10 @@ EXPORT_LABELS = {"papers.json": "JSON", "papers.bib": "BibTeX", "papers.csv": "C
 
 
 def slug_digest(slugs: list[str] | tuple[str, ...]) -> str:
-    """FNV-1a (32 bits) of the slugs joined by newlines, as 8 hex digits: the tag page's proof that the
-    whole-list file the browser loaded is the one its positions point into (a cached page, a new list)."""
-    value = 0x811C9DC5
-    for char in "\n".join(slugs):
-        value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
-    return f"{value:08x}"
+    """CRC-32 of the slugs joined by newlines, in UTF-8, as 8 hex digits: the tag page's proof that the
+    whole-list file the browser loaded is the one its positions point into (a cached page, a new list).
+    (zlib's, in C: the FNV-1a it replaced ran a Python step per character, 1 s at 50,000 papers.)"""
+    return f"{zlib.crc32(chr(10).join(slugs).encode('utf-8')):08x}"
 
 
 def download_box_html(tag_slug: str, positions: list[int], total: int, digest: str, root: str, offline: bool) -> str:

@@ -96,14 +96,22 @@
     if (!ok) throw new Error("the whole-list file is not in the expected format");
   }
 
-  // FNV-1a (32 bits), as generator/exports.py's slug_digest.
-  function fnv(text) {
-    var h = 0x811c9dc5;
-    for (var ch of text) {
-      h ^= ch.codePointAt(0);
-      h = Math.imul(h, 0x01000193) >>> 0;
+  // CRC-32 of the text in UTF-8, as generator/exports.py's slug_digest (zlib's polynomial, reflected).
+  var CRC_TABLE = (function () {
+    var table = new Uint32Array(256);
+    for (var n = 0; n < 256; n++) {
+      var c = n;
+      for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c >>> 0;
     }
-    return ("0000000" + h.toString(16)).slice(-8);
+    return table;
+  })();
+
+  function crc32(text) {
+    var bytes = new TextEncoder().encode(text);
+    var c = 0xffffffff;
+    for (var i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+    return ("0000000" + ((c ^ 0xffffffff) >>> 0).toString(16)).slice(-8);
   }
 
   function load(name) {
@@ -137,7 +145,7 @@
   function cut(name, text) {
     var format = FORMATS[name];
     var items = format.split(text);
-    if (items.length !== total || fnv(items.map(format.key).join("\n")) !== digest) {
+    if (items.length !== total || crc32(items.map(format.key).join("\n")) !== digest) {
       throw new Error("the site has changed since this page was loaded: reload the page");
     }
     return format.join(

@@ -18,4 +18,4 @@ return [
   return l.join("\n");
 });
 })();
-window.rlCardsDigest = "9ef3e76a";
+window.rlCardsDigest = "96f2703e";
