@@ -238,8 +238,11 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
     keyed = keyed_records(records.records.values()) if kept_pages else {}
     manifest = docs_manifest(options.docs)
     reuse_pages(inputs.work, keyed, result.catalogue.tags, options.docs, cache, manifest, state)
-    plan = render_site(result.catalogue, options.directory_urls, site_url, updated, cache, records, lists)
-    plan[SEARCH_INPUT] = search_input(result.catalogue, options.directory_urls)  # for search only, never published
+    # The search's input (for search only, never published) is made while the workers make the paper pages.
+    cat, urls = result.catalogue, options.directory_urls
+    plan = render_site(
+        cat, urls, site_url, updated, cache, records, lists, meanwhile=lambda: {SEARCH_INPUT: search_input(cat, urls)}
+    )
     if shim is not None:
         plan[SHIM_TARGET] = shim
     clock.lap("render pages")

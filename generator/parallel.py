@@ -21,6 +21,7 @@ fork from the calling thread, which must outlive the pool.)
 from __future__ import annotations
 
 import collections
+import contextlib
 import ctypes
 import mmap
 import multiprocessing
@@ -71,14 +72,18 @@ def run_all(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
     return start(tasks, workers).results()
 
 
-def start(tasks: Sequence[Callable[[], T]], workers: int) -> Started:
+def start(tasks: Sequence[Callable[[], T]], workers: int, nice: int = 0) -> Started:
     """`run_all`, begun now and finished by `.results()`: forked workers run the tasks while this process goes
     on with other work (the MkDocs plugin writes paper pages while MkDocs renders its own pages). With one
     worker (or one task) nothing runs until `.results()`, in this process, as `run_all` would.
-    `.cancel()` ends the workers when their results are no longer wanted (a failed build)."""
+    `.cancel()` ends the workers when their results are no longer wanted (a failed build).
+
+    `nice`: the workers' niceness above this process's, when this process's own work meanwhile is what the
+    run waits on (the list pages, beside the paper pages): it gets a core of its own, the workers the rest,
+    and on an idle machine they still have both cores once it is done."""
     if workers <= 1 or len(tasks) <= 1:
         return Started(tasks, None)
-    pool = Pool(tasks, min(workers, len(tasks)))
+    pool = Pool(tasks, min(workers, len(tasks)), nice)
     pool.start()
     return Started(tasks, pool)
 
@@ -163,9 +168,10 @@ class Pool:
     for its second task at 50,000 papers).
     """
 
-    def __init__(self, tasks: Sequence[Callable[[], object]], workers: int) -> None:
+    def __init__(self, tasks: Sequence[Callable[[], object]], workers: int, nice: int = 0) -> None:
         self.tasks = tasks
         self.workers = workers
+        self.nice = nice
         self.links: list = []
         self.processes: list = []
         self.busy: dict = {}  # link -> the indexes it was sent and has not answered yet, oldest first
@@ -266,6 +272,9 @@ class Pool:
         ends the workers (they die with it), which would otherwise each print a KeyboardInterrupt traceback."""
         _die_with_parent(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if self.nice:
+            with contextlib.suppress(OSError):  # (a lower priority is a preference, never a failure)
+                os.nice(self.nice)
         while True:
             try:
                 index = link.recv()
