@@ -127,3 +127,14 @@ def test_the_automaton_and_the_token_path_agree_on_the_real_corpus(real):
             by_tokens = index._token_spans(text, folded, offsets)
             by_automaton = index._automaton_spans(text, text.lower())
             assert {t: sorted(f) for t, f in by_tokens.items()} == {t: sorted(f) for t, f in by_automaton.items()}
+
+
+def test_no_whitespace_lies_beyond_the_last_one_the_automaton_folds():
+    import sys
+
+    from generator.tagging import LAST_SPACE, SPACES
+
+    beyond = [c for c in range(LAST_SPACE + 1, sys.maxunicode + 1) if chr(c).isspace()]
+    assert beyond == []
+    assert chr(LAST_SPACE).isspace()
+    assert set(SPACES) == {c for c in range(LAST_SPACE + 1) if chr(c).isspace() and c != 32}
