@@ -230,23 +230,22 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
         if result.related_later is not None:
             result.related_later.cancel()
         raise
+    cat, urls = result.catalogue, options.directory_urls
     # Papers whose record the last run kept: their pages and rows are taken as made (generator/stored.py).
-    records = record_index(result.catalogue, options.directory_urls)  # made once, for the renderers too
+    records = record_index(cat, urls)  # made once, for the renderers too
     # A digest of each record finds the pages the last run kept; with none kept (a cold run) they are only needed
     # for the kept work, and made with it, in its worker (1.1 s at 50,000 papers).
-    kept_pages = one_shot and inputs.work.usable_for(result.catalogue.tags) and bool(inputs.work.files)
+    kept_pages = one_shot and inputs.work.usable_for(cat.tags) and bool(inputs.work.files)
     keyed = keyed_records(records.records.values()) if kept_pages else {}
     manifest = docs_manifest(options.docs)
-    reuse_pages(inputs.work, keyed, result.catalogue.tags, options.docs, cache, manifest, state)
+    reuse_pages(inputs.work, keyed, cat.tags, options.docs, cache, manifest, state)
     # The search's input (for search only, never published) is made while the workers make the paper pages.
-    cat, urls = result.catalogue, options.directory_urls
     plan = render_site(
         cat, urls, site_url, updated, cache, records, lists, meanwhile=lambda: {SEARCH_INPUT: search_input(cat, urls)}
     )
     if shim is not None:
         plan[SHIM_TARGET] = shim
     clock.lap("render pages")
-    cat = result.catalogue
 
     def kept_work(digests: dict[str, str]) -> list[tuple[str, bytes]]:
         """The files that keep this run's work for the next (generator/stored.py)."""
