@@ -203,6 +203,9 @@ def test_search_marks_words_suggests_and_highlights_the_opened_page(page, log, b
     assert "h=intrinsic+dimension" in first.get_attribute("href")
     first.click()
     page.wait_for_url(re.compile(r"/papers/"))
+    # Material marks the words once the page's script has run, after the URL changed: wait for the first mark
+    # (reading at once found none in one run of today's, on a busy machine).
+    page.locator("article mark").first.wait_for()
     marks = page.locator("article mark").all_inner_texts()
     assert {m.lower() for m in marks} >= {"intrinsic", "dimension"}
     assert log.problems() == []
