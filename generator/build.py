@@ -32,7 +32,7 @@ from generator.sources import (
     read_yaml,
     read_yaml_text,
 )
-from generator.state import files_untouched, input_fingerprint, read_state, write_state
+from generator.state import files_untouched, input_fingerprint, pack, read_state, write_state
 from generator.stored import EXPORT_NAMES, Stored, keep_records, keyed_records, made_files, reuse_pages
 from generator.stored import load as load_work
 from generator.stored import records as work_records
@@ -248,10 +248,10 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
     clock.lap("render pages")
 
     def kept_work(digests: dict[str, str]) -> list[tuple[str, bytes]]:
-        """The files that keep this run's work for the next (generator/stored.py)."""
+        """The files that keep this run's work for the next (generator/stored.py), packed as they are kept."""
         memo = cache.tagged(cat.tags)
         done = {inputs.work.key(p.title, p.abstract): memo.get((p.title, p.abstract)) for p in cat.papers}
-        return work_records(
+        made = work_records(
             cat.tags,
             {k: v for k, v in done.items() if v is not None},
             cat.clean,
@@ -260,6 +260,7 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
             inputs.work,
             digests,
         )
+        return [(name, pack(data)) for name, data in made]
 
     making: list[Started] = []
 
@@ -289,7 +290,7 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
         for started in making:
             started.cancel()
         raise
-    dropped = keep_records(options.docs, made)
+    dropped = keep_records(options.docs, made, packed=True)
     clock.lap("write (exports made here)")
     lasting = lasting_notes(result, None if shim is not None else options.shim_path)
     notes = (*lasting, *kept_notes(options.docs, written), *dropped)

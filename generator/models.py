@@ -142,6 +142,16 @@ class Note:
 Content = str | bytes | Callable[[], bytes]
 
 
+def framed(head: bytes, items: list[bytes], sep: bytes, tail: bytes) -> bytes:
+    """head + sep.join(items) + tail, copying the items once: `a + b + c` copies a whole export at each `+`, and
+    each copy of 160 MB (papers.json at 50,000 papers) is 40,000 pages of new memory to fault in."""
+    if not items:
+        return head + tail
+    ends = [head + items[0], *items[1:]]
+    ends[-1] += tail
+    return sep.join(ends)
+
+
 def content_bytes(content: Content) -> bytes:
     if isinstance(content, str):
         return content.encode("utf-8")

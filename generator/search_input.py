@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 
-from generator.models import Catalogue, Note
+from generator.models import Catalogue, Note, framed
 from generator.pages import PAPERS_DIR, paper_url
 
 SEARCH_INPUT = ".readinglist-search.json"
@@ -66,4 +66,4 @@ def search_input(cat: Catalogue, directory_urls: bool) -> bytes:
             record["raw"] = paper.abstract
         lines.append(json.dumps(record, ensure_ascii=False).encode("utf-8"))
     head = b'{"format": ' + json.dumps(FORMAT).encode() + b', "papers": [\n'
-    return head + b",\n".join(lines) + (b"\n" if lines else b"") + b"]}\n"
+    return framed(head, lines, b",\n", b"\n]}\n" if lines else b"]}\n")

@@ -380,12 +380,13 @@ def files_record(
     return b"".join([FILES_HEAD, line.encode("ascii"), b"\n", *chunks])
 
 
-def keep_records(docs: Path, made: list[tuple[str, bytes]]) -> list[str]:
-    """Keep what `records` made in docs/, in its order: the work, then the paper files. Returns a note for each
-    file a failed write left out (the run still succeeds: it is a cache)."""
+def keep_records(docs: Path, made: list[tuple[str, bytes]], packed: bool = False) -> list[str]:
+    """Keep what `records` made in docs/, in its order: the work, then the paper files (`packed`: each passed
+    through state.pack, in the worker that made them). Returns a note for each file a failed write left out
+    (the run still succeeds: it is a cache)."""
     notes = []
     for name, data in made:
-        why = keep(docs / name, data)
+        why = keep(docs / name, data, packed)
         if why is not None:
             notes.append(
                 f"{docs / name}: not written ({why}); it only keeps this run's work for the next, "

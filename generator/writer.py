@@ -170,8 +170,9 @@ def write_manifest(docs: Path, manifest: Manifest) -> None:
         atomic_write(target, text.encode("utf-8"))
 
 
-def atomic_write(path: Path | str, data: bytes) -> None:
-    """Write via a temporary file in the same folder and os.replace: readers see old or new, never half.
+def atomic_write(path: Path | str, *chunks: bytes) -> None:
+    """Write the chunks, one after the other, via a temporary file in the same folder and os.replace: readers
+    see old or new, never half.
 
     One temporary name per process and folder (no random names, no mkdir unless
     the folder is missing): the least system calls per file, for 10,000 pages.
@@ -187,7 +188,8 @@ def atomic_write(path: Path | str, data: bytes) -> None:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                for data in chunks:
+                    handle.write(data)
                 os.fchmod(fd, 0o644)  # whatever the umask: pages are ordinary readable files (by descriptor: no lookup)
             os.replace(tmp, path)
         except BaseException:

@@ -97,10 +97,10 @@ def test_kept_work_a_full_disk_left_out_is_said_not_silent(tmp_path, monkeypatch
     sources, docs = listing_project(tmp_path, ["2025-01-07-hf-daily.txt"])
     real = state.atomic_write
 
-    def full(path, data):
+    def full(path, *chunks):
         if os.path.basename(os.fspath(path)) == writer.WORK:
             raise OSError(errno.ENOSPC, "No space left on device", os.fspath(path))
-        return real(path, data)
+        return real(path, *chunks)
 
     monkeypatch.setattr(state, "atomic_write", full)
     monkeypatch.setenv("READINGLIST_JOBS", "1")

@@ -71,7 +71,7 @@ def test_the_worker_starts_before_the_first_page_and_its_files_follow_the_last(t
     real_write, real_begin = writer.atomic_write, parallel.begin
     for module in (writer, state):  # the pages; the kept work (state.keep)
         monkeypatch.setattr(
-            module, "atomic_write", lambda path, data: events.append(str(path)) or real_write(path, data)
+            module, "atomic_write", lambda path, *chunks: events.append(str(path)) or real_write(path, *chunks)
         )
     monkeypatch.setattr(parallel, "begin", lambda task, workers: events.append("begin") or real_begin(task, workers))
     docs = run(tmp_path, "order", monkeypatch, "2")
@@ -103,10 +103,10 @@ def test_a_run_whose_writing_fails_ends_the_worker(tmp_path, monkeypatch):
     begun = spy_on_begin(monkeypatch)
     real = writer.atomic_write
 
-    def full_disk(path, data):
+    def full_disk(path, *chunks):
         if str(path).endswith(".md"):
             raise OSError(28, "No space left on device", str(path))
-        return real(path, data)
+        return real(path, *chunks)
 
     monkeypatch.setattr(writer, "atomic_write", full_disk)
     with pytest.raises(GeneratorError, match="No space left"):

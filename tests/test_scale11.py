@@ -79,7 +79,9 @@ def test_the_search_input_is_written_where_it_was(tmp_path, monkeypatch):
     docs = tmp_path / "docs"
     written = []
     atomic_write = writer.atomic_write
-    monkeypatch.setattr(writer, "atomic_write", lambda path, data: written.append(path) or atomic_write(path, data))
+    monkeypatch.setattr(
+        writer, "atomic_write", lambda path, *chunks: written.append(path) or atomic_write(path, *chunks)
+    )
     generate(Options(sources=EMBEDDED / "sources", tags=EMBEDDED / "tags.yml", docs=docs))
     names = [Path(path).relative_to(docs).as_posix() for path in written if Path(path).is_relative_to(docs)]
     assert SEARCH_INPUT in names and "feed.xml" in names and "papers.json" in names

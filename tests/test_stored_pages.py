@@ -14,7 +14,7 @@ from pathlib import Path
 from generator import stored
 from generator.build import Options, generate
 from generator.records import index
-from generator.state import seal, unseal
+from generator.state import pack, seal, unseal
 from generator.writer import WORK
 from tests.sitebuild import docs_text, listing_project
 from tests.sitebuild import generate_counting as run
@@ -79,11 +79,14 @@ def test_a_page_missing_from_docs_or_a_damaged_record_is_rendered_again(tmp_path
     good = (docs / stored.FILES).read_bytes()
     flipped = good[:-5] + bytes([good[-5] ^ 1]) + good[-4:]  # a byte of a kept row: same size, seal kept
     seal_end = good.index(b"\n") + 1
-    moved = json.loads(unseal(good)[len(stored.FILES_HEAD) :].split(b"\n", 1)[0])
+    kept_body = unseal(good)
+    moved = json.loads(kept_body[len(stored.FILES_HEAD) :].split(b"\n", 1)[0])
     first = sorted(moved["files"])[0]
     moved["files"][first][1] += 1  # a row's start moved by one in the head, not sealed anew
-    offset = good[:seal_end] + good[seal_end : seal_end + len(stored.FILES_HEAD)] + json.dumps(moved).encode() + b"\n"
-    damages = (good[:-10], good[:40], b"", good.replace(b'"taxonomy"', b'"taxonomz"', 1), b"\xff" + good, flipped)
+    rest = kept_body[kept_body.index(b"\n", len(stored.FILES_HEAD)) :]
+    offset = good[:seal_end] + pack(stored.FILES_HEAD + json.dumps(moved).encode() + rest)
+    renamed = good[:seal_end] + pack(kept_body.replace(b'"taxonomy"', b'"taxonomz"', 1))  # edited, not sealed anew
+    damages = (good[:-10], good[:40], b"", renamed, b"\xff" + good, flipped)
     # Sealed anew, with starts and sizes no writer makes: a negative start (rows from the end of the file), a
     # size written as true, a start too large for a whole number.
     body = unseal(good)
