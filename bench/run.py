@@ -96,8 +96,7 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple
 
 def prepare(project: Path) -> None:
     """A scratch project: mkdocs.yml, hand-written docs, the npm shim, and two reference configs."""
-    if project.exists():
-        shutil.rmtree(project)
+    set_aside(project)
     (project / "docs").mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     for name in HAND_WRITTEN:
@@ -145,13 +144,7 @@ def prepare_hugo(project: Path) -> Path | None:
 
 
 def clear_generated(project: Path) -> None:
-    """Back to a cold docs/: only the hand-written files stay.
-
-    Generated files are moved aside (deleted at the end of the benchmark) and the
-    disk is flushed: on this machine, creating 10,000 files while the deletion of
-    10,000 others was still being processed took 4 to 5 s instead of 0.6 s, a
-    cost of the benchmark's own clean-up and not of the run it measures.
-    """
+    """Back to a cold docs/: only the hand-written files stay (the rest is set aside, see set_aside)."""
     docs = project / "docs"
     trash = project.parent / TRASH / f"{project.name}-{time.monotonic_ns()}"
     trash.mkdir(parents=True)
@@ -161,6 +154,20 @@ def clear_generated(project: Path) -> None:
     if (project / "site").exists():  # a kept site would be updated, not built cold
         (project / "site").rename(trash / "site")
     os.sync()
+
+
+def set_aside(path: Path) -> None:
+    """Move a folder of earlier output into the trash (beside it), deleted when the benchmark ends.
+
+    Nothing is deleted while runs are timed. ext4 does not hand out an inode freed in the last one to five
+    minutes while it can find another: it reads each one it passes over. Right after 50,000 files were
+    deleted, creating 50,000 files took 31 s of system time instead of 3.4 s (bench/ANALYSIS.md, "The twelfth
+    round"): a cost of the benchmark's own clean-up, which fell on whatever it timed next (Hugo, after
+    its last output was deleted; the cold build, after the full build it is compared with)."""
+    if path.exists():
+        trash = path.parent / TRASH / f"{path.name}-{time.monotonic_ns()}"
+        trash.parent.mkdir(parents=True, exist_ok=True)
+        path.rename(trash)
 
 
 def empty_trash(work: Path) -> None:
@@ -245,7 +252,7 @@ def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path,
         log(f"  N={n} run {r + 1}: bare Material {run.seconds:.2f} s")
         hugo = prepare_hugo(project)
         if hugo is not None:
-            shutil.rmtree(project / "hugo-public", ignore_errors=True)
+            set_aside(project / "hugo-public")
             run, _ = timed(["hugo", "--quiet", "-s", str(hugo), "-d", str(project / "hugo-public")], project)
             figures.hugo.append(run)
             log(f"  N={n} run {r + 1}: Hugo, same paper pages {run.seconds:.2f} s")
@@ -301,12 +308,12 @@ def update_with_listing(
             raise SystemExit(f"bench: the build with site/ kept was not an update:\n{text[-2000:]}")
         same = None
         if check:
-            shutil.rmtree(project / "site-full", ignore_errors=True)
+            set_aside(project / "site-full")
             timed([*readinglist, "build", *inputs, "--site", "site-full", "--full"], project)
             a, b = site_files(project / "site"), site_files(project / "site-full")
             differ = sorted(set(a) ^ set(b)) + sorted(k for k in set(a) & set(b) if a[k] != b[k])
             same = "byte-identical to a full build" if not differ else f"{len(differ)} files differ from a full build"
-            shutil.rmtree(project / "site-full", ignore_errors=True)
+            set_aside(project / "site-full")
     finally:
         for target in added:
             target.unlink()
@@ -491,8 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         text = table(results) + "\n\n" + stage_table(results)
         args.out.write_text(render_doc(text, command, started, partial=True), encoding="utf-8")
 
-    empty_trash(args.work)
-    try:
+    try:  # (an interrupted run's trash is deleted at the end of this one: never just before a timed run)
         for figures in results:
             measure(figures.n, args.runs, args.build_max, args.cold_only_above, args.work, progress, figures)
     finally:
