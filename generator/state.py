@@ -168,7 +168,7 @@ SEAL = b"readinglist-seal sha256:"
 
 # Kept records are JSON, stored deflated: at 50,000 papers the tags and clean text are 60 MB as JSON and 24 MB
 # deflated. This process reads them back from the worker that makes them and writes them last, after every page,
-# so each byte less is a byte less on the run's one busy core (and of new memory: see bench/ANALYSIS.md).
+# so each byte less is a byte less to unpickle and write on the core the run waits on.
 KEPT_LEVEL = 1  # zlib's fastest: level 6 took three times as long for 15% less
 # A record made on the run's own core (the search terms, in the MkDocs build) is stored without compression
 # (deflate's "stored" blocks: the bytes and 5 bytes a 64 KB, made at memory speed): at 10,000 papers level 1

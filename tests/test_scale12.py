@@ -1,9 +1,9 @@
-"""Issue 16, round 12: less memory copied and fewer bytes written on the run's own core.
+"""Issue 16, round 12: fewer copies and fewer bytes on the core the run waits on.
 
-On this project's build machine every page of memory a run takes that the system has not used lately costs
-far more than the work done in it (bench/ANALYSIS.md, "The twelfth round"). So the whole-list exports and the
-search input are joined with one copy, not one per `+`; a kept record is written as its seal line and its bytes,
-not joined to them; and the kept records a worker makes are stored deflated, packed in that worker.
+The whole-list exports and the search input are joined with one copy, not one per `+` (three copies of
+papers.json's 164 MB at 50,000 papers); a kept record is written as its seal line and its bytes, not joined to
+them; and the kept records a worker makes are stored deflated, packed in that worker (59 MB of JSON become
+24 MB for the run to unpickle and write at 50,000 papers).
 """
 
 from __future__ import annotations
