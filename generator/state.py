@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 import zlib
 from collections.abc import Callable
@@ -195,8 +196,8 @@ def seal_line(packed: bytes) -> bytes:
 
 
 def unseal(raw: bytes) -> bytes | None:
-    """The bytes `seal` sealed, or None when there is no seal, it does not match, or they do not inflate to at
-    most KEPT_MAX_BYTES (a planted record cannot make a run hold more than that)."""
+    """The bytes `seal` sealed, or None when there is no seal, it does not match, they do not inflate to at most
+    KEPT_RATIO times their size (and KEPT_MAX_BYTES), or they escape a surrogate."""
     end = len(SEAL) + 64
     if not raw.startswith(SEAL) or raw[end : end + 1] != b"\n":
         return None
@@ -205,13 +206,22 @@ def unseal(raw: bytes) -> bytes | None:
         return None
     inflate = zlib.decompressobj()
     try:
-        data = inflate.decompress(packed, KEPT_MAX_BYTES)
+        data = inflate.decompress(packed, min(KEPT_MAX_BYTES, KEPT_RATIO * len(packed) + 2**20))
     except zlib.error:
         return None
-    return data if inflate.eof and not inflate.unconsumed_tail and not inflate.unused_data else None
+    if not inflate.eof or inflate.unconsumed_tail or inflate.unused_data:
+        return None
+    # A record this code wrote never escapes a surrogate (its JSON is written with ensure_ascii=False, or holds
+    # only ASCII); a planted one would be parsed into text no page can be encoded from.
+    return None if SURROGATE_ESCAPE.search(data) else data
 
 
 KEPT_MAX_BYTES = 512 * 2**20  # a kept record larger than this is not read (it is a cache: the work is redone)
+# Inflated, a record may be at most this many times its stored size (plus 1 MB): the records this code packs
+# shrink 2-3 times (each entry is keyed by a SHA-256), and a planted 170 KB record of 20 million empty lists
+# (57 MB of JSON, 335 times its size) held 1.5 GB once parsed.
+KEPT_RATIO = 32
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def read_kept(path: Path) -> bytes | None:

@@ -282,6 +282,9 @@ def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, 
             if any(blob is None for blob in blobs):
                 return {}
         files = {}
+        # Rows never overlap: all of them together fit in what holds them (a planted head pointing every row at
+        # a whole 60 MB blob made the run copy it once a row).
+        room = [len(blobs[0])] if inline else [len(blob) for blob in blobs]
         for key, (digest, *places) in head["files"].items():
             if any(type(number) is not int or number < 0 for number in places):
                 raise ValueError("a row's start or size is not a whole non-negative number of bytes")
@@ -293,9 +296,12 @@ def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, 
             if len(starts) != 3 or len(sizes) != 3:
                 continue
             parts = []
-            for blob, at, size in zip(blobs, starts, sizes, strict=True):
+            for i, (blob, at, size) in enumerate(zip(blobs, starts, sizes, strict=True)):
                 if at + size > len(blob):
                     raise ValueError("a row beyond the end of the file")
+                room[0 if inline else i] -= size
+                if room[0 if inline else i] < 0:
+                    raise ValueError("rows that overlap")
                 parts.append(bytes(blob[at : at + size]))
             files[str(key)] = (str(digest), *parts)
         return files

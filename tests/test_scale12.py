@@ -8,6 +8,7 @@ them; and the kept records a worker makes are stored deflated, packed in that wo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tracemalloc
 import zlib
@@ -127,3 +128,36 @@ def test_framed_exports_match_the_plain_join(name):
         assert made(papers, rows).endswith(b"bp0\nbp1\nbp2")
     else:
         assert made(papers, rows).endswith(b"cp0cp1cp2")
+
+
+def test_a_planted_record_that_inflates_far_or_escapes_a_surrogate_is_not_used():
+    # Red team, round 12: a 170 KB record of 20 million empty lists (57 MB of JSON) held 1.5 GB once parsed; an
+    # escaped lone surrogate, sealed anew, crashed the run where a page was encoded.
+    spaces = pack(b" " * 20_000_000)
+    assert unseal(seal_line(spaces) + spaces) is None  # ratio far beyond KEPT_RATIO
+    # What this code packs: entries keyed by a SHA-256, a few times smaller deflated.
+    keyed = {hashlib.sha256(str(i).encode()).hexdigest(): [["tag", "a phrase", "title", 1.0]] for i in range(50_000)}
+    text = json.dumps(keyed).encode()
+    assert len(text) > 2**21 and len(text) / len(pack(text)) < 4
+    assert unseal(seal_line(pack(text)) + pack(text)) == text
+    assert unseal(seal(b'{"a": "x\\ud800y"}')) is None
+    assert unseal(seal(b'{"a": "\\udfff"}')) is None
+    assert unseal(seal(b'{"a": "caf\\u00e9"}')) == b'{"a": "caf\\u00e9"}'
+
+
+def test_kept_rows_that_overlap_are_not_used(tmp_path):
+    from generator import stored
+    from generator.state import code_fingerprint
+
+    def plant(files: dict) -> dict:
+        head = {"code": code_fingerprint(), "taxonomy": "T", "files": files}
+        body = stored.FILES_HEAD + json.dumps(head).encode() + b"\n" + b"abcdef"
+        assert keep(tmp_path / stored.FILES, body) is None
+        return stored.load_files(tmp_path, "T")
+
+    assert plant({"k1": ["d1", 0, 1, 1, 1], "k2": ["d2", 3, 1, 1, 1]}) == {
+        "k1": ("d1", b"a", b"b", b"c"),
+        "k2": ("d2", b"d", b"e", b"f"),
+    }
+    # Every row pointing at the same bytes (a planted head made the run copy a 60 MB blob once a row).
+    assert plant({f"k{i}": [f"d{i}", 0, 2, 2, 2] for i in range(3)}) == {}
