@@ -299,8 +299,9 @@ def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, 
             for i, (blob, at, size) in enumerate(zip(blobs, starts, sizes, strict=True)):
                 if at + size > len(blob):
                     raise ValueError("a row beyond the end of the file")
-                room[0 if inline else i] -= size
-                if room[0 if inline else i] < 0:
+                holder = 0 if inline else i
+                room[holder] -= size
+                if room[holder] < 0:
                     raise ValueError("rows that overlap")
                 parts.append(bytes(blob[at : at + size]))
             files[str(key)] = (str(digest), *parts)
