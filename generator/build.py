@@ -33,12 +33,23 @@ from generator.sources import (
     read_yaml_text,
 )
 from generator.state import files_untouched, input_fingerprint, pack, read_state, write_state
-from generator.stored import EXPORT_NAMES, Stored, keep_records, keyed_records, made_files, reuse_pages
+from generator.stored import (
+    EXPORT_NAMES,
+    FILES,
+    Stored,
+    files_record,
+    keep_records,
+    kept_taxonomy,
+    keyed_records,
+    made_files,
+    reuse_pages,
+    work_record,
+)
 from generator.stored import load as load_work
-from generator.stored import records as work_records
 from generator.tagging import PhraseIndex, compile_taxonomy, tag_paper
 from generator.taxonomy import load_taxonomy
 from generator.writer import (
+    WORK,
     Manifest,
     WriteReport,
     docs_lock,
@@ -55,6 +66,7 @@ SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/javascripts/iframe-worker.js"
 # Problem kinds that are warnings (--strict makes them errors); "info" is not.
 WARNING_KINDS = ("warning", "skip", "file")
+PIECES_PER_WORKER = 8  # slices of the papers to tag and clean, per worker (analyse)
 
 
 @dataclass(frozen=True)
@@ -247,20 +259,24 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
         plan[SHIM_TARGET] = shim
     clock.lap("render pages")
 
-    def kept_work(digests: dict[str, str]) -> list[tuple[str, bytes]]:
-        """The files that keep this run's work for the next (generator/stored.py), packed as they are kept."""
+    def kept_work() -> list[tuple[str, bytes]]:
+        """The file that keeps this run's tags and clean text for the next (generator/stored.py), packed."""
         memo = cache.tagged(cat.tags)
         done = {inputs.work.key(p.title, p.abstract): memo.get((p.title, p.abstract)) for p in cat.papers}
-        made = work_records(
-            cat.tags,
-            {k: v for k, v in done.items() if v is not None},
-            cat.clean,
-            made_files(keyed or keyed_records(records.records.values()), cache) if one_shot else None,
-            {name: content_bytes(plan[name]) for name in EXPORT_NAMES if name in plan} if one_shot else None,
-            inputs.work,
-            digests,
-        )
-        return [(name, pack(data)) for name, data in made]
+        found = {k: v for k, v in done.items() if v is not None}
+        return [(WORK, pack(work_record(cat.tags, found, cat.clean, inputs.work)))]
+
+    def kept_files(digests: dict[str, str]) -> list[tuple[str, bytes]]:
+        """The file that keeps this run's paper files for the next, packed (a one-shot run's only: serve keeps
+        them in its cache)."""
+        if not one_shot:
+            return []
+        files = made_files(keyed or keyed_records(records.records.values()), cache)
+        exports = {name: content_bytes(plan[name]) for name in EXPORT_NAMES if name in plan}
+        return [(FILES, pack(files_record(kept_taxonomy(cat.tags, inputs.work), files, exports, digests)))]
+
+    def kept(digests: dict[str, str]) -> list[tuple[str, bytes]]:
+        return kept_work() + kept_files(digests)
 
     making: list[Started] = []
 
@@ -271,21 +287,25 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
             write_slug_lock(options.lock_path, result.lock)
         for folder in (options.lock_path.parent, options.sources):  # a killed run's half-written lock or listing
             remove_dead_runs_temp(folder)
-        # The kept work is made on another core while this process writes the pages (at 50,000 papers, 4 s of
-        # JSON beside 10 s of writing), and kept after them, as before: the order files reach the disk in is
-        # what lets an interrupted run be resumed. (Not in serve, whose threads must not be forked.)
-        task = partial(kept_work, digests)
-        try:
-            making.append(parallel.begin(task, parallel.jobs(len(cat.papers)) if one_shot else 1))
-        except OSError:  # no fork (out of memory, a process limit): made in this process, after the pages
-            making.append(parallel.begin(task, 1))
+        # The kept work is made on the other cores while this process writes the pages (at 50,000 papers, 8 s of
+        # hashing and JSON beside 6 s of writing), its two files each in a worker of its own, and kept after the
+        # pages, as before: the order files reach the disk in is what lets an interrupted run be resumed. (Not in
+        # serve, whose threads must not be forked.)
+        jobs = parallel.jobs(len(cat.papers)) if one_shot else 1
+        for task in (kept_work, partial(kept_files, digests)):
+            try:
+                making.append(parallel.begin(task, jobs))
+            except OSError:  # no fork (out of memory, a process limit): made in this process, after the pages
+                making.append(parallel.begin(task, 1))
 
     try:
         written = write_plan(options.docs, plan, before_write, manifest, state)
         try:
-            made = making[0].results()[0]
+            made = [file for started in making for file in started.results()[0]]
         except parallel.WorkerDied:  # (killed, say by the out-of-memory killer): it is a cache; made here
-            made = kept_work(written.digests)
+            for started in making:
+                started.cancel()
+            made = kept(written.digests)
     except BaseException:
         for started in making:
             started.cancel()
@@ -513,12 +533,48 @@ def analyse(
     the caller makes the list pages, which do not need them, meanwhile."""
     # Imported here, not at the top: numpy/scipy and pylatexenc take longer to import than a no-op run takes.
     from generator import parallel
-    from generator.cards import snippet_source
     from generator.related import paper_text
+
+    texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
+
+    def related() -> dict[str, tuple[str, ...]]:
+        from generator.related import related_papers
+
+        return related_papers(texts)
+
+    alone = parallel.jobs(len(papers))  # the related papers' worker, when it has one of its own
+    usable = stored is not None and stored.usable_for(tags)
+    # An update (the last run's work is usable): few papers will be left to tag, and the related papers, computed
+    # for all papers every time, are the longest task. Begun first, before the kept work is looked up.
+    early = parallel.begin(related, alone) if later and usable and alone > 1 else None
+    try:
+        return _analyse(tags, papers, slugs, clean, cache, stored if usable else None, later, related, alone, early)
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
+
+
+def _analyse(
+    tags: tuple[Tag, ...],
+    papers: list[Paper],
+    slugs: dict[str, str],
+    clean: bool,
+    cache: Cache,
+    stored: Stored | None,
+    later: bool,
+    related: Callable[[], dict[str, tuple[str, ...]]],
+    alone: int,
+    early: Started | None,
+) -> tuple[dict[str, tuple[TagMatch, ...]], dict[str, tuple[str, ...]] | Started, dict[str, tuple]]:
+    """analyse's work: `related` is its related papers' task, begun already when `early` is not None; `stored`
+    is the kept work when usable for `tags`."""
+    from generator import parallel
+    from generator.cards import snippet_source
     from generator.textclean import clean_runs, plain_runs
 
     memo = cache.tagged(tags)
-    if stored is not None and stored.usable_for(tags):  # the last run's work, kept in docs/ (generator/stored.py)
+    if stored is not None:  # the last run's work, kept in docs/ (generator/stored.py), usable for these tags
         for p in papers:
             if (p.title, p.abstract) not in memo and (found := stored.tags_of(p)) is not None:
                 memo.put((p.title, p.abstract), found)
@@ -528,14 +584,10 @@ def analyse(
     todo = [p for p in papers if (p.title, p.abstract) not in memo or (clean and p.abstract not in cache.clean)]
     # (a card's snippet source is cleaned with its abstract; one evicted alone is cleaned by the renderer)
     index = PhraseIndex(compile_taxonomy(tags))
-    texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
     workers = parallel.jobs(len(todo))
-    pieces = parallel.chunks(todo, 4 * workers) if todo else []
-
-    def related() -> dict[str, tuple[str, ...]]:
-        from generator.related import related_papers
-
-        return related_papers(texts)
+    # Small slices, each handed out as a worker frees up (`ahead` 1), so that the worker that ran the related papers
+    # and the others end close together.
+    pieces = parallel.chunks(todo, PIECES_PER_WORKER * workers) if todo else []
 
     def to_clean(piece: Sequence[Paper]) -> list[str]:
         """Each abstract, and the start of it that its card shows."""
@@ -551,11 +603,12 @@ def analyse(
         return [tag_paper(index, p) for p in piece], runs
 
     tasks = [partial(tag_and_clean, piece) for piece in pieces]
-    alone = parallel.jobs(len(papers))  # the related papers' worker, when it has one of its own
-    if later and 2 * len(todo) < len(papers) and alone > 1:
-        results = [parallel.begin(related, alone), *parallel.run_all(tasks, workers)]
+    if early is not None:
+        results = [early, *parallel.run_all(tasks, workers, ahead=1)]
+    elif later and 2 * len(todo) < len(papers) and alone > 1:
+        results = [parallel.begin(related, alone), *parallel.run_all(tasks, workers, ahead=1)]
     else:
-        results = parallel.run_all([related, *tasks], workers)
+        results = parallel.run_all([related, *tasks], workers, ahead=1)
     tagged, cleaned = {}, {}
     for piece, (found, runs) in zip(pieces, results[1:], strict=True):
         tagged.update(zip(((p.title, p.abstract) for p in piece), found, strict=True))

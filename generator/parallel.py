@@ -67,12 +67,13 @@ def jobs(papers: int) -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def run_all(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
-    """Every task's result, in task order; tasks run in `workers` forked processes when workers > 1."""
-    return start(tasks, workers).results()
+def run_all(tasks: Sequence[Callable[[], T]], workers: int, ahead: int = AHEAD) -> list[T]:
+    """Every task's result, in task order; tasks run in `workers` forked processes when workers > 1.
+    `ahead`: the task indexes a worker holds at a time (see Pool)."""
+    return start(tasks, workers, ahead=ahead).results()
 
 
-def start(tasks: Sequence[Callable[[], T]], workers: int, nice: int = 0) -> Started:
+def start(tasks: Sequence[Callable[[], T]], workers: int, nice: int = 0, ahead: int = AHEAD) -> Started:
     """`run_all`, begun now and finished by `.results()`: forked workers run the tasks while this process goes
     on with other work (the MkDocs plugin writes paper pages while MkDocs renders its own pages). With one
     worker (or one task) nothing runs until `.results()`, in this process, as `run_all` would.
@@ -83,7 +84,7 @@ def start(tasks: Sequence[Callable[[], T]], workers: int, nice: int = 0) -> Star
     and on an idle machine they still have both cores once it is done."""
     if workers <= 1 or len(tasks) <= 1:
         return Started(tasks, None)
-    pool = Pool(tasks, min(workers, len(tasks)), nice)
+    pool = Pool(tasks, min(workers, len(tasks)), nice, ahead)
     pool.start()
     return Started(tasks, pool)
 
@@ -162,16 +163,18 @@ class Pool:
     Each worker has a pipe to this process: it receives a task's index, sends back
     the pickled result (or the exception the task raised), and gets the next index,
     so a long task (the related papers) never holds up the short ones queued behind it.
-    A worker holds AHEAD indexes at a time: it starts its next task as soon as it has
-    sent a result, not once this process has read it (a slice of 12,500 paper pages is
+    A worker holds `ahead` (AHEAD) indexes at a time: it starts its next task as soon as it
+    has sent a result, not once this process has read it (a slice of 12,500 paper pages is
     120 MB to read, while this process makes the list pages: each worker waited 1.6-2.3 s
-    for its second task at 50,000 papers).
+    for its second task at 50,000 papers). Small results want `ahead` 1: a task held behind
+    a long one (the related papers) waits for it while another worker could have run it.
     """
 
-    def __init__(self, tasks: Sequence[Callable[[], object]], workers: int, nice: int = 0) -> None:
+    def __init__(self, tasks: Sequence[Callable[[], object]], workers: int, nice: int = 0, ahead: int = AHEAD) -> None:
         self.tasks = tasks
         self.workers = workers
         self.nice = nice
+        self.ahead = max(1, ahead)
         self.links: list = []
         self.processes: list = []
         self.busy: dict = {}  # link -> the indexes it was sent and has not answered yet, oldest first
@@ -196,7 +199,7 @@ class Pool:
                 self.processes.append(process)
             for link in self.links:
                 self.busy[link] = collections.deque()
-            for _ in range(AHEAD):  # one task each, then a second each: the first tasks spread over all workers
+            for _ in range(self.ahead):  # one task each, then a second each: the first tasks spread over all workers
                 for link in self.links:
                     self._hand(link)
         except BaseException:

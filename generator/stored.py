@@ -402,6 +402,11 @@ def keep_records(docs: Path, made: list[tuple[str, bytes]], packed: bool = False
     return notes
 
 
+def kept_taxonomy(tags: tuple[Tag, ...], previous: Stored | None = None) -> str:
+    """The taxonomy digest the kept files record (`previous` makes it once a run)."""
+    return previous.taxonomy_of(tags) if previous is not None else taxonomy_digest(tags)
+
+
 def records(
     tags: tuple[Tag, ...],
     tagged: dict[str, tuple[TagMatch, ...]],
@@ -411,9 +416,23 @@ def records(
     previous: Stored | None = None,
     digests: dict[str, str] | None = None,
 ) -> list[tuple[str, bytes]]:
-    """[(name in docs/, bytes)] of the files that keep this run's tags ((title, abstract) digest -> matches),
-    clean runs (raw digest -> runs; None when the clean-up left the text as plain text) and paper files (record
-    digest -> page digest and rows). Pure: build.py makes them in a worker while the pages are written.
+    """[(name in docs/, bytes)] of the files that keep this run's work: `work_record`'s, then (with `files`; serve
+    keeps them in its cache) `files_record`'s. Pure: build.py makes the two, each in a worker of its own, while the
+    pages are written."""
+    made = [(WORK_FILE, work_record(tags, tagged, clean, previous))]
+    if files is not None:
+        made.append((FILES, files_record(kept_taxonomy(tags, previous), files, exports, digests)))
+    return made
+
+
+def work_record(
+    tags: tuple[Tag, ...],
+    tagged: dict[str, tuple[TagMatch, ...]],
+    clean: dict[str, tuple],
+    previous: Stored | None = None,
+) -> bytes:
+    """WORK_FILE's bytes: this run's tags ((title, abstract) digest -> matches) and clean runs (raw digest -> runs;
+    None when the clean-up left the text as plain text).
     `previous`: the work this run read (load), usable for `tags`: a text it knew as plain is plain (this code
     made it), not compared again with its clean runs (20,000 texts split and joined took 0.2 s)."""
     from generator.textclean import Run
@@ -434,11 +453,8 @@ def records(
     data = {
         "format": FORMAT,
         "code": code_fingerprint(),
-        "taxonomy": previous.taxonomy_of(tags) if previous is not None else taxonomy_digest(tags),
+        "taxonomy": kept_taxonomy(tags, previous),
         "tags": {key: [[m.tag, m.phrase, m.field, m.score] for m in matches] for key, matches in tagged.items()},
         "clean": {key: runs_of(key, raw, runs) for raw, runs in clean.items() for key in (key_of(raw),)},
     }
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    if files is None:  # serve, which keeps them in its cache
-        return [(WORK_FILE, text)]
-    return [(WORK_FILE, text), (FILES, files_record(data["taxonomy"], files, exports, digests))]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")

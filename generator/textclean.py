@@ -415,6 +415,8 @@ def convert_plain(text: str, tokens: Lru | None = None) -> str:
     for token in set(parts):
         if not token or token.isspace():
             continue  # the spaces between tokens stay as they are
+        if token.isascii() and token.isalpha() and token not in WORD_MACROS:
+            continue  # a plain word (most tokens): convert_token changes it only when it is a macro's name
         converted = None if tokens is None else tokens.get(token)
         if converted is None:
             converted = convert_token(token)
