@@ -163,7 +163,8 @@ def set_aside(path: Path) -> None:
     minutes while it can find another: it reads each one it passes over. Right after 50,000 files were
     deleted, creating 50,000 files took 31 s of system time instead of 3.4 s (bench/ANALYSIS.md, "The twelfth
     round"): a cost of the benchmark's own clean-up, which fell on whatever it timed next (Hugo, after
-    its last output was deleted; the cold build, after the full build it is compared with)."""
+    its last output was deleted; the cold build, after the full build it is compared with; the update, after
+    MkDocs emptied the last run's bare sites)."""
     if path.exists():
         trash = path.parent / TRASH / f"{path.name}-{time.monotonic_ns()}"
         trash.parent.mkdir(parents=True, exist_ok=True)
@@ -244,9 +245,13 @@ def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path,
         figures.build.append(run)
         figures.build_generate.append(sum(float(s) for s, _ in STAGE.findall(text)))
         log(f"  N={n} run {r + 1}: readinglist build {run.seconds:.2f} s, {run.rss_mb:.0f} MB")
+        # MkDocs empties its site folder before it builds: the last run's bare sites (10,000 pages each) are set
+        # aside first, or their deletion would slow what is timed after them (Hugo, the update; see set_aside).
+        set_aside(project / "site-bare-mkdocs")
         run, _ = timed([*mkdocs, "-f", "bare-mkdocs.yml", "-d", "site-bare-mkdocs"], project)
         figures.bare_mkdocs.append(run)
         log(f"  N={n} run {r + 1}: bare mkdocs theme {run.seconds:.2f} s")
+        set_aside(project / "site-bare-material")
         run, _ = timed([*mkdocs, "-f", "bare-material.yml", "-d", "site-bare-material"], project)
         figures.bare_material.append(run)
         log(f"  N={n} run {r + 1}: bare Material {run.seconds:.2f} s")
@@ -261,7 +266,9 @@ def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path,
         figures.update.append(run)
         figures.update_same = same or figures.update_same
         log(f"  N={n} run {r + 1}: a 50-paper listing added, build with site/ kept {run.seconds:.2f} s ({same or ''})")
-    # Sizes of the N-paper site: one more full build (the last run's update added 50 papers).
+    # Sizes of the N-paper site: one more full build (the last run's update added 50 papers), into a new folder:
+    # MkDocs would otherwise empty the kept one, right before the next size's cold runs (see set_aside).
+    set_aside(project / "site")
     timed([*readinglist, "build", *inputs, "--site", "site", "--full"], project)
     figures.index_bytes = (project / "site" / "search" / "search_index.json").stat().st_size
     figures.bare_index_bytes = (project / "site-bare-material" / "search" / "search_index.json").stat().st_size

@@ -239,8 +239,8 @@ CSV_QUOTED = tuple(',"' + LINE_END)
 def csv_line(cells: list) -> str:
     """One CSV line, as csv.DictWriter(lineterminator=LINE_END).writerow writes it (that writer's defaults):
     a cell is quoted when it holds a comma, a quote (doubled inside) or a line-end character. Text and whole
-    numbers are written here, five times faster than a csv.writer made for each row (3 s of 50,000 rows); any
-    other cell goes through the csv module itself."""
+    numbers are written here, twice as fast as a csv.writer made for each row (50,000 rows of 2 KB: 0.80 s
+    -> 0.38 s); any other cell goes through the csv module itself."""
     if len(cells) == 1 and cells[0] == "" or not all(type(cell) in (str, int) for cell in cells):
         out = io.StringIO()
         csv.writer(out, lineterminator=LINE_END).writerow(cells)

@@ -388,7 +388,7 @@ def files_record(
 
 
 def keep_records(docs: Path, made: list[tuple[str, bytes]], packed: bool = False) -> list[str]:
-    """Keep what `records` made in docs/, in its order: the work, then the paper files (`packed`: each passed
+    """Keep what `work_record` and `files_record` made in docs/, in its order: the work, then the paper files (`packed`: each passed
     through state.pack, in the worker that made them). Returns a note for each file a failed write left out
     (the run still succeeds: it is a cache)."""
     notes = []
@@ -405,24 +405,6 @@ def keep_records(docs: Path, made: list[tuple[str, bytes]], packed: bool = False
 def kept_taxonomy(tags: tuple[Tag, ...], previous: Stored | None = None) -> str:
     """The taxonomy digest the kept files record (`previous` makes it once a run)."""
     return previous.taxonomy_of(tags) if previous is not None else taxonomy_digest(tags)
-
-
-def records(
-    tags: tuple[Tag, ...],
-    tagged: dict[str, tuple[TagMatch, ...]],
-    clean: dict[str, tuple],
-    files: dict[str, tuple[bytes, bytes, bytes, bytes]] | None = None,
-    exports: dict[str, bytes] | None = None,
-    previous: Stored | None = None,
-    digests: dict[str, str] | None = None,
-) -> list[tuple[str, bytes]]:
-    """[(name in docs/, bytes)] of the files that keep this run's work: `work_record`'s, then (with `files`; serve
-    keeps them in its cache) `files_record`'s. Pure: build.py makes the two, each in a worker of its own, while the
-    pages are written."""
-    made = [(WORK_FILE, work_record(tags, tagged, clean, previous))]
-    if files is not None:
-        made.append((FILES, files_record(kept_taxonomy(tags, previous), files, exports, digests)))
-    return made
 
 
 def work_record(
