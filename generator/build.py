@@ -533,7 +533,9 @@ def analyse(
     the caller makes the list pages, which do not need them, meanwhile."""
     # Imported here, not at the top: numpy/scipy and pylatexenc take longer to import than a no-op run takes.
     from generator import parallel
+    from generator.cards import snippet_source
     from generator.related import paper_text
+    from generator.textclean import clean_runs, plain_runs
 
     texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
 
@@ -547,90 +549,65 @@ def analyse(
     # An update (the last run's work is usable): few papers will be left to tag, and the related papers, computed
     # for all papers every time, are the longest task. Begun first, before the kept work is looked up.
     early = parallel.begin(related, alone) if later and usable and alone > 1 else None
-    try:
-        return _analyse(tags, papers, slugs, clean, cache, stored if usable else None, later, related, alone, early)
-    except BaseException:
+    with parallel.cancelled_on_error(early):
+        memo = cache.tagged(tags)
+        if usable:  # the last run's work, kept in docs/ (generator/stored.py), usable for these tags
+            for p in papers:
+                if (p.title, p.abstract) not in memo and (found := stored.tags_of(p)) is not None:
+                    memo.put((p.title, p.abstract), found)
+                for raw in (p.abstract, snippet_source(p.abstract)) if clean else ():
+                    if raw not in cache.clean and (runs := stored.clean_of(raw)) is not None:
+                        cache.clean.put(raw, runs)
+        todo = [p for p in papers if (p.title, p.abstract) not in memo or (clean and p.abstract not in cache.clean)]
+        # (a card's snippet source is cleaned with its abstract; one evicted alone is cleaned by the renderer)
+        index = PhraseIndex(compile_taxonomy(tags))
+        workers = parallel.jobs(len(todo))
+        # Small slices, each handed out as a worker frees up (`ahead` 1), so that the worker that ran the related papers
+        # and the others end close together.
+        pieces = parallel.chunks(todo, PIECES_PER_WORKER * workers) if todo else []
+
+        def to_clean(piece: Sequence[Paper]) -> list[str]:
+            """Each abstract, and the start of it that its card shows."""
+            return [text for p in piece for text in (p.abstract, snippet_source(p.abstract))] if clean else []
+
+        def tag_and_clean(piece: Sequence[Paper]) -> tuple[list[tuple[TagMatch, ...]], list]:
+            # Runs in the order of to_clean(piece), None for plain text's (most): the texts themselves are not
+            # sent back to this process, which has them (at 50,000 papers, 130 MB to pickle and unpickle).
+            runs = []
+            for raw in to_clean(piece):
+                found = clean_runs(raw, cache)
+                runs.append(None if found == plain_runs(raw) else found)
+            return [tag_paper(index, p) for p in piece], runs
+
+        tasks = [partial(tag_and_clean, piece) for piece in pieces]
         if early is not None:
-            early.cancel()
-        raise
-
-
-def _analyse(
-    tags: tuple[Tag, ...],
-    papers: list[Paper],
-    slugs: dict[str, str],
-    clean: bool,
-    cache: Cache,
-    stored: Stored | None,
-    later: bool,
-    related: Callable[[], dict[str, tuple[str, ...]]],
-    alone: int,
-    early: Started | None,
-) -> tuple[dict[str, tuple[TagMatch, ...]], dict[str, tuple[str, ...]] | Started, dict[str, tuple]]:
-    """analyse's work: `related` is its related papers' task, begun already when `early` is not None; `stored`
-    is the kept work when usable for `tags`."""
-    from generator import parallel
-    from generator.cards import snippet_source
-    from generator.textclean import clean_runs, plain_runs
-
-    memo = cache.tagged(tags)
-    if stored is not None:  # the last run's work, kept in docs/ (generator/stored.py), usable for these tags
+            results = [early, *parallel.run_all(tasks, workers, ahead=1)]
+        elif later and 2 * len(todo) < len(papers) and alone > 1:
+            results = [parallel.begin(related, alone), *parallel.run_all(tasks, workers, ahead=1)]
+        else:
+            results = parallel.run_all([related, *tasks], workers, ahead=1)
+        tagged, cleaned = {}, {}
+        for piece, (found, runs) in zip(pieces, results[1:], strict=True):
+            tagged.update(zip(((p.title, p.abstract) for p in piece), found, strict=True))
+            for raw, made in zip(to_clean(piece), runs, strict=True):
+                cleaned[raw] = made if made is not None else plain_runs(raw)
+        for key, matches in tagged.items():  # workers' results, into this process's cache
+            memo.put(key, matches)
+        for raw, runs in cleaned.items():
+            cache.clean.put(raw, runs)
+        matches = {}
         for p in papers:
-            if (p.title, p.abstract) not in memo and (found := stored.tags_of(p)) is not None:
-                memo.put((p.title, p.abstract), found)
-            for raw in (p.abstract, snippet_source(p.abstract)) if clean else ():
-                if raw not in cache.clean and (runs := stored.clean_of(raw)) is not None:
-                    cache.clean.put(raw, runs)
-    todo = [p for p in papers if (p.title, p.abstract) not in memo or (clean and p.abstract not in cache.clean)]
-    # (a card's snippet source is cleaned with its abstract; one evicted alone is cleaned by the renderer)
-    index = PhraseIndex(compile_taxonomy(tags))
-    workers = parallel.jobs(len(todo))
-    # Small slices, each handed out as a worker frees up (`ahead` 1), so that the worker that ran the related papers
-    # and the others end close together.
-    pieces = parallel.chunks(todo, PIECES_PER_WORKER * workers) if todo else []
-
-    def to_clean(piece: Sequence[Paper]) -> list[str]:
-        """Each abstract, and the start of it that its card shows."""
-        return [text for p in piece for text in (p.abstract, snippet_source(p.abstract))] if clean else []
-
-    def tag_and_clean(piece: Sequence[Paper]) -> tuple[list[tuple[TagMatch, ...]], list]:
-        # Runs in the order of to_clean(piece), None for plain text's (most): the texts themselves are not
-        # sent back to this process, which has them (at 50,000 papers, 130 MB to pickle and unpickle).
-        runs = []
-        for raw in to_clean(piece):
-            found = clean_runs(raw, cache)
-            runs.append(None if found == plain_runs(raw) else found)
-        return [tag_paper(index, p) for p in piece], runs
-
-    tasks = [partial(tag_and_clean, piece) for piece in pieces]
-    if early is not None:
-        results = [early, *parallel.run_all(tasks, workers, ahead=1)]
-    elif later and 2 * len(todo) < len(papers) and alone > 1:
-        results = [parallel.begin(related, alone), *parallel.run_all(tasks, workers, ahead=1)]
-    else:
-        results = parallel.run_all([related, *tasks], workers, ahead=1)
-    tagged, cleaned = {}, {}
-    for piece, (found, runs) in zip(pieces, results[1:], strict=True):
-        tagged.update(zip(((p.title, p.abstract) for p in piece), found, strict=True))
-        for raw, made in zip(to_clean(piece), runs, strict=True):
-            cleaned[raw] = made if made is not None else plain_runs(raw)
-    for key, matches in tagged.items():  # workers' results, into this process's cache
-        memo.put(key, matches)
-    for raw, runs in cleaned.items():
-        cache.clean.put(raw, runs)
-    matches = {}
-    for p in papers:
-        found = tagged.get((p.title, p.abstract))
-        if found is None:
-            found = memo.get((p.title, p.abstract))
-        matches[p.key] = found if found is not None else tag_paper(index, p)  # evicted meanwhile (huge corpus)
-    if clean:
-        for raw in (text for p in papers for text in (p.abstract, snippet_source(p.abstract))):
-            if raw not in cleaned:
-                known = cache.clean.get(raw)
-                if known is not None:
-                    cleaned[raw] = known
-    return matches, results[0], cleaned
+            found = tagged.get((p.title, p.abstract))
+            if found is None:
+                found = memo.get((p.title, p.abstract))
+            matches[p.key] = found if found is not None else tag_paper(index, p)  # evicted meanwhile (huge corpus)
+        if clean:
+            for raw in (text for p in papers for text in (p.abstract, snippet_source(p.abstract))):
+                if raw not in cleaned:
+                    known = cache.clean.get(raw)
+                    if known is not None:
+                        cleaned[raw] = known
+        return matches, results[0], cleaned
 
 
 def lasting_notes(result: Result, missing_shim: Path | None) -> list[str]:

@@ -32,7 +32,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing import connection
 from typing import TypeVar
 
@@ -98,6 +98,17 @@ def begin(task: Callable[[], T], workers: int) -> Started:
     pool = Pool([task], 1)
     pool.start()
     return Started([task], pool)
+
+
+@contextlib.contextmanager
+def cancelled_on_error(started: Started | None) -> Iterator[None]:
+    """Ends `started`'s workers (when there are any) if the block raises: their results are no longer wanted."""
+    try:
+        yield
+    except BaseException:
+        if started is not None:
+            started.cancel()
+        raise
 
 
 class Started:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import string
 import time
 from pathlib import Path
@@ -24,30 +23,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import parallel, stored
-from generator.build import Options, generate
+from generator.build import generate
 from generator.exports import LINE_END, csv_line
 from generator.textclean import WORD_MACROS, convert_plain, convert_token
 from tests.sitebuild import EMBEDDED, docs_text
+from tests.test_lists7_related_later import project, updated_project
 
 SOURCES = sorted((EMBEDDED / "sources").glob("*.txt"))
-
-
-def project(folder: Path, listings: list[Path]) -> Options:
-    sources = folder / "sources"
-    sources.mkdir(parents=True)
-    for listing in listings:
-        shutil.copy(listing, sources / listing.name)
-    (folder / "docs").mkdir()
-    return Options(sources=sources, docs=folder / "docs", tags=EMBEDDED / "tags.yml", overrides=Path("/none.yml"))
-
-
-def updated_project(tmp_path: Path, monkeypatch) -> Options:
-    """A project built once on two jobs, then given one more listing: the next run is an update."""
-    monkeypatch.setenv("READINGLIST_JOBS", "2")
-    options = project(tmp_path / "kept", SOURCES[:-1])
-    generate(options)
-    shutil.copy(SOURCES[-1], options.sources / SOURCES[-1].name)
-    return options
 
 
 def test_an_update_begins_the_related_papers_before_it_looks_up_the_kept_work(tmp_path, monkeypatch):
