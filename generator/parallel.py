@@ -210,7 +210,8 @@ class Pool:
                 self.processes.append(process)
             for link in self.links:
                 self.busy[link] = collections.deque()
-            for _ in range(self.ahead):  # a round of one task each, `ahead` times: the first tasks spread over all workers
+            # `ahead` rounds of one task each: the first tasks spread over all workers.
+            for _ in range(self.ahead):
                 for link in self.links:
                     self._hand(link)
         except BaseException:
