@@ -232,16 +232,12 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
     from generator.search_input import SEARCH_INPUT, search_input
 
     site_url, updated, lists = os.environ.get("SITE_URL") or None, feed_stamp(), None
-    try:
+    with parallel.cancelled_on_error(result.related_later):
         if options.strict and result.warnings:
             raise strict_error(result.warnings)
         if result.related_later is not None:  # an update: a worker computes them while the list pages are made
             lists = render_lists(result.catalogue, options.directory_urls, site_url, updated)
         result = result.with_related()
-    except BaseException:
-        if result.related_later is not None:
-            result.related_later.cancel()
-        raise
     cat, urls = result.catalogue, options.directory_urls
     # Papers whose record the last run kept: their pages and rows are taken as made (generator/stored.py).
     records = record_index(cat, urls)  # made once, for the renderers too
@@ -262,8 +258,11 @@ def _generate_held(options: Options, cache: Cache | None) -> Result:
     def kept_work() -> list[tuple[str, bytes]]:
         """The file that keeps this run's tags and clean text for the next (generator/stored.py), packed."""
         memo = cache.tagged(cat.tags)
-        done = {inputs.work.key(p.title, p.abstract): memo.get((p.title, p.abstract)) for p in cat.papers}
-        found = {k: v for k, v in done.items() if v is not None}
+        found = {
+            inputs.work.key(p.title, p.abstract): matches
+            for p in cat.papers
+            if (matches := memo.get((p.title, p.abstract))) is not None
+        }
         return [(WORK, pack(work_record(cat.tags, found, cat.clean, inputs.work)))]
 
     def kept_files(digests: dict[str, str]) -> list[tuple[str, bytes]]:

@@ -388,9 +388,9 @@ def files_record(
 
 
 def keep_records(docs: Path, made: list[tuple[str, bytes]], packed: bool = False) -> list[str]:
-    """Keep what `work_record` and `files_record` made in docs/, in its order: the work, then the paper files (`packed`: each passed
-    through state.pack, in the worker that made them). Returns a note for each file a failed write left out
-    (the run still succeeds: it is a cache)."""
+    """Keep what `work_record` and `files_record` made in docs/, in its order: the work, then the paper files
+    (`packed`: each passed through state.pack, in the worker that made them). Returns a note for each file a
+    failed write left out (the run still succeeds: it is a cache)."""
     notes = []
     for name, data in made:
         why = keep(docs / name, data, packed)
