@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
 
+from generator import jsonbytes
 from generator.links import abstract_links, arxiv_url
 from generator.models import Catalogue, Paper, Tag, framed
 from generator.pages import TAGS_DIR, paper_url
@@ -88,9 +89,6 @@ def paper_record(cat: Catalogue, paper: Paper, directory_urls: bool) -> dict:
     }
 
 
-JSON_STYLE = {"ensure_ascii": False, "separators": (",", ":")}  # a paper's papers.json line: no spaces
-
-
 @dataclass(frozen=True)
 class Rows:
     """Each paper's line in every export, made and encoded once, shared by the whole-list and per-tag files.
@@ -106,7 +104,7 @@ class Rows:
 
 def export_rows(cat: Catalogue, papers: list[Paper] | tuple[Paper, ...], directory_urls: bool) -> Rows:
     return Rows(
-        {p.key: json.dumps(paper_record(cat, p, directory_urls), **JSON_STYLE).encode() for p in papers},
+        {p.key: jsonbytes.dumps(paper_record(cat, p, directory_urls)) for p in papers},
         {p.key: bib_entry(cat, p).encode() for p in papers},
         {p.key: csv_row(cat, p, directory_urls).encode() for p in papers},
     )

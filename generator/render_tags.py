@@ -8,10 +8,10 @@ docs/javascripts/tag-filter.js draws the result list from it.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 
+from generator import jsonbytes
 from generator.cards import (
     CONTINUED,
     CardView,
@@ -286,7 +286,7 @@ def filter_data(cat: Catalogue) -> str:
         "tags": [[t.slug, t.name, t.group] for t in cat.tags],
         "papers": [[index[m.tag] for m in cat.matches[p.key]] for p in filter_papers(cat)],
     }
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = jsonbytes.dumps(data).decode("utf-8")
     # "</script>" or "<!--" inside a tag name must not end or alter the script element.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -326,7 +326,7 @@ def filter_cards(cat: Catalogue, views: dict[str, CardView], directory_urls: boo
         digest = slug_digest([cat.slugs[p.key] for p in papers])  # tag pages check it before sorting by title
 
     def js(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return jsonbytes.dumps(value).decode("utf-8")
 
     rows = ",\n".join(js(card) for card in cards)  # one card a line
     constants = f"P = {js(f'{root}{PAPERS_DIR}/')}, G = {js(tags)}, E = {js('/' if directory_urls else '.html')}"

@@ -45,7 +45,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
-import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -57,6 +56,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from generator import jsonbytes
 from generator.search_input import FORMAT as INPUT_FORMAT
 from generator.search_input import SEARCH_INPUT, SEARCH_TERMS
 from generator.state import keep, read_kept
@@ -409,7 +409,7 @@ def read_search_input(docs_dir: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = jsonbytes.loads(path.read_bytes())
         if data.get("format") != INPUT_FORMAT:
             raise ValueError(f"format {data.get('format')!r}, not {INPUT_FORMAT!r}")
         return data["papers"]
@@ -431,7 +431,7 @@ def read_terms(path: Path) -> dict[str, Any]:
     """The last build's record of words (see save_terms); {} when there is none or it is damaged: it is a cache."""
     body = read_kept(path)
     try:
-        data = None if body is None else json.loads(body)
+        data = None if body is None else jsonbytes.loads(body)
     except (ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) and data.get("format") == TERMS_FORMAT else {}
@@ -461,7 +461,7 @@ def stored_pages(data: dict[str, Any], index: bytes) -> dict[str, list[Entry]] |
             for page, rows in data["pages"].items()
         }
         # Each entry's text is HTML the search box shows: only ever what that index itself holds.
-        held = {(d["location"], d["title"], d["text"]) for d in json.loads(index)["docs"]}
+        held = {(d["location"], d["title"], d["text"]) for d in jsonbytes.loads(index)["docs"]}
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
         return None
     if any(
@@ -497,7 +497,7 @@ def save_terms(
             for page, entries in sorted(pages.items())
         },
     }
-    keep(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    keep(path, jsonbytes.dumps(data))
 
 
 class LeanSearchIndex(BasePlugin):
@@ -549,7 +549,7 @@ class LeanSearchIndex(BasePlugin):
                 if kept is not None:
                     self.previous = kept
                     return
-                for entry in read_entries(json.loads(index)):
+                for entry in read_entries(jsonbytes.loads(index)):
                     self.previous.setdefault(entry.location.partition("#")[0], []).append(entry)
 
     def on_files(self, files, *, config):
@@ -614,9 +614,9 @@ class LeanSearchIndex(BasePlugin):
         path = search_index_file(config)
         if not path.is_file():
             return
-        material = json.loads(path.read_text(encoding="utf-8"))
+        material = jsonbytes.loads(path.read_bytes())
         data = self.index(material, config)
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        text = jsonbytes.dumps(data)
         try:
             atomic_write(path, text)
             if self.keep:

@@ -17,8 +17,7 @@ empty but the listing's is not (its words are indexed then). One paper per line.
 
 from __future__ import annotations
 
-import json
-
+from generator import jsonbytes
 from generator.models import Catalogue, Note, framed
 from generator.pages import PAPERS_DIR, paper_url
 
@@ -64,6 +63,6 @@ def search_input(cat: Catalogue, directory_urls: bool) -> bytes:
             record["note"] = note_words(note)
         if not clean and paper.abstract:
             record["raw"] = paper.abstract
-        lines.append(json.dumps(record, ensure_ascii=False).encode("utf-8"))
-    head = b'{"format": ' + json.dumps(FORMAT).encode() + b', "papers": [\n'
+        lines.append(jsonbytes.dumps(record))
+    head = b'{"format": ' + jsonbytes.dumps(FORMAT) + b', "papers": [\n'
     return framed(head, lines, b",\n", b"\n]}\n" if lines else b"]}\n")

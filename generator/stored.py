@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import operator
 import os
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from generator import jsonbytes
 from generator.errors import GeneratorError
 from generator.models import Paper, Tag, TagMatch
 from generator.overrides import OVERRIDE_FIELD
@@ -124,7 +124,7 @@ def load(docs: Path) -> Stored:
         body = read_kept(docs / WORK_FILE)
         if body is None:
             return Stored()  # damaged or edited by hand: the work is done again
-        data = json.loads(body.decode("utf-8"))
+        data = jsonbytes.loads(body)
         if (
             data.get("format") != FORMAT
             or data.get("code") != code_fingerprint()
@@ -272,7 +272,7 @@ def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, 
         inline = data.startswith(FILES_HEAD)
         begin = len(FILES_HEAD if inline else FILES_HEAD_2)
         end = data.index(b"\n", begin)
-        head = json.loads(data[begin:end])
+        head = jsonbytes.loads(data[begin:end])
         if head.get("code") != code_fingerprint() or head.get("taxonomy") != taxonomy:
             return {}
         if inline:  # the rows' bytes follow the head, one after the other
@@ -373,18 +373,18 @@ def files_record(
         head = {key: [page_digest(files[key][0]), *places[key]] for key in sorted(files)}
         digests = digests or {}  # the writer's, or made here
         found = {name: digests.get(name) or hashlib.sha256(exports[name]).hexdigest() for name in EXPORT_NAMES}
-        line = json.dumps(
+        line = jsonbytes.dumps(
             {"code": code_fingerprint(), "taxonomy": taxonomy, "exports": found, "files": head}, sort_keys=True
         )
-        return b"".join([FILES_HEAD_2, line.encode("ascii"), b"\n"])
+        return b"".join([FILES_HEAD_2, line, b"\n"])
     head, chunks, at = {}, [], 0
     for key in sorted(files):
         page, *rows = files[key]
         head[key] = [page_digest(page), at, *(len(row) for row in rows)]
         chunks += rows
         at += sum(len(row) for row in rows)
-    line = json.dumps({"code": code_fingerprint(), "taxonomy": taxonomy, "files": head}, sort_keys=True)
-    return b"".join([FILES_HEAD, line.encode("ascii"), b"\n", *chunks])
+    line = jsonbytes.dumps({"code": code_fingerprint(), "taxonomy": taxonomy, "files": head}, sort_keys=True)
+    return b"".join([FILES_HEAD, line, b"\n", *chunks])
 
 
 def keep_records(docs: Path, made: list[tuple[str, bytes]], packed: bool = False) -> list[str]:
@@ -439,4 +439,4 @@ def work_record(
         "tags": {key: [[m.tag, m.phrase, m.field, m.score] for m in matches] for key, matches in tagged.items()},
         "clean": {key: runs_of(key, raw, runs) for raw, runs in clean.items() for key in (key_of(raw),)},
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    return jsonbytes.dumps(data, sort_keys=True)
