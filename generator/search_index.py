@@ -92,6 +92,10 @@ DIGITS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"\\')[:90]
 BASE = 45
 
 
+# Material's default word separator. \s is what str.isspace() finds, as str.split() splits on.
+DEFAULT_SEPARATOR = r"[\s\-]+"
+
+
 def _kept(char: str) -> bool:
     """Letters, marks and numbers: what the worker's /[\\p{L}\\p{M}\\p{N}]/u keeps at a word's ends."""
     return unicodedata.category(char)[0] in "LMN"
@@ -109,17 +113,31 @@ def trim(word: str) -> str:
     return word[start:end]
 
 
-def terms_of(text: str, separator: re.Pattern[str], stop_words: frozenset[str]) -> list[str]:
-    """The words lunr would index for plain `text`, each trimmed of punctuation, in order."""
-    terms = []
-    for word in separator.split(text):
+class Terms(dict):
+    """A word as the separator left it -> the term lunr would index for it ("" for none): each distinct word is
+    worked out once (a paper's words are mostly words other papers have)."""
+
+    def __init__(self, stop_words: frozenset[str]) -> None:
+        super().__init__()
+        self.stop_words = stop_words
+
+    def __missing__(self, word: str) -> str:
         key = word.lower()
-        if not key or key in stop_words:
-            continue
-        term = trim(key)
-        if term:
-            terms.append(term)
-    return terms
+        self[word] = term = "" if not key or key in self.stop_words else trim(key)
+        return term
+
+
+def terms_of(
+    text: str, separator: re.Pattern[str], stop_words: frozenset[str], known: Terms | None = None
+) -> list[str]:
+    """The words lunr would index for plain `text`, each trimmed of punctuation, in order. `known`: the terms
+    of the words met so far, for these stop words (filled in)."""
+    known = known if known is not None else Terms(stop_words)
+    if separator.pattern == DEFAULT_SEPARATOR and separator.flags == re.UNICODE:
+        words = text.replace("-", " ").split()  # the same words but the empty ones, three times faster
+    else:
+        words = separator.split(text)
+    return [term for term in map(known.__getitem__, words) if term]
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -314,6 +332,7 @@ def paper_entries(
     text; each paper's words go into `found`, by the same key."""
     known = known or {}
     found = {} if found is None else found
+    terms = Terms(stop_words)
     entries = []
     for paper in papers:
         text = " ".join([paper.get("note", ""), paper["abstract"] or paper.get("raw", "")])
@@ -321,8 +340,8 @@ def paper_entries(
         words = known.get(key)
         if words is None:
             words = (
-                unique(terms_of(paper["title"], separator, stop_words)),
-                unique(terms_of(text, separator, stop_words)),
+                unique(terms_of(paper["title"], separator, stop_words, terms)),
+                unique(terms_of(text, separator, stop_words, terms)),
             )
         found[key] = words
         entries.append(
@@ -342,7 +361,7 @@ def search_settings(search: dict[str, Any]) -> tuple[re.Pattern[str], frozenset[
     """Material's search config (lang, separator, pipeline) -> (word separator, stop words)."""
     if "stemmer" in search.get("pipeline", ()) or search.get("lang", ["en"]) != ["en"]:
         raise PluginError("readinglist-search supports Material's English search without the stemmer")
-    separator = re.compile(search.get("separator") or r"[\s\-]+")
+    separator = re.compile(search.get("separator") or DEFAULT_SEPARATOR)
     return separator, STOP_WORDS if "stopWordFilter" in search.get("pipeline", ()) else frozenset()
 
 

@@ -12,7 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import shutil
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import search_index as si
 from generator.search_index import (
@@ -203,3 +207,33 @@ def test_the_records_do_not_count_as_hand_written_pages(tmp_path):
     assert site_key(config, docs, False) == before
     (docs / "notes.md").write_text("mine\n", encoding="utf-8")
     assert site_key(config, docs, False) != before
+
+
+def plain_terms(text: str, separator, stop_words: frozenset[str]) -> list[str]:
+    """terms_of as first written (one word at a time, through the separator): the reference."""
+    terms = []
+    for word in separator.split(text):
+        key = word.lower()
+        if key and key not in stop_words and si.trim(key):
+            terms.append(si.trim(key))
+    return terms
+
+
+# Every kind of character the default separator or str.split() could treat apart: ASCII and Unicode spaces,
+# the information separators \x1c-\x1f (str.isspace, so \s too), hyphens and dashes, punctuation, letters.
+WORDY = st.text(
+    st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000-\u2010\u2013(),.'Aaİßé1_")), max_size=60
+)
+
+
+@given(WORDY, st.booleans())
+def test_the_terms_of_a_text_are_the_plain_ways_whatever_the_separator(text, stop):
+    stop_words = STOP_WORDS if stop else frozenset()
+    known = si.Terms(stop_words)  # shared, as paper_entries shares it between papers
+    for pattern in (si.DEFAULT_SEPARATOR, r"[\s]+", r"[\s\-,]+"):
+        separator = re.compile(pattern)
+        assert si.terms_of(text, separator, stop_words) == plain_terms(text, separator, stop_words)
+        assert si.terms_of(text, separator, stop_words, known) == plain_terms(text, separator, stop_words)
+        assert si.terms_of(text + " the And", separator, stop_words, known) == plain_terms(
+            text + " the And", separator, stop_words
+        )
