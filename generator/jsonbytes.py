@@ -8,8 +8,9 @@ and decoder, makes the same bytes several times faster.
 The same bytes: for text, whole numbers within 64 bits, booleans, None, and
 lists and dicts with text keys, `dumps` gives exactly
 `json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()`
-(tests/test_jsonbytes.py checks it with hypothesis). Floats are not written
-here: orjson spells some exponents differently (1e-05 as 0.00001).
+(tests/test_jsonbytes.py checks it with hypothesis). The generator writes no
+float; one read from Material's index goes back out in its shortest form, as
+json writes it, but for some exponents (orjson writes 1e-05 as 0.00001).
 `loads` reads what json.loads reads, except NaN, Infinity and unpaired
 surrogates, which it refuses (JSONDecodeError, a ValueError), as it refuses
 bytes that are not UTF-8.
