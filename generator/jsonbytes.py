@@ -33,3 +33,27 @@ def dumps(value: Any, sort_keys: bool = False) -> bytes:
 def loads(data: bytes | str) -> Any:
     """JSON text (UTF-8 bytes or str) -> Python values."""
     return orjson.loads(data)
+
+
+# A kept file's fields, read back: each must have the type the generator wrote, or the file is not used.
+
+
+def text(value: object) -> str:
+    """A kept field that must be text, as it was written (TypeError for any other JSON value)."""
+    if type(value) is not str:
+        raise TypeError(f"a kept field is {type(value).__name__}, not text")
+    return value
+
+
+def whole(value: object, limit: int) -> int:
+    """A kept field that must be a whole number from 0 to `limit` (a bool is not one)."""
+    if type(value) is not int or not 0 <= value <= limit:
+        raise ValueError("a kept number is not a whole number in range")
+    return value
+
+
+def items(value: object, count: int | None = None) -> list:
+    """A kept field that must be a JSON list (of `count` items); a dict or a string would unpack as one."""
+    if type(value) is not list or (count is not None and len(value) != count):
+        raise TypeError("a kept row is not a list of the expected length")
+    return value

@@ -30,6 +30,8 @@ import operator
 import os
 import stat
 from collections.abc import Callable, Iterable
+from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
 from generator import jsonbytes
@@ -43,6 +45,8 @@ from generator.writer import Kept, read_manifest
 
 FORMAT = 1
 RUN_STYLES = frozenset({"", "em", "strong"})  # generator/textclean.py Run.style
+# Above any score the tagger gives (a sum of a few small weights): a kept one beyond it is damage.
+MAX_SCORE = 2**31 - 1
 MATCH_FIELDS = frozenset({"title", "abstract", OVERRIDE_FIELD})  # generator/tagging.py, overrides.py
 FILES = ".readinglist-work-files"  # paper pages' digests and export rows, beside WORK_FILE
 FILES_HEAD = b"readinglist-work-files/1\n"  # the rows' bytes follow
@@ -131,12 +135,24 @@ def load(docs: Path) -> Stored:
             or not isinstance(data["taxonomy"], str)
         ):
             return Stored()
+        # Every field has the type the tagger and the clean-up give it, or none of the work is used: a phrase
+        # read as null must not be shown as "None", nor a score beyond 64 bits stop the next write.
         tags = {
-            str(key): tuple(TagMatch(str(t), str(phrase), str(field), int(score)) for t, phrase, field, score in rows)
+            key: tuple(
+                TagMatch(
+                    jsonbytes.text(t), jsonbytes.text(phrase), jsonbytes.text(field), jsonbytes.whole(score, MAX_SCORE)
+                )
+                for t, phrase, field, score in map(partial(jsonbytes.items, count=4), jsonbytes.items(rows))
+            )
             for key, rows in data["tags"].items()
         }
         clean = {
-            str(key): None if runs is None else tuple(Run(str(text), str(style)) for text, style in runs)
+            key: None
+            if runs is None
+            else tuple(
+                Run(jsonbytes.text(words), jsonbytes.text(style))
+                for words, style in map(partial(jsonbytes.items, count=2), jsonbytes.items(runs))
+            )
             for key, runs in data["clean"].items()
         }
         if any(m.field not in MATCH_FIELDS for matches in tags.values() for m in matches):
@@ -282,10 +298,13 @@ def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, 
             if any(blob is None for blob in blobs):
                 return {}
         files = {}
-        # Rows never overlap: all of them together fit in what holds them (a planted head pointing every row at
-        # a whole 60 MB blob made the run copy it once a row).
+        # Rows never overlap (a planted head pointing every row at a whole 60 MB blob made the run copy it once a
+        # row): all of them together fit in what holds them, checked as they are read, and no two share a byte,
+        # checked once all are known.
         room = [len(blobs[0])] if inline else [len(blob) for blob in blobs]
-        for key, (digest, *places) in head["files"].items():
+        spans: list[list[tuple[int, int]]] = [[] for _ in room]
+        for key, row in head["files"].items():
+            digest, *places = jsonbytes.items(row)
             if any(type(number) is not int or number < 0 for number in places):
                 raise ValueError("a row's start or size is not a whole non-negative number of bytes")
             if inline:  # [start, size of the JSON line, of the BibTeX entry, of the CSV row]
@@ -303,8 +322,16 @@ def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, 
                 room[holder] -= size
                 if room[holder] < 0:
                     raise ValueError("rows that overlap")
-                parts.append(bytes(blob[at : at + size]))
-            files[str(key)] = (str(digest), *parts)
+                if size:
+                    spans[holder].append((at, at + size))
+                part = bytes(blob[at : at + size])
+                part.decode("utf-8")  # a row cut inside a character, or bytes that are not text: not published
+                parts.append(part)
+            files[key] = (jsonbytes.text(digest), *parts)
+        for held in spans:
+            held.sort()
+            if any(start < end for (_, end), (start, _) in pairwise(held)):
+                raise ValueError("rows that overlap")
         return files
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError):
         return {}
