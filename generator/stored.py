@@ -322,8 +322,9 @@ def load_files(docs: Path, taxonomy: str) -> dict[str, tuple[str, bytes, bytes, 
                 room[holder] -= size
                 if room[holder] < 0:
                     raise ValueError("rows that overlap")
-                if size:
-                    spans[holder].append((at, at + size))
+                if not size:  # every JSON line, BibTeX entry and CSV row holds something
+                    raise ValueError("an empty row")
+                spans[holder].append((at, at + size))
                 part = bytes(blob[at : at + size])
                 part.decode("utf-8")  # a row cut inside a character, or bytes that are not text: not published
                 parts.append(part)

@@ -113,6 +113,7 @@ def test_kept_rows_that_are_not_utf8_are_not_used(tmp_path, row):
     assert kept(good) == {"k": ("0" * 64, *good)}
     assert kept((row, good[1], good[2])) == {}
     assert kept((good[0], good[1], row)) == {}
+    assert kept((good[0], b"", good[2])) == {}  # an empty row: none is ever written
 
 
 HEADER = {"format": search_index.TERMS_FORMAT, "code": "c", "separator": "s", "stop": True}
