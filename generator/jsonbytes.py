@@ -12,7 +12,7 @@ lists and dicts with text keys, `dumps` gives exactly
 float; one read from Material's index goes back out in its shortest form, as
 json writes it, but for some exponents (orjson writes 1e-05 as 0.00001).
 `loads` reads what json.loads reads, except NaN, Infinity and unpaired
-surrogates, which it refuses (JSONDecodeError, a ValueError), as it refuses
+surrogates, which it refuses (orjson.JSONDecodeError, a ValueError), as it refuses
 bytes that are not UTF-8.
 """
 
@@ -21,8 +21,6 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-
-JSONDecodeError = orjson.JSONDecodeError  # a subclass of json.JSONDecodeError and ValueError
 
 
 def dumps(value: Any, sort_keys: bool = False) -> bytes:

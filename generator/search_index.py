@@ -461,12 +461,13 @@ def stored_words(data: dict[str, Any], header: dict[str, Any]) -> dict[str, tupl
     if not data or any(data.get(name) != value for name, value in header.items()):
         return {}
     try:
-        # Each field as it was written (text, a list of two texts), or the record is not used: a string of two
-        # characters or a dict of two keys would unpack into two "words" too.
-        return {
-            key: (split_words(jsonbytes.text(title)), split_words(jsonbytes.text(text)))
-            for key, (title, text) in ((key, jsonbytes.items(words, 2)) for key, words in data["papers"].items())
-        }
+        papers = {}
+        for key, words in data["papers"].items():
+            # A list of two texts, or the record is not used: a string of two characters or a dict of two keys
+            # would unpack into two runs of words too.
+            title, text = jsonbytes.items(words, 2)
+            papers[key] = (split_words(title), split_words(text))
+        return papers
     except (KeyError, TypeError, ValueError, AttributeError):
         return {}
 
@@ -482,7 +483,8 @@ def stored_pages(data: dict[str, Any], index: bytes) -> dict[str, list[Entry]] |
                 Entry(
                     *map(jsonbytes.text, (loc, title, text)),
                     list(map(jsonbytes.text, jsonbytes.items(tags))),
-                    *(split_words(jsonbytes.text(words)) for words in (a, b)),
+                    split_words(a),
+                    split_words(b),
                 )
                 for loc, title, text, tags, a, b in map(partial(jsonbytes.items, count=6), jsonbytes.items(rows))
             ]
@@ -500,9 +502,9 @@ def stored_pages(data: dict[str, Any], index: bytes) -> dict[str, list[Entry]] |
 
 
 def split_words(joined: str) -> list[str]:
-    """A kept run of terms, one space between each: terms never hold a space (build_index checks), and none is
-    empty (ValueError: two spaces, or one at an end, are not what save_terms writes)."""
-    words = joined.split(" ") if joined else []
+    """A kept run of terms, one space between each: text (TypeError else), terms never hold a space (build_index
+    checks), and none is empty (ValueError: two spaces, or one at an end, are not what save_terms writes)."""
+    words = joined.split(" ") if jsonbytes.text(joined) else []
     if "" in words:
         raise ValueError("an empty term in a kept run of terms")
     return words
