@@ -534,9 +534,8 @@ def analyse(
     the caller makes the list pages, which do not need them, meanwhile."""
     # Imported here, not at the top: numpy/scipy and pylatexenc take longer to import than a no-op run takes.
     from generator import parallel
-    from generator.cards import snippet_source
     from generator.related import paper_text
-    from generator.textclean import clean_runs, plain_runs
+    from generator.textclean import latex_runs, plain_runs
 
     texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
 
@@ -556,11 +555,9 @@ def analyse(
             for p in papers:
                 if (p.title, p.abstract) not in memo and (found := stored.tags_of(p)) is not None:
                     memo.put((p.title, p.abstract), found)
-                for raw in (p.abstract, snippet_source(p.abstract)) if clean else ():
-                    if raw not in cache.clean and (runs := stored.clean_of(raw)) is not None:
-                        cache.clean.put(raw, runs)
+                if clean and p.abstract not in cache.clean and (runs := stored.clean_of(p.abstract)) is not None:
+                    cache.clean.put(p.abstract, runs)
         todo = [p for p in papers if (p.title, p.abstract) not in memo or (clean and p.abstract not in cache.clean)]
-        # (a card's snippet source is cleaned with its abstract; one evicted alone is cleaned by the renderer)
         index = PhraseIndex(compile_taxonomy(tags))
         workers = parallel.jobs(len(todo))
         # Small slices, each handed out as a worker frees up (`ahead` 1), so that the worker that ran the related papers
@@ -568,17 +565,13 @@ def analyse(
         pieces = parallel.chunks(todo, PIECES_PER_WORKER * workers) if todo else []
 
         def to_clean(piece: Sequence[Paper]) -> list[str]:
-            """Each abstract, and the start of it that its card shows."""
-            return [text for p in piece for text in (p.abstract, snippet_source(p.abstract))] if clean else []
+            """Each abstract (a card's snippet is the start of its clean text)."""
+            return [p.abstract for p in piece] if clean else []
 
         def tag_and_clean(piece: Sequence[Paper]) -> tuple[list[tuple[TagMatch, ...]], list]:
             # Runs in the order of to_clean(piece), None for plain text's (most): the texts themselves are not
-            # sent back to this process, which has them (at 50,000 papers, 130 MB to pickle and unpickle).
-            runs = []
-            for raw in to_clean(piece):
-                found = clean_runs(raw, cache)
-                runs.append(None if found == plain_runs(raw) else found)
-            return [tag_paper(index, p) for p in piece], runs
+            # sent back to this process, which has them (at 50,000 papers, 65 MB to pickle and unpickle).
+            return [tag_paper(index, p) for p in piece], [latex_runs(raw, cache.tokens) for raw in to_clean(piece)]
 
         tasks = [partial(tag_and_clean, piece) for piece in pieces]
         if early is not None:
@@ -603,7 +596,7 @@ def analyse(
                 found = memo.get((p.title, p.abstract))
             matches[p.key] = found if found is not None else tag_paper(index, p)  # evicted meanwhile (huge corpus)
         if clean:
-            for raw in (text for p in papers for text in (p.abstract, snippet_source(p.abstract))):
+            for raw in (p.abstract for p in papers):
                 if raw not in cleaned:
                     known = cache.clean.get(raw)
                     if known is not None:

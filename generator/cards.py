@@ -137,20 +137,17 @@ def folder_of(from_path: str, folder: str, directory_urls: bool) -> str:
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
-    """The start of `text`, whitespace collapsed, cut at a word boundary."""
-    plain = " ".join(text.split())
+    """The start of `text`, whitespace collapsed, cut at a word boundary.
+
+    Only the start of a long text is split: its first 2 x limit characters, collapsed, are the start of the
+    whole text collapsed, and when they are longer than `limit` they hold all the cut looks at."""
+    plain = " ".join(text[: 2 * limit].split())
+    if len(plain) <= limit and len(text) > 2 * limit:
+        plain = " ".join(text.split())
     if len(plain) <= limit:
         return plain
     cut = plain.rfind(" ", 0, limit)
     return plain[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + " …"
-
-
-SNIPPET_WORDS = 60
-
-
-def snippet_source(abstract: str) -> str:
-    """The part of a raw abstract a card cleans: the snippet needs two lines, not the whole text."""
-    return " ".join(abstract.split(None, SNIPPET_WORDS)[:SNIPPET_WORDS])  # (splits only the words it keeps)
 
 
 def first_listed(paper: Paper) -> str | None:
@@ -177,14 +174,13 @@ def card_view(cat: Catalogue, paper: Paper, tag_names: dict[str, str]) -> CardVi
     date = paper_date_text(paper)
     listed = first_listed(paper)
     note = cat.notes.get(paper.key)
-    start = snippet_source(paper.abstract)
     return CardView(
         slug=cat.slugs[paper.key],
         title=paper.title,
         day=paper.day,
         date=date,
         listed=listed if listed != date else None,
-        snippet=snippet(clean_text(start, cat.clean)),
+        snippet=snippet(clean_text(paper.abstract, cat.clean)),
         tags=tuple((m.tag, tag_names[m.tag]) for m in cat.matches[paper.key]),
         status=note.status if note else None,
         state=state_text(note),

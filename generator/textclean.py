@@ -497,8 +497,15 @@ def plain_runs(raw: str) -> tuple[Run, ...]:
 
 
 def _clean_runs(raw: str, tokens: Lru | None) -> tuple[Run, ...]:
+    runs = latex_runs(raw, tokens)
+    return plain_runs(raw) if runs is None else runs
+
+
+def latex_runs(raw: str, tokens: Lru | None = None) -> tuple[Run, ...] | None:
+    """`clean_runs(raw)` when the text holds something LaTeX-like; None for plain text (most abstracts), whose
+    runs are `plain_runs(raw)`: a worker sends back only the runs it made, not the texts it was given."""
     if not _needs_latex(raw):
-        return plain_runs(raw)
+        return None
     held: list[str] = []
     pieces: list[str] = []
     last = 0
