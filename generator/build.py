@@ -413,7 +413,7 @@ def catalogue_of(
     """Inputs -> the catalogue and what was found on the way. Pure, apart from the cache it fills.
     `later`: the related papers may still be computing when this returns (see `analyse`): then the catalogue's
     `related` is NOT_YET, and `Result.with_related` waits for them."""
-    entries, problems, skipped = parse_listings(inputs, options)
+    entries, problems, skipped = parse_listings(inputs, options, later_imports)
     clock.lap("read and parse")
     papers, merges, dedup_problems = deduplicate(entries, options.sources)
     problems.extend(dedup_problems)
@@ -477,18 +477,47 @@ def related_by_key(
     return {p.key: tuple(key_of[s] for s in by_slug[slugs[p.key]]) for p in papers}
 
 
-def parse_listings(inputs: Inputs, options: Options) -> tuple[list[Entry], list[Problem], int]:
-    """Every listing's entries, the problems met (unread files first) and how many entries were skipped."""
+LISTING_CHARS_PER_ENTRY = 1500  # about what a listing holds per entry (title, abstract, metadata): sizes the pool
+
+
+def parse_listings(
+    inputs: Inputs, options: Options, meanwhile: Callable[[], object] | None = None
+) -> tuple[list[Entry], list[Problem], int]:
+    """Every listing's entries, the problems met (unread files first) and how many entries were skipped.
+    Large corpora are parsed on every core (parse_listing is pure), in slices of listings, while this process
+    runs `meanwhile` (the imports the next stages need); the result is the same, in listing order."""
+    from generator import parallel
+
+    listings = inputs.listings
+    workers = parallel.jobs(sum(len(s.text) for s in listings) // LISTING_CHARS_PER_ENTRY)
+    year = options.year
+    tasks = [partial(_parse_slice, piece, year) for piece in parallel.chunks(listings, 4 * workers)]
+    started = parallel.start(tasks, workers)
+    with parallel.cancelled_on_error(started):
+        if meanwhile is not None:
+            meanwhile()
+        parsed = [found for piece in started.results() for found in piece]
     entries: list[Entry] = []
     problems = list(inputs.unread)
     skipped = 0
-    for source in inputs.listings:
-        found, issues = parse_listing(source.name, source.text, options.year)
+    for found, issues in parsed:  # (in listing order)
         entries.extend(found)
         # Provenance keeps the bare file name (papers.json); messages name the path the user can open.
         problems.extend(replace(i, path=str(options.sources / i.path)) for i in issues)
         skipped += sum(1 for i in issues if i.kind == "skip")
     return entries, problems, skipped
+
+
+def _parse_slice(listings: Sequence[SourceFile], year: int | None) -> list[tuple[list[Entry], list[Problem]]]:
+    return [parse_listing(source.name, source.text, year) for source in listings]
+
+
+def later_imports() -> None:
+    """The modules the next stages import when they run (numpy and scipy for the related papers, pylatexenc,
+    the renderers), imported while the listings are parsed: half a second otherwise spent on one core."""
+    import generator.related  # noqa: F401
+    import generator.render  # noqa: F401
+    import generator.textclean  # noqa: F401
 
 
 def assign_slugs(
