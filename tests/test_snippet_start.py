@@ -18,7 +18,7 @@ BLANKS = st.text(st.sampled_from([" ", "\n", "\t", "\u00a0", "\u2003", "\x0b", "
 
 
 def whole(text: str, limit: int) -> str:
-    """The snippet as made from the whole text split (before issue 16)."""
+    """The reference: the snippet made from the whole text, split whole."""
     plain = " ".join(text.split())
     if len(plain) <= limit:
         return plain
