@@ -11,6 +11,7 @@ from generator.build import Options, make_catalogue
 from generator.cache import Cache
 from generator.models import plan_text
 from generator.render import render_site
+from generator.sources import read_listings
 from tests.sitebuild import EMBEDDED, ROOT
 
 CORPUS = EMBEDDED
@@ -113,3 +114,28 @@ def test_a_long_lived_process_tags_and_renders_only_what_changed(tmp_path, monke
     # ...and the plan is what a fresh process makes from the same inputs.
     assert plan_text(render_site(second)) == second_plan
     assert second_plan != first_plan
+
+
+def test_listings_parsed_by_workers_give_the_same_entries_and_problems_in_order(tmp_path, monkeypatch):
+    """Issue 16: large corpora parse their listings on the workers; entries, problems (file and line) and the
+    skipped count must be what one process finds, in listing order, damaged and hostile listings included."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    fixtures = ROOT / "tests" / "fixtures"
+    found = [*sorted((CORPUS / "sources").glob("*.txt")), *sorted((fixtures / "listings").glob("*.txt"))]
+    found += [*sorted((fixtures / "bad" / "damaged").glob("*.txt")), *sorted((fixtures / "hostile").glob("*.txt"))]
+    for i, path in enumerate(found):
+        (sources / f"{i:03d}-{path.name}").write_bytes(path.read_bytes())
+    (sources / "999-controls.txt").write_text("A title\x00 with a NUL\nAn abstract\x07 that rings a bell.\n")
+    options = Options(sources=sources)
+    listings, unread = read_listings(sources)
+    inputs = build.Inputs(tuple(listings), tuple(unread), None, None, None, None)  # the listings alone
+
+    def parsed(jobs: str):
+        monkeypatch.setenv("READINGLIST_JOBS", jobs)
+        return build.parse_listings(inputs, options)
+
+    one, three = parsed("1"), parsed("3")
+    assert len(one[0]) > 400 and one[1]  # entries, and problems to compare
+    assert one == three
+    assert any(p.path == str(sources / "999-controls.txt") and p.line == 1 for p in three[1])
