@@ -625,11 +625,9 @@ def analyse(
                 found = memo.get((p.title, p.abstract))
             matches[p.key] = found if found is not None else tag_paper(index, p)  # evicted meanwhile (huge corpus)
         if clean:
-            for raw in (p.abstract for p in papers):
-                if raw not in cleaned:
-                    known = cache.clean.get(raw)
-                    if known is not None:
-                        cleaned[raw] = known
+            for p in papers:
+                if p.abstract not in cleaned and (known := cache.clean.get(p.abstract)) is not None:
+                    cleaned[p.abstract] = known
         return matches, results[0], cleaned
 
 
