@@ -8,12 +8,13 @@ an equal file alone.
 from __future__ import annotations
 
 import os
+import re
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.pages import _simple_front_matter, front_matter, simple_meta
+from generator.pages import _simple, _simple_front_matter, front_matter, simple_meta
 from generator.paper_pages import split_page, write_if_changed
 
 WORDS = st.text(alphabet=st.sampled_from("Aab z:#'-,.()&é\u00e9\U0001f600\"[]{}*!|>%@`\\\t"), min_size=0, max_size=12)
@@ -41,6 +42,20 @@ def test_any_edit_is_read_as_yaml_reads_it_or_left_to_yaml(meta, at, char):
     found = simple_meta(edited)
     if found is not None:
         assert found == yaml.safe_load(edited)
+
+
+# What `pages._simple` tells without it: the string YAML writes plain or in single quotes (see pages.py).
+SIMPLE = re.compile(r"[A-Za-z](?:[A-Za-z0-9,.()/+&;'=_:?#\-]|(?<! ) (?! )|[^\x00-\x7f])*(?<! )")
+ANY_CHAR = st.one_of(st.sampled_from("Aa  "), st.sampled_from("Aa0 :#'-,.()/+&;=_?!\"$%*<>@[]\\^`{|}~\t\n\x00\x7f\x80\u00a0\u2028é"), st.characters())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.sampled_from(["A", "a", "Z", "0", " ", "é", ""]), st.text(alphabet=ANY_CHAR, max_size=12))
+@example("A", "  b")
+@example("A", "b ")
+def test_simple_is_the_expressions_answer(first, rest):
+    value = first + rest
+    assert _simple(value) == bool(SIMPLE.fullmatch(value))
 
 
 def test_odd_front_matter_is_left_to_yaml():
