@@ -46,7 +46,11 @@ def test_any_edit_is_read_as_yaml_reads_it_or_left_to_yaml(meta, at, char):
 
 # What `pages._simple` tells without it: the string YAML writes plain or in single quotes (see pages.py).
 SIMPLE = re.compile(r"[A-Za-z](?:[A-Za-z0-9,.()/+&;'=_:?#\-]|(?<! ) (?! )|[^\x00-\x7f])*(?<! )")
-ANY_CHAR = st.one_of(st.sampled_from("Aa  "), st.sampled_from("Aa0 :#'-,.()/+&;=_?!\"$%*<>@[]\\^`{|}~\t\n\x00\x7f\x80\u00a0\u2028é"), st.characters())
+ANY_CHAR = st.one_of(
+    st.sampled_from("Aa  "),
+    st.sampled_from("Aa0 :#'-,.()/+&;=_?!\"$%*<>@[]\\^`{|}~\t\n\x00\x7f\x80\u00a0\u2028é"),
+    st.characters(),
+)
 
 
 @settings(max_examples=2000, deadline=None)
