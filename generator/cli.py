@@ -310,7 +310,9 @@ def generate_and_build(args: argparse.Namespace, options: Options, offline: bool
         return 0
     # MkDocs starts now and gets ready while the generator works; it reads docs/ only once told to build.
     with EarlyMkDocs(offline, args.config) as mkdocs:
-        print_result(generate_held(options), timings=getattr(args, "timings", False))
+        result = generate_held(options)
+        mkdocs.prepare_search()  # docs/ is written: the papers' search part begins while MkDocs gets ready
+        print_result(result, timings=getattr(args, "timings", False))
         claim_site_folder(args.site)
         key = incremental.site_key(args.config, options.docs, offline)
         update = not args.full and incremental.can_update(args.site, key, options.docs)

@@ -67,6 +67,7 @@ from generator.toolchain import (
     material_search_config,
     material_search_entries,
     search_index_file,
+    take_early_search,
     version_problem,
 )
 from generator.writer import atomic_write
@@ -374,6 +375,42 @@ class Early:
     locations: dict[str, str]  # the papers' URLs it was begun with
 
 
+@dataclass
+class Prepared:
+    """The papers' part begun before the build (`prepare_papers_part`), and everything it was begun from."""
+
+    papers: list[dict[str, Any]]
+    header: dict[str, Any]
+    known: dict[str, tuple[list[str], list[str]]]
+    locations: dict[str, str]
+    job: Any  # parallel.Started
+
+    def taken_for(self, papers: list, header: dict, known: dict, locations: dict) -> bool:
+        """True when the build would begin this very job (papers_part of equal arguments: equal results)."""
+        return (self.header, self.locations, self.papers, self.known) == (header, locations, papers, known)
+
+
+def prepare_papers_part(config) -> Prepared | None:
+    """In `readinglist build`'s early MkDocs child (toolchain.EarlyMkDocs.prepare_search), once docs/ is written
+    and before the build starts: the papers' part begun in a worker, from search's input and the last build's
+    words as they are on disk now, with the settings of the config the child loaded, and each paper's URL as the
+    input gives it. `begin_early` takes it when the build finds the same of each (else it is cancelled)."""
+    from generator import parallel
+
+    docs = Path(config.docs_dir)
+    search = material_search_config(config)
+    papers = read_search_input(docs) if search is not None else []
+    workers = parallel.jobs(len(papers))
+    if not papers or workers < 2:
+        return None
+    separator, stop_words = search_settings(search)
+    header = terms_header(separator.pattern, bool(stop_words))
+    known = stored_words(read_terms(docs / SEARCH_TERMS), header)
+    locations = {paper["page"]: page_url(paper["url"]) for paper in papers}
+    job = partial(papers_part, papers, locations, separator, stop_words, known)
+    return Prepared(papers, header, known, locations, parallel.begin(job, workers))
+
+
 def papers_part(
     papers: list[dict[str, Any]],
     locations: dict[str, str],
@@ -601,18 +638,26 @@ class LeanSearchIndex(BasePlugin):
         from generator import parallel
 
         self.cancel_early()
+        prepared = take_early_search() if self.keep else None  # begun before the build (`readinglist build`)
         search = material_search_config(config)
         workers = parallel.jobs(len(self.papers))
-        if search is None or not self.papers or workers < 2:
-            return
         try:
-            separator, stop_words = search_settings(search)
-        except PluginError:
-            return  # index() says why
-        header = self.words_for(separator, stop_words)
-        locations = self.locations()
-        job = partial(papers_part, self.papers, locations, separator, stop_words, self.words)
-        self.early = Early(header, parallel.begin(job, workers), locations)
+            if search is None or not self.papers or workers < 2:
+                return
+            try:
+                separator, stop_words = search_settings(search)
+            except PluginError:
+                return  # index() says why
+            header = self.words_for(separator, stop_words)
+            locations = self.locations()
+            if prepared is not None and prepared.taken_for(self.papers, header, self.words, locations):
+                self.early, prepared = Early(header, prepared.job, locations), None
+                return
+            job = partial(papers_part, self.papers, locations, separator, stop_words, self.words)
+            self.early = Early(header, parallel.begin(job, workers), locations)
+        finally:
+            if prepared is not None:
+                prepared.job.cancel()
 
     def on_build_error(self, *, error) -> None:
         self.cancel_early()

@@ -164,6 +164,9 @@ def mkdocs_env(offline: bool) -> dict[str, str]:
 # compiled when first used, as before).
 TEMPLATE_ROOTS = ("main.html", "paper.html", "404.html", "sitemap.xml")
 _EARLY_TEMPLATES: Any = None  # in the early child: the bytecode cache its templates were compiled into
+_EARLY_CONFIG: Any = None  # in the early child: the config it loaded, with Material's search settings filled in
+_EARLY_SEARCH: Any = None  # in the early child: the papers' search part begun before the build (take_early_search)
+PREPARE_SEARCH = "readinglist-prepare-search"  # EarlyMkDocs.prepare_search's line (never an MkDocs command)
 
 
 class EarlyMkDocs:
@@ -191,6 +194,20 @@ class EarlyMkDocs:
             # is gone, over the next run's site.
             preexec_fn=lambda: die_with_parent(parent),
         )
+
+    def prepare_search(self) -> None:
+        """docs/ is written: the child begins the papers' part of the search index now, in a worker of its own,
+        while this process decides how to build and MkDocs starts up (one core does that alone: 1 to 2 s at
+        10,000 papers). The build takes it only when it finds the same search input, settings, last words and
+        page URLs (search_index.py)."""
+        import json
+
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write((json.dumps([PREPARE_SEARCH]) + "\n").encode("utf-8"))
+            self.process.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # it ended already (killed): `run` reports it
 
     def run(self, command: str, *args: str) -> int:
         """Run `mkdocs <command> -f <config> <args>` in the child; its exit code (negative: ended by a signal)."""
@@ -229,6 +246,9 @@ def early_child() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C while waiting: the parent ends this child
     _warm_up(sys.argv[1])
     line = sys.stdin.readline()
+    while line.strip() == json.dumps([PREPARE_SEARCH]):
+        _prepare_search()
+        line = sys.stdin.readline()
     if not line.strip():
         return  # no build: the generator failed, or the run was stopped
     args = json.loads(line)
@@ -239,6 +259,29 @@ def early_child() -> None:
         cli.main(args=args, prog_name="mkdocs")
     except SystemExit as done:  # the build is written: leave without tearing down its objects one by one
         exit_now(done.code if isinstance(done.code, int) else (0 if done.code is None else 1))
+
+
+def _prepare_search() -> None:
+    """In the early child, told that docs/ is written: begin the papers' search part (best effort, silent)."""
+    global _EARLY_SEARCH
+    earlier = take_early_search()
+    if earlier is not None:  # (one a run: EarlyMkDocs.prepare_search)
+        earlier.job.cancel()
+    if _EARLY_CONFIG is None:
+        return
+    try:
+        from generator.search_index import prepare_papers_part
+
+        _EARLY_SEARCH = prepare_papers_part(_EARLY_CONFIG)
+    except Exception:  # noqa: BLE001, S110 - best effort: the build begins its own, as before
+        pass
+
+
+def take_early_search() -> Any:
+    """What `_prepare_search` began (a search_index.Prepared), once; None when nothing was."""
+    global _EARLY_SEARCH
+    taken, _EARLY_SEARCH = _EARLY_SEARCH, None
+    return taken
 
 
 def exit_now(code: int) -> None:
@@ -254,7 +297,7 @@ def exit_now(code: int) -> None:
 def _warm_up(config_file: str) -> None:
     """Import what the build imports and compile the theme's templates into `_EARLY_TEMPLATES`. Silent, and
     never fatal: the real build reports any problem with the config itself."""
-    global _EARLY_TEMPLATES
+    global _EARLY_TEMPLATES, _EARLY_CONFIG
     logging.disable(logging.CRITICAL)
     try:
         import mkdocs.__main__  # noqa: F401 - the command line, and what it imports
@@ -273,6 +316,10 @@ def _warm_up(config_file: str) -> None:
         for name in theme_templates(env):
             env.get_template(name)
         _EARLY_TEMPLATES = env.bytecode_cache
+        search = config.plugins.get("material/search")
+        if search is not None and "readinglist-search" in config.plugins:
+            search.on_config(config)  # its lang, separator and pipeline, filled in as the build's will be
+            _EARLY_CONFIG = config  # (for _prepare_search: material_search_config reads them)
     except Exception:  # noqa: BLE001, S110 - best effort: the build compiles what was not compiled here
         pass
     finally:
