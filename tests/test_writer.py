@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.errors import GeneratorError
-from generator.writer import MANIFEST, STATE, TMP_SUFFIX, read_manifest, write_plan
+from generator.writer import MANIFEST, MANIFEST_VERSION, STATE, TMP_SUFFIX, manifest_text, read_manifest, write_plan
 from tests.isolated import abstract, tags_alone
 from tests.sitebuild import ROOT
 
@@ -335,3 +337,11 @@ def test_command_refuses_to_clobber_a_users_page_and_exits_1(tmp_path, capsys, m
     mine.rename(mine.with_name("my-protein-notes.md"))
     assert main(["generate", "--sources", "src", "--docs", "docs", "--tags", str(tags_alone())]) == 0
     assert mine.with_name("my-protein-notes.md").read_text(encoding="utf-8").startswith("# My own page")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=12), st.frozensets(st.text(max_size=8), max_size=3), max_size=5))
+def test_the_manifest_text_is_what_json_dumps_writes(manifest):
+    records = {rel: sorted(manifest[rel]) for rel in sorted(manifest)}
+    expected = json.dumps({"version": MANIFEST_VERSION, "generated": records}, indent=0, sort_keys=True) + "\n"
+    assert manifest_text(manifest) == expected
