@@ -22,7 +22,7 @@ from generator.notes import load_notes
 from generator.overrides import apply_overrides, parse_overrides
 from generator.pages import by_date
 from generator.parse import parse_listing
-from generator.slugs import LOCK_NAME, lock_text, parse_lock, resolve_slugs
+from generator.slugs import LOCK_NAME, base_slug, lock_text, parse_lock, resolve_slugs
 from generator.slugs import assign_slugs as slug_papers
 from generator.sources import (
     load_yaml,
@@ -413,12 +413,12 @@ def catalogue_of(
     """Inputs -> the catalogue and what was found on the way. Pure, apart from the cache it fills.
     `later`: the related papers may still be computing when this returns (see `analyse`): then the catalogue's
     `related` is NOT_YET, and `Result.with_related` waits for them."""
-    entries, problems, skipped = parse_listings(inputs, options, later_imports)
+    entries, problems, skipped, bases = parse_listings(inputs, options, later_imports)
     clock.lap("read and parse")
     papers, merges, dedup_problems = deduplicate(entries, options.sources)
     problems.extend(dedup_problems)
     tags = load_taxonomy(inputs.taxonomy, str(options.tags))
-    slugs, new_lock = assign_slugs(papers, entries, inputs.lock, str(options.lock_path))
+    slugs, new_lock = assign_slugs(papers, entries, inputs.lock, str(options.lock_path), bases)
     papers = by_date(papers)  # after the slugs: listing order, not dates, decides who keeps a plain slug
     dates, days, sources = listing_dates(entries)
     where = str(options.overrides_path)
@@ -482,10 +482,12 @@ LISTING_CHARS_PER_ENTRY = 1500  # about what a listing holds per entry (title, a
 
 def parse_listings(
     inputs: Inputs, options: Options, meanwhile: Callable[[], object] | None = None
-) -> tuple[list[Entry], list[Problem], int]:
-    """Every listing's entries, the problems met (unread files first) and how many entries were skipped.
-    Large corpora are parsed on every core (parse_listing is pure), in slices of listings, while this process
-    runs `meanwhile` (the imports the next stages need); the result is the same, in listing order."""
+) -> tuple[list[Entry], list[Problem], int, dict[str, str]]:
+    """Every listing's entries, the problems met (unread files first), how many entries were skipped, and each
+    entry title's base slug (slugs.base_slug: python-slugify took 1.4 s of 50,000 titles on the core the run
+    waits on; the slices' workers make them on every core). Large corpora are parsed on every core
+    (parse_listing is pure), in slices of listings, while this process runs `meanwhile` (the imports the next
+    stages need); the result is the same, in listing order."""
     from generator import parallel
 
     listings = inputs.listings
@@ -496,7 +498,9 @@ def parse_listings(
     with parallel.cancelled_on_error(started):
         if meanwhile is not None:
             meanwhile()
-        parsed = [found for piece in started.results() for found in piece]
+        results = started.results()
+    parsed = [found for piece, _ in results for found in piece]
+    bases = {title: slug for _, made in results for title, slug in made.items()}
     entries: list[Entry] = []
     problems = list(inputs.unread)
     skipped = 0
@@ -505,11 +509,14 @@ def parse_listings(
         # Provenance keeps the bare file name (papers.json); messages name the path the user can open.
         problems.extend(replace(i, path=str(options.sources / i.path)) for i in issues)
         skipped += sum(1 for i in issues if i.kind == "skip")
-    return entries, problems, skipped
+    return entries, problems, skipped, bases
 
 
-def _parse_slice(listings: Sequence[SourceFile], year: int | None) -> list[tuple[list[Entry], list[Problem]]]:
-    return [parse_listing(source.name, source.text, year) for source in listings]
+def _parse_slice(
+    listings: Sequence[SourceFile], year: int | None
+) -> tuple[list[tuple[list[Entry], list[Problem]]], dict[str, str]]:
+    parsed = [parse_listing(source.name, source.text, year) for source in listings]
+    return parsed, {e.title: base_slug(e.title) for found, _ in parsed for e in found}
 
 
 def later_imports() -> None:
@@ -521,15 +528,21 @@ def later_imports() -> None:
 
 
 def assign_slugs(
-    papers: list[Paper], entries: list[Entry], lock_source: str | None, lock_path: str
+    papers: list[Paper],
+    entries: list[Entry],
+    lock_source: str | None,
+    lock_path: str,
+    bases: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], str | None]:
-    """Paper key -> slug, and the slug lock's new text when a lock exists and new papers extend it."""
+    """Paper key -> slug, and the slug lock's new text when a lock exists and new papers extend it. `bases`:
+    titles' base slugs made already (parse_listings)."""
     if lock_source is None:  # no lock, none made: the abstracts' fingerprints name lock entries only
-        return slug_papers([(p.key, p.title) for p in papers]), None
+        return slug_papers([(p.key, p.title) for p in papers], bases=bases), None
     fingerprints = paper_fingerprints(papers, entries)
     slugs, lock = resolve_slugs(
         [(p.key, p.title, title_key(p.title), fingerprints[p.key]) for p in papers],
         parse_lock(lock_source, lock_path),
+        bases,
     )
     new_lock = lock_text(lock) if lock_source is not None else None
     return slugs, new_lock if new_lock != lock_source else None
@@ -687,7 +700,7 @@ def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
     """The listings alone, read and parsed (bench/synth.py trains on them): entries, problems, files, skipped."""
     listings, unread = read_listings(options.sources)
     inputs = Inputs(tuple(listings), tuple(unread), None, None, None, None)
-    entries, problems, skipped = parse_listings(inputs, options)
+    entries, problems, skipped, _bases = parse_listings(inputs, options)
     return entries, problems, len(listings), skipped
 
 

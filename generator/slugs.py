@@ -54,20 +54,23 @@ def assign_slugs(
     fallback: str = "paper",
     locked: Mapping[str, str] | None = None,
     avoid: Collection[str] = (),
+    bases: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """[(key, title)] in priority order -> {key: unique slug}.
 
     `locked` ({key: slug}, from the slug lock) wins; every other slug avoids the
-    locked ones, `avoid` (stale lock entries) and the reserved names.
+    locked ones, `avoid` (stale lock entries) and the reserved names. `bases`:
+    {title: base_slug(title)} made already, for some titles (the parse workers').
     """
     locked = locked or {}
+    bases = bases or {}
     taken = set(RESERVED) | set(avoid) | set(locked.values())
     result: dict[str, str] = {}
     for key, title in items:
         if key in locked:
             result[key] = locked[key]
             continue
-        slug = base_slug(title)
+        slug = bases[title] if title in bases else base_slug(title)
         if not slug:
             slug = f"{fallback}{SUFFIX}{digest(key, 8)}"
         length = HASH_CHARS
@@ -156,7 +159,7 @@ def lock_text(lock: Mapping[str, str]) -> str:
 
 
 def resolve_slugs(
-    papers: list[tuple[str, str, str, tuple[str, ...]]], lock: Mapping[str, str]
+    papers: list[tuple[str, str, str, tuple[str, ...]]], lock: Mapping[str, str], bases: Mapping[str, str] | None = None
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Slugs for papers given the lock, and the lock to write back.
 
@@ -166,7 +169,7 @@ def resolve_slugs(
     title has exactly one unclaimed lock entry and one unmatched paper, that one
     (its first abstract was edited). Such an entry is re-keyed to the paper's
     current fingerprint. New papers get new slugs, added to the lock; entries of
-    papers no longer listed stay, so their slugs are never reused.
+    papers no longer listed stay, so their slugs are never reused. `bases`: as assign_slugs takes them.
     """
     by_title: dict[str, list[str]] = {}
     for ident in sorted(lock):
@@ -192,7 +195,7 @@ def resolve_slugs(
         if len(unmatched) == 1 and len(unclaimed) == 1:
             matched[unmatched[0]] = unclaimed[0]
     locked = {key: lock[ident] for key, ident in matched.items()}
-    slugs = assign_slugs([(key, title) for key, title, _, _ in papers], locked=locked, avoid=lock.values())
+    slugs = assign_slugs([(key, title) for key, title, _, _ in papers], locked=locked, avoid=lock.values(), bases=bases)
     new_lock = dict(lock)
     for key, _, title_key, fps in papers:
         current = identity(title_key, fps[0])

@@ -41,3 +41,14 @@ def test_long_colliding_titles_stay_within_limit():
     slugs = assign_slugs([("one", title), ("two", title + "!")])
     assert len(set(slugs.values())) == 2
     assert all(len(s) <= MAX_SLUG for s in slugs.values())
+
+
+def test_base_slugs_made_already_are_taken_and_give_the_same_slugs():
+    from generator.slugs import base_slug, resolve_slugs
+
+    items = [("c++ for x", "C++ for X"), ("c for x", "C for X"), ("a", "Alpha Paper"), ("???", "???")]
+    bases = {title: base_slug(title) for _, title in items}
+    assert assign_slugs(items, bases=bases) == assign_slugs(items)
+    assert assign_slugs([("a", "Alpha Paper")], bases={"Alpha Paper": "given"}) == {"a": "given"}  # (taken)
+    papers = [(key, title, title.lower(), ("fp",)) for key, title in items]
+    assert resolve_slugs(papers, {}, bases) == resolve_slugs(papers, {})
