@@ -66,7 +66,8 @@ SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/javascripts/iframe-worker.js"
 # Problem kinds that are warnings (--strict makes them errors); "info" is not.
 WARNING_KINDS = ("warning", "skip", "file")
-PIECES_PER_WORKER = 8  # slices of the papers to tag and clean, per worker (analyse)
+PIECES_PER_WORKER = 24  # slices of the papers to tag and clean, per worker (analyse): small, so that the workers end
+# together (with 8, one worker went on alone with its last slice for 1.5 s at 50,000 papers)
 
 
 @dataclass(frozen=True)
