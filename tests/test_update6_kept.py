@@ -203,7 +203,7 @@ def test_an_export_is_taken_only_with_the_digest_the_last_run_recorded(tmp_path)
     assert stored.read_export(tmp_path, "papers.json", 5) is None
 
 
-def test_a_record_remembers_its_hash_and_stays_equal_to_an_equal_record(tmp_path, monkeypatch):
+def test_a_records_hash_is_an_equal_records_and_pickling_keeps_both(tmp_path, monkeypatch):
     import pickle
     from dataclasses import replace
 
@@ -214,10 +214,11 @@ def test_a_record_remembers_its_hash_and_stays_equal_to_an_equal_record(tmp_path
     first = next(iter(index(cat).records.values()))
     again = replace(first)  # equal, another object
     assert first == again and hash(first) == hash(again) and first is not again
-    assert "_hash" in first.__dict__
     copied = pickle.loads(pickle.dumps(first))
-    assert "_hash" not in copied.__dict__ and copied == first and hash(copied) == hash(first)
+    assert copied == first and hash(copied) == hash(first)
     other = replace(first, slug=first.slug + "-x")
     assert other != first
+    unrelated = replace(first, directory_urls=not first.directory_urls)  # same paper, other files: == tells them apart
+    assert unrelated != first and len({first: 1, unrelated: 2, again: 3}) == 2
     assert repr(first) == repr(again)  # record_key reads fields only
     assert stored.record_key(first) == stored.record_key(copied)
