@@ -414,9 +414,10 @@ def catalogue_of(
     """Inputs -> the catalogue and what was found on the way. Pure, apart from the cache it fills.
     `later`: the related papers may still be computing when this returns (see `analyse`): then the catalogue's
     `related` is NOT_YET, and `Result.with_related` waits for them."""
-    entries, problems, skipped, bases = parse_listings(inputs, options, later_imports)
+    entries, problems, skipped, titles = parse_listings(inputs, options, later_imports)
     clock.lap("read and parse")
-    papers, merges, dedup_problems = deduplicate(entries, options.sources)
+    bases, keys = ({title: made[i] for title, made in titles.items()} for i in (0, 1))
+    papers, merges, dedup_problems = deduplicate(entries, options.sources, keys)
     problems.extend(dedup_problems)
     tags = load_taxonomy(inputs.taxonomy, str(options.tags))
     slugs, new_lock = assign_slugs(papers, entries, inputs.lock, str(options.lock_path), bases)
@@ -483,10 +484,11 @@ LISTING_CHARS_PER_ENTRY = 1500  # about what a listing holds per entry (title, a
 
 def parse_listings(
     inputs: Inputs, options: Options, meanwhile: Callable[[], object] | None = None
-) -> tuple[list[Entry], list[Problem], int, dict[str, str]]:
+) -> tuple[list[Entry], list[Problem], int, dict[str, tuple[str, str]]]:
     """Every listing's entries, the problems met (unread files first), how many entries were skipped, and each
-    entry title's base slug (slugs.base_slug: python-slugify took 1.4 s of 50,000 titles on the core the run
-    waits on; the slices' workers make them on every core). Large corpora are parsed on every core
+    entry title's base slug and normalised title ({title: (slugs.base_slug, corpus.title_key)}: python-slugify
+    and the normalising took 1.4 s and 0.7 s of 50,000 papers' titles on the core the run waits on; the slices'
+    workers make them on every core). Large corpora are parsed on every core
     (parse_listing is pure), in slices of listings, while this process runs `meanwhile` (the imports the next
     stages need); the result is the same, in listing order."""
     from generator import parallel
@@ -501,7 +503,7 @@ def parse_listings(
             meanwhile()
         results = started.results()
     parsed = [found for piece, _ in results for found in piece]
-    bases = {title: slug for _, made in results for title, slug in made.items()}
+    titles = {title: facts for _, made in results for title, facts in made.items()}
     entries: list[Entry] = []
     problems = list(inputs.unread)
     skipped = 0
@@ -510,14 +512,14 @@ def parse_listings(
         # Provenance keeps the bare file name (papers.json); messages name the path the user can open.
         problems.extend(replace(i, path=str(options.sources / i.path)) for i in issues)
         skipped += sum(1 for i in issues if i.kind == "skip")
-    return entries, problems, skipped, bases
+    return entries, problems, skipped, titles
 
 
 def _parse_slice(
     listings: Sequence[SourceFile], year: int | None
-) -> tuple[list[tuple[list[Entry], list[Problem]]], dict[str, str]]:
+) -> tuple[list[tuple[list[Entry], list[Problem]]], dict[str, tuple[str, str]]]:
     parsed = [parse_listing(source.name, source.text, year) for source in listings]
-    return parsed, {e.title: base_slug(e.title) for found, _ in parsed for e in found}
+    return parsed, {e.title: (base_slug(e.title), title_key(e.title)) for found, _ in parsed for e in found}
 
 
 def later_imports() -> None:
@@ -701,7 +703,7 @@ def parse_all(options: Options) -> tuple[list[Entry], list[Problem], int, int]:
     """The listings alone, read and parsed (bench/synth.py trains on them): entries, problems, files, skipped."""
     listings, unread = read_listings(options.sources)
     inputs = Inputs(tuple(listings), tuple(unread), None, None, None, None)
-    entries, problems, skipped, _bases = parse_listings(inputs, options)
+    entries, problems, skipped, _titles = parse_listings(inputs, options)
     return entries, problems, len(listings), skipped
 
 

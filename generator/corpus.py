@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -78,15 +79,19 @@ class Merge:
     same_abstract: bool
 
 
-def deduplicate(entries: list[Entry], folder: Path | None = None) -> tuple[list[Paper], list[Merge], list[Problem]]:
+def deduplicate(
+    entries: list[Entry], folder: Path | None = None, title_keys: Mapping[str, str] | None = None
+) -> tuple[list[Paper], list[Merge], list[Problem]]:
     """Fold entries with equal normalised titles and similar abstracts into one paper, keeping
     every provenance. The first entry (in source-file then line order) gives the text.
 
     Entries whose titles match but whose abstracts share less than half their words stay
     separate papers (with a warning naming both places): the first keeps the title as its
     key, each other one gets `<title> #<abstract fingerprint>`. Problems name places as
-    `folder/source:line` when `folder` is given.
+    `folder/source:line` when `folder` is given. `title_keys`: {title: title_key(title)} made already, for some
+    titles (the parse workers').
     """
+    title_keys = title_keys or {}
 
     def place(p: Provenance) -> str:
         return f"{folder / p.source if folder is not None else p.source}:{p.line}"
@@ -99,7 +104,7 @@ def deduplicate(entries: list[Entry], folder: Path | None = None) -> tuple[list[
     by_id: dict[str, str] = {}  # arXiv identifier -> paper key
     meta: dict[str, dict] = {}  # paper key -> its metadata, first found wins
     for entry in entries:
-        title = title_key(entry.title)
+        title = title_keys[entry.title] if entry.title in title_keys else title_key(entry.title)
         keys = groups.setdefault(title, [])
         p = entry.provenance
         if entry.arxiv_id in by_id:

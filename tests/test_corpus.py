@@ -44,3 +44,13 @@ def test_different_abstract_on_a_duplicate_is_reported_not_lost():
 def test_c_family_titles_stay_three_papers():
     papers, merges, _ = deduplicate([entry("C++ for X"), entry("C# for X"), entry("C for X")])
     assert len(papers) == 3 and merges == []
+
+
+def test_normalised_titles_made_already_are_taken_and_give_the_same_papers():
+    from generator.corpus import title_key
+
+    entries = [entry("C++ for X"), entry("C# for X", "b.txt", 9), entry("C for X", "c.txt", 3), entry("Other")]
+    keys = {e.title: title_key(e.title) for e in entries}
+    assert deduplicate(entries, None, keys) == deduplicate(entries)
+    papers, _, _ = deduplicate([entry("C++ for X"), entry("Other")], None, {"Other": title_key("C++ for X")})
+    assert len(papers) == 1  # (taken: the two titles were given one key)

@@ -9,6 +9,7 @@ import pytest
 from generator import build, parallel, render
 from generator.build import Options, make_catalogue
 from generator.cache import Cache
+from generator.corpus import title_key
 from generator.models import plan_text
 from generator.render import render_site
 from generator.slugs import base_slug
@@ -139,5 +140,5 @@ def test_listings_parsed_by_workers_give_the_same_entries_and_problems_in_order(
     one, three = parsed("1"), parsed("3")
     assert len(one[0]) > 400 and one[1]  # entries, and problems to compare
     assert one == three  # the titles' base slugs too
-    assert one[3] == {e.title: base_slug(e.title) for e in one[0]}
+    assert one[3] == {e.title: (base_slug(e.title), title_key(e.title)) for e in one[0]}
     assert any(p.path == str(sources / "999-controls.txt") and p.line == 1 for p in three[1])
