@@ -638,7 +638,7 @@ class LeanSearchIndex(BasePlugin):
         from generator import parallel
 
         self.cancel_early()
-        prepared = take_early_search() if self.keep else None  # begun before the build (`readinglist build`)
+        prepared = take_early_search()  # begun before the build (`readinglist build`), taken or cancelled below
         search = material_search_config(config)
         workers = parallel.jobs(len(self.papers))
         try:

@@ -18,7 +18,10 @@ Python, here:
   banner), which meanwhile imports MkDocs, loads the config with `load_config`
   (the plugins' `on_config` not run) and compiles the theme's templates from `config.theme.get_env()`
   into a Jinja bytecode cache (`jinja2.BytecodeCache`, `jinja2.meta.find_referenced_templates`), which
-  readinglist-pages gives the build's environment in `on_env` (`use_early_templates`).
+  readinglist-pages gives the build's environment in `on_env` (`use_early_templates`). It runs
+  Material's search plugin's `on_config` on that config (its only effect read: the search settings
+  `material_search_config` reads) and, told that docs/ is written (`prepare_search`, a JSON line that
+  is no command), begins the papers' search part, which readinglist-search takes in `on_files`.
 - `Preview` (`readinglist serve`): what mkdocs/commands/serve.py does, with our builder
   and our file watching: `mkdocs.livereload.LiveReloadServer` (builder callback,
   `error_handler`, `watch`, `serve`, `shutdown`), its private `_rebuild_cond` and
