@@ -25,12 +25,15 @@ def drop_markers(tree: dict[str, bytes]) -> dict[str, bytes]:
 
 
 @pytest.mark.slow
-def test_the_early_child_builds_what_python_m_mkdocs_builds(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [None, "2"])  # "2": the child prepares the papers' search part in a worker
+def test_the_early_child_builds_what_python_m_mkdocs_builds(tmp_path, monkeypatch, jobs):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     site, _ = build_site(tmp_path / "plain")
     work = tmp_path / "early"
     prepare(work)
     monkeypatch.chdir(work)
+    if jobs is not None:
+        monkeypatch.setenv("READINGLIST_JOBS", jobs)  # (test_early_search.py: what the build takes from it)
     code = cli.main(["build", "--sources", str(EMBEDDED / "sources"), "--tags", str(EMBEDDED / "tags.yml")])
     assert code == 0
     assert drop_markers(site_tree(work / "site")) == site_tree(site)

@@ -3,7 +3,8 @@
 What must hold: the build takes the part begun early only when it would begin the same job itself (the same
 search input, settings, last build's words and page URLs), and then writes the index a build without it writes;
 a part begun from a search input that changed before the build read it is cancelled, and the index is made from
-what the build read; `readinglist build` with workers (child, its protocol) builds what MkDocs alone builds.
+what the build read. (`readinglist build` with workers, the child's protocol included, builds what MkDocs alone
+builds: tests/test_early_mkdocs.py.)
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import json
 
 import pytest
 
-from generator import cli, parallel, toolchain
+from generator import parallel, toolchain
 from generator.search_input import SEARCH_INPUT
-from tests.sitebuild import EMBEDDED, build_site, prepare, site_tree
+from tests.sitebuild import build_site, site_tree
 
 INDEX = "search/search_index.json"
 
@@ -90,17 +91,3 @@ def test_a_part_begun_from_an_input_that_changed_since_is_cancelled(tmp_path, mo
     _, none = in_process_build(work, tmp_path / "late", monkeypatch, early=False)
     assert none is None
     assert (tmp_path / "late" / INDEX).read_text(encoding="utf-8") == index
-
-
-@pytest.mark.slow
-def test_readinglist_build_with_workers_builds_what_mkdocs_builds(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    site, _ = build_site(tmp_path / "plain")
-    work = tmp_path / "early"
-    prepare(work)
-    monkeypatch.chdir(work)
-    monkeypatch.setenv("READINGLIST_JOBS", "2")  # the child prepares the papers' search part in a worker
-    code = cli.main(["build", "--sources", str(EMBEDDED / "sources"), "--tags", str(EMBEDDED / "tags.yml")])
-    assert code == 0
-    built = {rel: data for rel, data in site_tree(work / "site").items() if not rel.startswith(".readinglist-")}
-    assert built == site_tree(site)
