@@ -420,7 +420,7 @@ def catalogue_of(
     papers, merges, dedup_problems = deduplicate(entries, options.sources, keys)
     problems.extend(dedup_problems)
     tags = load_taxonomy(inputs.taxonomy, str(options.tags))
-    slugs, new_lock = assign_slugs(papers, entries, inputs.lock, str(options.lock_path), bases)
+    slugs, new_lock = assign_slugs(papers, entries, inputs.lock, str(options.lock_path), bases, keys)
     papers = by_date(papers)  # after the slugs: listing order, not dates, decides who keeps a plain slug
     dates, days, sources = listing_dates(entries)
     where = str(options.overrides_path)
@@ -536,14 +536,19 @@ def assign_slugs(
     lock_source: str | None,
     lock_path: str,
     bases: Mapping[str, str] | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], str | None]:
-    """Paper key -> slug, and the slug lock's new text when a lock exists and new papers extend it. `bases`:
-    titles' base slugs made already (parse_listings)."""
+    """Paper key -> slug, and the slug lock's new text when a lock exists and new papers extend it. `bases`,
+    `keys`: titles' base slugs and normalised titles made already (parse_listings)."""
     if lock_source is None:  # no lock, none made: the abstracts' fingerprints name lock entries only
         return slug_papers([(p.key, p.title) for p in papers], bases=bases), None
+    keys = keys or {}
     fingerprints = paper_fingerprints(papers, entries)
     slugs, lock = resolve_slugs(
-        [(p.key, p.title, title_key(p.title), fingerprints[p.key]) for p in papers],
+        [
+            (p.key, p.title, keys[p.title] if p.title in keys else title_key(p.title), fingerprints[p.key])
+            for p in papers
+        ],
         parse_lock(lock_source, lock_path),
         bases,
     )
