@@ -455,6 +455,9 @@ def _tie(match: re.Match[str]) -> str:
 
 
 def _merge(runs: list[Run]) -> tuple[Run, ...]:
+    if len(runs) == 1:  # (most texts: no emphasis) its words, single-spaced: what the loops below make of it
+        words = " ".join(runs[0].text.split())  # (str.split and the regex's \s: the same whitespace)
+        return (Run(words, runs[0].style),) if words else ()
     merged: list[Run] = []
     for run in runs:
         text = run.text.replace("\u00a0", " ")
