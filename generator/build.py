@@ -589,16 +589,18 @@ def analyse(
 
     texts = [(slugs[p.key], paper_text(p.title, p.abstract)) for p in papers]
 
-    def related() -> dict[str, tuple[str, ...]]:
+    def related(workers: int = 1) -> dict[str, tuple[str, ...]]:
         from generator.related import related_papers
 
-        return related_papers(texts)
+        return related_papers(texts, workers=workers)
 
     alone = parallel.jobs(len(papers))  # the related papers' worker, when it has one of its own
     usable = stored is not None and stored.usable_for(tags)
     # An update (the last run's work is usable): few papers will be left to tag, and the related papers, computed
     # for all papers every time, are the longest task. Begun first, before the kept work is looked up.
-    early = parallel.begin(related, alone) if later and usable and alone > 1 else None
+    # In a worker of its own, the related papers' products are split over the cores (the list pages are made beside
+    # them, then the run waits for them).
+    early = parallel.begin(partial(related, alone), alone) if later and usable and alone > 1 else None
     with parallel.cancelled_on_error(early):
         memo = cache.tagged(tags)
         if usable:  # the last run's work, kept in docs/ (generator/stored.py), usable for these tags
@@ -627,7 +629,7 @@ def analyse(
         if early is not None:
             results = [early, *parallel.run_all(tasks, workers, ahead=1)]
         elif later and 2 * len(todo) < len(papers) and alone > 1:
-            results = [parallel.begin(related, alone), *parallel.run_all(tasks, workers, ahead=1)]
+            results = [parallel.begin(partial(related, alone), alone), *parallel.run_all(tasks, workers, ahead=1)]
         else:
             results = parallel.run_all([related, *tasks], workers, ahead=1)
         tagged, cleaned = {}, {}

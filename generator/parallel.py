@@ -286,6 +286,10 @@ class Pool:
         """A worker's life: run the tasks it is sent until it is sent None. Ctrl-C is the run's to handle: it
         ends the workers (they die with it), which would otherwise each print a KeyboardInterrupt traceback."""
         _die_with_parent(parent)
+        # A task may run workers of its own (the related papers' products, in a worker of their own): multiprocessing
+        # refuses children to a daemon process. This process's view of itself only: the run still sees it as a
+        # daemon, and it dies with the run whatever the flag says (above), as do its own workers with it.
+        multiprocessing.current_process().daemon = False
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         if self.nice:
             with contextlib.suppress(OSError):  # (a lower priority is a preference, never a failure)

@@ -43,6 +43,17 @@ def test_run_all_keeps_task_order_and_runs_in_other_processes():
     assert parallel.run_all(tasks, 1) == [(i, me) for i in range(7)]
 
 
+def test_a_task_in_a_worker_may_run_workers_of_its_own():
+    def inner() -> list[tuple[int, int]]:
+        return [(os.getpid(), pid) for _, pid in parallel.run_all([lambda i=i: (i, os.getpid()) for i in range(4)], 2)]
+
+    (found,) = parallel.begin(inner, 2).results()
+    assert len(found) == 4
+    worker = found[0][0]
+    assert worker != os.getpid()
+    assert all(pid not in (worker, os.getpid()) for _, pid in found)  # its own workers ran them
+
+
 def test_a_failing_task_fails_the_run():
     def broken() -> int:
         raise ValueError("bad input in a worker")

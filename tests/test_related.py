@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+
+from generator import parallel, related
 from generator.related import paper_text, related_papers
 
 # Three topics; the "listing" each paper came from is deliberately mixed: it must play no part.
@@ -82,3 +85,22 @@ def test_degenerate_inputs():
     assert related_papers([]) == {}
     assert related_papers([("only", "One paper")]) == {"only": ()}
     assert related_papers([("a", "the of and"), ("b", "the of and")]) == {"a": (), "b": ()}
+
+
+def test_pair_products_split_over_workers_give_the_same_lists(monkeypatch):
+    rng = random.Random(5)
+    words = [f"w{n}x" for n in range(400)]
+    many = [(f"p{i:03d}", " ".join(rng.choices(words[(i % 8) * 50 : (i % 8) * 50 + 80], k=60))) for i in range(240)]
+    alone = related_papers(many)
+    split: list[int] = []
+    run_all = parallel.run_all
+
+    def counted(tasks, workers, *args):
+        split.append(len(tasks))
+        return run_all(tasks, workers, *args)
+
+    monkeypatch.setattr(related, "PARALLEL_PAIRS", 1)
+    monkeypatch.setattr(parallel, "run_all", counted)
+    assert related_papers(many, workers=3) == alone
+    assert split == [3]
+    assert sum(len(found) for found in alone.values()) > 600
