@@ -142,31 +142,6 @@ def test_hostile_fixture_reads_exactly_as_written():
         assert clean_text(entry.title) == fold(entry.title)
 
 
-def _merged_the_long_way(runs: list[Run]) -> tuple[Run, ...]:
-    """textclean._merge's loops (before the one-run shortcut): the oracle for that shortcut."""
-    merged: list[Run] = []
-    for run in runs:
-        text = run.text.replace("\u00a0", " ")
-        if not text:
-            continue
-        if merged and merged[-1].style == run.style:
-            merged[-1] = Run(merged[-1].text + text, run.style)
-        else:
-            merged.append(Run(text, run.style))
-    out: list[Run] = []
-    previous_space = True
-    for run in merged:
-        text = re.sub(r"\s+", " ", run.text)
-        if previous_space:
-            text = text.lstrip(" ")
-        if text:
-            out.append(Run(text, run.style))
-            previous_space = text.endswith(" ")
-    if out:
-        out[-1] = Run(out[-1].text.rstrip(), out[-1].style)
-    return tuple(r for r in out if r.text)
-
-
 # Every character str.isspace() or the regex's \s takes for a space, among others.
 SPACES_AND_WORDS = st.text(
     st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2007\u200b\u2028\u3000\ufeffab.é")),
@@ -177,11 +152,5 @@ SPACES_AND_WORDS = st.text(
 @settings(max_examples=500, deadline=None)
 @given(SPACES_AND_WORDS, st.sampled_from(["", "em", "strong"]))
 def test_one_run_is_merged_as_the_loops_merge_it(text, style):
-    assert textclean._merge([Run(text, style)]) == _merged_the_long_way([Run(text, style)])
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(SPACES_AND_WORDS, st.sampled_from(["", "em"])), min_size=2, max_size=4))
-def test_several_runs_are_merged_as_before(runs):
-    made = [Run(text, style) for text, style in runs]
-    assert textclean._merge(made) == _merged_the_long_way(made)
+    # An empty run beside it sends the same text the long way (the loops skip empty runs): the oracle.
+    assert textclean._merge([Run(text, style)]) == textclean._merge([Run(text, style), Run("", style)])
