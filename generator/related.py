@@ -58,7 +58,6 @@ MIN_SCORE = 0.0395
 POSTINGS_CAP = 16
 POSTINGS_BUDGET = 64_000
 INDEX_TERMS = 40  # each paper's strongest terms that go into the index
-PAIR_CHUNK = 200_000  # candidate pairs scored at a time (bounded memory)
 PARALLEL_PAIRS = 200_000  # fewer candidate pairs are scored in one process (see `products`)
 DENSE_SCRATCH = 1_000_000  # entries of the scratch block pair_products spreads rows into (8 MB)
 PACKED_BITS = 63  # several keys are sorted packed in one int64 while they fit
