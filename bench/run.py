@@ -52,6 +52,7 @@ class Run:
     seconds: float
     rss_mb: float
     written: int | None = None
+    cpu: float | None = None  # user + system seconds of the process and the workers it waited for (wait4)
 
 
 @dataclass
@@ -78,7 +79,7 @@ class Figures:
 
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[Run, str]:
-    """Run a child process; wall time and peak RSS of it and its children (wait4)."""
+    """Run a child process; wall time, peak RSS and CPU time of it and its children (wait4)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", READINGLIST_OFFLINE="false", **(env or {}))
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
@@ -91,7 +92,8 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple
     if proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(cmd)} failed (exit {proc.returncode}):\n{text[-3000:]}")
     match = WRITTEN.search(text)
-    return Run(seconds, usage.ru_maxrss / 1024, int(match.group(1)) if match else None), text
+    written = int(match.group(1)) if match else None
+    return Run(seconds, usage.ru_maxrss / 1024, written, usage.ru_utime + usage.ru_stime), text
 
 
 def prepare(project: Path) -> None:
@@ -244,7 +246,7 @@ def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path,
         run, text = timed(build, project)
         figures.build.append(run)
         figures.build_generate.append(sum(float(s) for s, _ in STAGE.findall(text)))
-        log(f"  N={n} run {r + 1}: readinglist build {run.seconds:.2f} s, {run.rss_mb:.0f} MB")
+        log(f"  N={n} run {r + 1}: readinglist build {run.seconds:.2f} s ({run.cpu:.1f} s CPU), {run.rss_mb:.0f} MB")
         # MkDocs empties its site folder before it builds: the last run's bare sites (10,000 pages each) are set
         # aside first, or their deletion would slow what is timed after them (Hugo, the update; see set_aside).
         set_aside(project / "site-bare-mkdocs")
@@ -260,7 +262,7 @@ def measure(n: int, runs: int, build_max: int, cold_only_above: int, work: Path,
             set_aside(project / "hugo-public")
             run, _ = timed(["hugo", "--quiet", "-s", str(hugo), "-d", str(project / "hugo-public")], project)
             figures.hugo.append(run)
-            log(f"  N={n} run {r + 1}: Hugo, same paper pages {run.seconds:.2f} s")
+            log(f"  N={n} run {r + 1}: Hugo, same paper pages {run.seconds:.2f} s ({run.cpu:.1f} s CPU)")
         # Last: the references above build the same N papers as the cold build.
         run, same = update_with_listing(project, sources, readinglist, inputs, r, check=r == 0)
         figures.update.append(run)
@@ -385,6 +387,8 @@ def table(results: list[Figures]) -> str:
         ("updated site", [f.update_same or "–" for f in results]),
         ("Hugo, the same paper pages, minimal template", [fmt(median(f.hugo), ".1f", " s") for f in results]),
         ("build / Hugo", [ratio(f.build, f.hugo) for f in results]),
+        ("CPU time (user + system): build, Hugo", [cpu_pair(f.build, f.hugo) for f in results]),
+        ("build / Hugo, in CPU time", [ratio(f.build, f.hugo, "cpu") for f in results]),
         ("build / bare Material", [ratio(f.build, f.bare_material) for f in results]),
         ("build, MkDocs part only / bare Material", [mkdocs_ratio(f) for f in results]),
         ("build / bare MkDocs theme", [ratio(f.build, f.bare_mkdocs) for f in results]),
@@ -431,13 +435,22 @@ def stage_table(results: list[Figures]) -> str:
     return "\n".join(lines)
 
 
-def ratio(ours: list[Run], base: list[Run]) -> str:
-    if not ours or not base:
-        return "–"
+def ratio(ours: list[Run], base: list[Run], attr: str = "seconds") -> str:
     # Median of per-run ratios: each pair ran back to back, so load affects both alike.
     # (While a run is in progress, the last build may not have its reference yet.)
-    pairs = list(zip(ours, base, strict=False))
-    return f"{statistics.median(a.seconds / b.seconds for a, b in pairs):.2f}×"
+    pairs = [(getattr(a, attr), getattr(b, attr)) for a, b in zip(ours, base, strict=False)]
+    pairs = [(a, b) for a, b in pairs if a is not None and b]
+    if not pairs:
+        return "–"
+    return f"{statistics.median(a / b for a, b in pairs):.2f}×"
+
+
+def cpu_pair(ours: list[Run], base: list[Run]) -> str:
+    """The medians of two measures' CPU time. CPU time does not count the time a process waited for a core,
+    so it moves less than wall time when a neighbour takes the machine's cores; it does count work that ran
+    on both cores at once."""
+    a, b = median(ours, "cpu"), median(base, "cpu")
+    return "–" if a is None or b is None else f"{a:.1f} s, {b:.1f} s"
 
 
 def ready(data: dict | None) -> str:
