@@ -7,21 +7,17 @@ from pathlib import Path
 
 from bench import run
 
-BUSY = "sum(range(15 * 10**6))"  # about 0.4 s of CPU: far more than starting Python
+BUSY = "sum(range(2 * 10**7))"  # about half a second of CPU
 
 
 def test_a_run_counts_the_cpu_of_the_workers_its_child_waited_for(tmp_path: Path):
+    started, _ = run.timed([sys.executable, "-c", "pass"], tmp_path)  # what starting Python costs
     alone, _ = run.timed([sys.executable, "-c", BUSY], tmp_path)
-    forked = (
-        "import os\n"
-        "pids = [os.fork() for _ in range(1)]\n"
-        f"{BUSY}\n"
-        "if pids[0]: os.waitpid(pids[0], 0)\n"
-        "else: os._exit(0)\n"
-    )
+    forked = f"import os\npid = os.fork()\n{BUSY}\nif pid: os.waitpid(pid, 0)\nelse: os._exit(0)\n"
     both, _ = run.timed([sys.executable, "-c", forked], tmp_path)
-    assert alone.cpu is not None and alone.cpu > 0
-    assert both.cpu > 1.6 * alone.cpu  # the child's sum and its worker's, not its own only
+    work = alone.cpu - started.cpu
+    assert work > 0.1
+    assert both.cpu - started.cpu > 1.6 * work  # the child's sum and its worker's, not its own only
 
 
 def test_ratios_are_medians_of_pairs_in_wall_or_cpu_time():
