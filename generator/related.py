@@ -44,6 +44,8 @@ from functools import partial
 import numpy as np
 import scipy.sparse as sp
 
+from generator import parallel
+
 try:  # numpy >= 2
     from numpy._core.multiarray import _set_madvise_hugepage
 except ImportError:  # pragma: no cover - numpy 1.x
@@ -376,14 +378,12 @@ def candidate_pairs(keys: sp.csr_matrix, cap: int) -> tuple[np.ndarray, np.ndarr
 
 
 def products(matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray, workers: int) -> np.ndarray:
-    """`pair_products`, the pairs cut into `workers` runs each scored in a forked process when there are
-    PARALLEL_PAIRS pairs or more (an update's related papers run alone beside the list pages: at 10,000 papers
-    the products took 2.57 of their 4.40 s in one process). The same bits: each pair's sum is its own (see
-    pair_products)."""
+    """`pair_products`, the pairs cut into `workers` runs each scored in a forked process (which inherits the
+    matrix: nothing is pickled on the way in) when there are PARALLEL_PAIRS pairs or more. An update's related
+    papers run alone beside the list pages: at 10,000 papers the products took 2.57 of their 4.40 s in one
+    process. The same bits: each pair's sum is its own (see pair_products)."""
     if workers < 2 or len(first) < PARALLEL_PAIRS:
         return pair_products(matrix, first, second)
-    from generator import parallel  # (forked workers inherit the matrix: nothing is pickled on the way in)
-
     cuts = [len(first) * i // workers for i in range(workers + 1)]
     tasks = [partial(pair_products, matrix, first[a:b], second[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)]
     return np.concatenate(parallel.run_all(tasks, workers))
